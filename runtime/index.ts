@@ -1,0 +1,162 @@
+/**
+ * The sandbox side of a realm (one V8 context): boots once, then the host drives it with batches of
+ * events (`dispatch`) and collects the actions they caused (`drain`). Between the two calls V8 runs
+ * the microtasks, so continuations after an `await` have already produced their actions.
+ */
+import type { RealmConfig, SandboxAction, SandboxEvent, ScriptErrorInfo, VuInitResult } from './protocol.js';
+import { errorInfo, instantiateVu, type ModuleFactory, type RealmServices, type Vu } from './vu.js';
+import { lockdown } from './lockdown.js';
+
+const resolved = Promise.resolve();
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+export interface Router {
+  createVu(id: number): VuInitResult;
+  dispatch(events: SandboxEvent[]): void;
+  drain(): SandboxAction[];
+  /** The VU whose code ran last (to name the culprit after the host stopped a runaway call); 0 if none. */
+  running(): number;
+}
+
+export function boot(factory: ModuleFactory, config: RealmConfig, openFile: (path: string, binary: boolean) => unknown): Router {
+  let outbox: SandboxAction[] = [];
+  let nextOp = 1;
+  let initDepth = 0;
+  let running = 0;
+  const pending = new Map<number, Pending & { vu: number }>();
+  const vus = new Map<number, Vu>();
+  let setupJson = '';
+  const baseEnv = Object.freeze({ ...config.env });
+  const scenarioEnv = new Map<string, Readonly<Record<string, string>>>();
+  for (const [name, env] of Object.entries(config.scenarioEnv)) {
+    scenarioEnv.set(name, Object.freeze({ ...config.env, ...env }));
+  }
+
+  const services: RealmServices = {
+    emit: (action) => {
+      outbox.push(action);
+    },
+    hostOp: (vu, start) =>
+      new Promise((resolve, reject) => {
+        const op = nextOp++;
+        pending.set(op, { resolve, reject, vu });
+        outbox.push(start(op));
+      }),
+    openFile,
+    inInit: () => initDepth > 0,
+  };
+
+  function createVu(id: number): VuInitResult {
+    running = id;
+    initDepth++;
+    try {
+      const vu = instantiateVu(factory, id, baseEnv, services);
+      vus.set(id, vu);
+      const functions = Object.keys(vu.exports).filter((name) => typeof vu.exports[name] === 'function');
+      return { error: null, functions, options: optionsJson(vu.exports['options']) };
+    } catch (error) {
+      return { error: errorInfo(error), functions: [], options: '' };
+    } finally {
+      initDepth--;
+    }
+  }
+
+  function iterate(vuId: number, token: number, exec: string, iterInScenario: number, scenario: string): void {
+    const wantResult = exec === 'setup' || exec === 'handleSummary';
+    const end = (error: ScriptErrorInfo | null, result: unknown): void => {
+      outbox.push(['end', vuId, token, error, error === null && wantResult ? resultJson(result) : '']);
+    };
+    const vu = vus.get(vuId);
+    if (vu === undefined) return end({ message: `VU ${vuId} does not exist in this realm`, stack: '' }, undefined);
+    const { state } = vu;
+    running = vuId;
+    state.scenario = scenario;
+    state.group = '';
+    state.iterationInScenario = iterInScenario;
+    state.setIteration(state.iterationInInstance, scenarioEnv.get(scenario) ?? baseEnv);
+    state.iterationInInstance++;
+    let result: unknown;
+    try {
+      const fn = vu.exports[exec];
+      if (typeof fn !== 'function') throw new TypeError(`the script exports no function named "${exec}"`);
+      result = (fn as (data: unknown) => unknown)(setupData(vu, setupJson));
+    } catch (error) {
+      return end(errorInfo(error), undefined);
+    }
+    if (result instanceof Promise) {
+      result.then(
+        (value) => end(null, value),
+        (error: unknown) => end(errorInfo(error), undefined),
+      );
+    } else {
+      end(null, result);
+    }
+  }
+
+  function dispatch(events: SandboxEvent[]): void {
+    for (const event of events) {
+      switch (event[0]) {
+        case 'iterate':
+          iterate(event[1], event[2], event[3], event[4], event[5]);
+          break;
+        case 'resolve':
+        case 'reject': {
+          const waiter = pending.get(event[1]);
+          if (waiter === undefined) break;
+          pending.delete(event[1]);
+          // The marker runs just before the continuation this settlement queues, so `running` names its VU.
+          void resolved.then(() => {
+            running = waiter.vu;
+          });
+          if (event[0] === 'resolve') waiter.resolve(event[2]);
+          else waiter.reject(new Error(event[2]));
+          break;
+        }
+        case 'setupData':
+          setupJson = event[1];
+          for (const vu of vus.values()) vu.setupParsed = false;
+          break;
+        case 'forget':
+          for (const op of event[1]) pending.delete(op);
+          break;
+      }
+    }
+  }
+
+  function drain(): SandboxAction[] {
+    const out = outbox;
+    outbox = [];
+    return out;
+  }
+
+  if (config.lockdown) lockdown();
+  return { createVu, dispatch, drain, running: () => running };
+}
+
+/** Each VU parses its own copy of setup()'s data, so one VU's changes to it stay its own. */
+function setupData(vu: Vu, json: string): unknown {
+  if (!vu.setupParsed) {
+    vu.setupData = json === '' ? undefined : JSON.parse(json);
+    vu.setupParsed = true;
+  }
+  return vu.setupData;
+}
+
+function optionsJson(options: unknown): string {
+  if (options === undefined) return '';
+  return JSON.stringify(options) ?? '';
+}
+
+/** Return values only matter for setup() and handleSummary(); undefined and unserialisable ones become ''. */
+function resultJson(value: unknown): string {
+  if (value === undefined) return '';
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch (error) {
+    return JSON.stringify({ __wskUnserialisable: String(error) });
+  }
+}

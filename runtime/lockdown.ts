@@ -1,0 +1,82 @@
+/**
+ * Freezes the realm so the VUs that share it cannot see each other's writes (compartment isolation):
+ * every intrinsic and everything reachable from globalThis becomes immutable, and globalThis cannot
+ * gain properties. User code then keeps its state in its own module scope, one per VU.
+ *
+ * Frozen prototypes bring JavaScript's "override mistake": assigning `obj.toString = f` on an object
+ * that inherits a frozen `toString` throws. Properties that code commonly shadows that way become
+ * accessors whose setter defines the property on the object itself, so ordinary code keeps working.
+ */
+
+const SHADOWABLE: ReadonlyArray<readonly [object, readonly string[]]> = [
+  [Object.prototype, ['constructor', 'toString', 'toLocaleString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable']],
+  [Function.prototype, ['constructor', 'toString']],
+  [Error.prototype, ['constructor', 'message', 'name', 'toString']],
+  ...[TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError].map(
+    (E) => [E.prototype, ['constructor', 'message', 'name']] as const,
+  ),
+  [Promise.prototype, ['constructor', 'then']],
+];
+
+function makeShadowable(proto: object, name: string): void {
+  const descriptor = Object.getOwnPropertyDescriptor(proto, name);
+  if (descriptor === undefined || !('value' in descriptor)) return;
+  const value: unknown = descriptor.value;
+  Object.defineProperty(proto, name, {
+    get() {
+      return value;
+    },
+    set(this: object, next: unknown) {
+      if (this === proto) {
+        throw new TypeError(`Cannot assign to read only property '${name}' of a shared builtin (the realm is frozen so VUs cannot leak state)`);
+      }
+      Object.defineProperty(this, name, { value: next, writable: true, enumerable: true, configurable: true });
+    },
+    enumerable: descriptor.enumerable ?? false,
+    configurable: false,
+  });
+}
+
+/** Intrinsics that no property path from globalThis reaches. */
+function hiddenIntrinsics(): unknown[] {
+  /* eslint-disable @typescript-eslint/no-empty-function */
+  const asyncFn = async function () {};
+  const gen = function* () {};
+  const asyncGen = async function* () {};
+  return [
+    asyncFn,
+    gen,
+    asyncGen,
+    gen(),
+    asyncGen(),
+    [][Symbol.iterator](),
+    new Map().entries(),
+    new Set().values(),
+    ''[Symbol.iterator](),
+    /a/g[Symbol.matchAll](''),
+    (function (this: unknown) {
+      // eslint-disable-next-line prefer-rest-params
+      return Object.getOwnPropertyDescriptor(arguments, 'callee')?.get;
+    })(),
+  ];
+}
+
+export function lockdown(): void {
+  for (const [proto, names] of SHADOWABLE) for (const name of names) makeShadowable(proto, name);
+  const seen = new Set<object>();
+  const pending: unknown[] = [globalThis, ...hiddenIntrinsics()];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if ((typeof value !== 'object' && typeof value !== 'function') || value === null) continue;
+    if (seen.has(value)) continue;
+    seen.add(value);
+    for (const key of Reflect.ownKeys(value)) {
+      const descriptor = Reflect.getOwnPropertyDescriptor(value, key);
+      if (descriptor === undefined) continue;
+      if ('value' in descriptor) pending.push(descriptor.value);
+      else pending.push(descriptor.get, descriptor.set);
+    }
+    pending.push(Object.getPrototypeOf(value));
+    Object.freeze(value);
+  }
+}

@@ -1,0 +1,73 @@
+/** The `wsk` module (alias `k6`): sleep, check, group, fail. One instance per VU, closing over its state. */
+import type * as Wsk from 'wsk';
+import type { VuState } from '../vu.js';
+import { createExecutionModule } from './execution.js';
+
+const GROUP_SEPARATOR = '::';
+
+export function createWskModule(state: VuState): typeof Wsk {
+  const { services } = state;
+
+  function sleep(seconds: number): Promise<void> {
+    if (typeof seconds !== 'number' || !(seconds >= 0) || seconds === Infinity) {
+      throw new TypeError(`sleep(): seconds must be a finite number >= 0, got ${String(seconds)}`);
+    }
+    return services.hostOp(state.id, (op) => ['sleep', state.id, op, seconds * 1000]) as Promise<void>;
+  }
+
+  function check<T>(value: T, checkers: Wsk.Checkers<T>, tags?: Record<string, string>): boolean {
+    if (checkers === null || typeof checkers !== 'object') {
+      throw new TypeError('check(): the second argument must be an object of { name: predicate }');
+    }
+    let all = true;
+    for (const name of Object.keys(checkers)) {
+      const predicate = checkers[name];
+      const ok = typeof predicate === 'function' ? Boolean(predicate(value)) : Boolean(predicate);
+      if (!ok) all = false;
+      services.emit(['metric', state.id, 'checks', ok ? 1 : 0, state.group, { ...tags, check: name }]);
+    }
+    return all;
+  }
+
+  function group<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+    if (typeof name !== 'string' || name === '' || name.includes(GROUP_SEPARATOR)) {
+      throw new TypeError(`group(): name must be a non-empty string without "::", got ${JSON.stringify(name)}`);
+    }
+    if (typeof fn !== 'function') throw new TypeError('group(): the second argument must be a function');
+    const parent = state.group;
+    const path = parent + GROUP_SEPARATOR + name;
+    const started = Date.now();
+    const finish = (): void => {
+      state.group = parent;
+      services.emit(['metric', state.id, 'group_duration', Date.now() - started, path, null]);
+    };
+    state.group = path;
+    let result: T | Promise<T>;
+    try {
+      result = fn();
+    } catch (error) {
+      finish();
+      throw error;
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (value) => {
+          finish();
+          return value;
+        },
+        (error: unknown) => {
+          finish();
+          throw error;
+        },
+      );
+    }
+    finish();
+    return Promise.resolve(result);
+  }
+
+  function fail(message?: string): never {
+    throw new Error(message === undefined ? 'fail() called' : String(message));
+  }
+
+  return { sleep, check, group, fail, exec: createExecutionModule(state) };
+}

@@ -1,0 +1,52 @@
+/**
+ * What crosses the sandbox boundary. The host sends a batch of events in one call per event-loop
+ * turn; the sandbox answers with a batch of actions. Both are flat tuples so one structured copy
+ * carries hundreds of them (DESIGN.md: a batch costs ~0.1 µs per event, a lone crossing ~2 µs).
+ */
+
+/** Start an iteration: VU, token (echoed back at its end), exported function name, iteration numbers, scenario name. */
+export type IterateEvent = [kind: 'iterate', vu: number, token: number, exec: string, iterInScenario: number, scenario: string];
+/** A host operation (timer, ...) the VU awaits has finished. */
+export type ResolveEvent = [kind: 'resolve', op: number, value: unknown];
+/** A host operation failed; the VU's promise rejects with this message. */
+export type RejectEvent = [kind: 'reject', op: number, message: string];
+/** Forget the given pending operations: the iteration that awaited them was interrupted. */
+export type ForgetEvent = [kind: 'forget', ops: number[]];
+/** setup()'s result, as JSON, for every VU of the realm. */
+export type SetupDataEvent = [kind: 'setupData', json: string];
+export type SandboxEvent = IterateEvent | ResolveEvent | RejectEvent | ForgetEvent | SetupDataEvent;
+
+/** Sleep: resolve op after ms. */
+export type SleepAction = [kind: 'sleep', vu: number, op: number, ms: number];
+/** A metric sample; group is the k6 group path ('' at the root); tags are the script's own (or null). */
+export type MetricAction = [kind: 'metric', vu: number, name: string, value: number, group: string, tags: Record<string, string> | null];
+/** A custom metric created in init code. */
+export type DefineMetricAction = [kind: 'define', name: string, type: 'counter' | 'gauge' | 'rate' | 'trend', isTime: boolean];
+export type LogAction = [kind: 'log', vu: number, level: 'log' | 'info' | 'warn' | 'error' | 'debug', text: string];
+/** An iteration ended: error is null when it completed; result is the JSON of setup()'s or handleSummary()'s return value, else ''. */
+export type IterationEndAction = [kind: 'end', vu: number, token: number, error: ScriptErrorInfo | null, result: string];
+export type SandboxAction = SleepAction | MetricAction | DefineMetricAction | LogAction | IterationEndAction;
+
+/** An exception thrown by script code, as it crosses to the host (the stack still has bundle positions). */
+export interface ScriptErrorInfo {
+  readonly message: string;
+  readonly stack: string;
+}
+
+/** What the host tells a realm once, when it boots it. */
+export interface RealmConfig {
+  /** 'compartment' freezes the shared realm so VUs cannot leak state through it. */
+  readonly lockdown: boolean;
+  readonly env: Record<string, string>;
+  /** Each scenario's own `env`, merged over `env` for its iterations. */
+  readonly scenarioEnv: Record<string, Record<string, string>>;
+}
+
+/** Result of creating a VU: its exports' shape, or the init error. */
+export interface VuInitResult {
+  readonly error: ScriptErrorInfo | null;
+  /** Names of exported functions (to validate `exec` and find lifecycle functions). */
+  readonly functions: string[];
+  /** JSON of the `options` export, or '' when absent. */
+  readonly options: string;
+}

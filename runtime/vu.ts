@@ -1,0 +1,101 @@
+/**
+ * One virtual user inside a realm: its own instance of the user's module code, and the per-VU
+ * objects that code sees as modules and globals. All mutable state lives here or in closures, never
+ * on anything reachable from globalThis (which lockdown freezes).
+ */
+import type { SandboxAction, ScriptErrorInfo } from './protocol.js';
+import { createWskModule } from './modules/wsk.js';
+import { createMetricsModule } from './modules/metrics.js';
+import { createExecutionModule } from './modules/execution.js';
+import { createConsole } from './console.js';
+
+/** The user's bundle, wrapped by the host as a function of the names it expects. */
+export type ModuleFactory = (
+  require: (id: string) => unknown,
+  module: { exports: Record<string, unknown> },
+  exports: Record<string, unknown>,
+  __VU: number,
+  __ENV: Readonly<Record<string, string>>,
+  console: unknown,
+  open: (path: string, mode?: string) => unknown,
+  setIterationHook: (hook: (iteration: number, env: Readonly<Record<string, string>>) => void) => void,
+) => void;
+
+/** Host services a VU needs, shared by every VU of a realm. */
+export interface RealmServices {
+  readonly emit: (action: SandboxAction) => void;
+  /** Starts a host operation for `vu` and returns its promise (resolved by a later 'resolve' event). */
+  readonly hostOp: (vu: number, start: (op: number) => SandboxAction) => Promise<unknown>;
+  readonly openFile: (path: string, binary: boolean) => unknown;
+  /** True while the realm is running init code (module top level). */
+  readonly inInit: () => boolean;
+}
+
+export interface VuState {
+  readonly id: number;
+  readonly services: RealmServices;
+  group: string;
+  scenario: string;
+  iterationInInstance: number;
+  iterationInScenario: number;
+  /** Updates the VU's `__ITER` and `__ENV` bindings (they live in the wrapper around its module code). */
+  setIteration: (iteration: number, env: Readonly<Record<string, string>>) => void;
+}
+
+export interface Vu {
+  readonly state: VuState;
+  readonly exports: Record<string, unknown>;
+  setupData: unknown;
+  setupParsed: boolean;
+}
+
+export function errorInfo(error: unknown): ScriptErrorInfo {
+  if (error instanceof Error) return { message: `${error.name}: ${error.message}`, stack: String(error.stack ?? '') };
+  let text: string;
+  try {
+    text = typeof error === 'string' ? error : JSON.stringify(error) ?? String(error);
+  } catch {
+    text = String(error);
+  }
+  return { message: `Uncaught ${text}`, stack: '' };
+}
+
+/** Instantiates the user's module code for one VU; throws what the init code throws. */
+export function instantiateVu(
+  factory: ModuleFactory,
+  id: number,
+  env: Readonly<Record<string, string>>,
+  services: RealmServices,
+): Vu {
+  const state: VuState = {
+    id,
+    services,
+    group: '',
+    scenario: '',
+    iterationInInstance: 0,
+    iterationInScenario: 0,
+    setIteration: () => {},
+  };
+  const modules: Record<string, () => unknown> = {
+    wsk: () => createWskModule(state),
+    'wsk/metrics': () => createMetricsModule(state),
+    'wsk/execution': () => createExecutionModule(state),
+  };
+  const cache: Record<string, unknown> = {};
+  const require = (id: string): unknown => {
+    if (id in cache) return cache[id];
+    const make = modules[id];
+    if (make === undefined) throw new Error(`module "${id}" is not available in wsk`);
+    return (cache[id] = make());
+  };
+  const module = { exports: {} as Record<string, unknown> };
+  const open = (path: string, mode?: string): unknown => {
+    if (!services.inInit()) throw new Error('open() is only available in init code (the top level of the script)');
+    if (typeof path !== 'string') throw new TypeError(`open(): path must be a string, got ${typeof path}`);
+    return services.openFile(path, mode === 'b');
+  };
+  factory(require, module, module.exports, id, env, createConsole(state), open, (hook) => {
+    state.setIteration = hook;
+  });
+  return { state, exports: module.exports, setupData: undefined, setupParsed: false };
+}
