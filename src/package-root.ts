@@ -1,0 +1,13 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+/** The directory holding wsk's package.json, found from a file inside the package (works from src/ and dist/src/). */
+export function packageRoot(fromFile: string): string {
+  let dir = path.dirname(fromFile);
+  for (;;) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'runtime'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`wsk: cannot find the package root above ${fromFile}`);
+    dir = parent;
+  }
+}

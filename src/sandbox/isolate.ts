@@ -1,0 +1,195 @@
+/**
+ * The host side of the sandbox: the only module that imports isolated-vm. An isolate holds realms
+ * (V8 contexts); a realm holds VUs — many of them with compartment isolation, one with context
+ * isolation — and is driven by batches: `flush()` crosses into it twice per event-loop turn at most
+ * (dispatch the queued events, then drain the actions they caused once microtasks have run).
+ */
+import ivm from 'isolated-vm';
+import type { RealmConfig, SandboxAction, SandboxEvent, VuInitResult } from '../../runtime/protocol.js';
+
+export type Isolation = 'compartment' | 'context';
+
+/** The code every realm of an isolate runs: compiled once per isolate. */
+export interface SandboxCode {
+  /** The runtime's script; its completion value is the runtime's `boot` function. */
+  readonly runtime: string;
+  /** The user's bundle, wrapped as a function expression (see `wrapUserCode`). */
+  readonly user: string;
+  /** File name V8 reports for positions in `user` (its stack frames are mapped to the user's sources). */
+  readonly userFileName: string;
+}
+
+/** Lines `wrapUserCode` puts before the bundle's first line. */
+export const USER_CODE_LINE_OFFSET = 1;
+
+/** Wraps the bundle (CommonJS) so each call instantiates a fresh copy of the user's module code for one VU. */
+export function wrapUserCode(bundle: string): string {
+  return (
+    '(function (require, module, exports, __VU, __wskEnv, console, open, __wskHook) { "use strict"; ' +
+    'let __ITER = 0, __ENV = __wskEnv; __wskHook(function (i, e) { __ITER = i; __ENV = e; });\n' +
+    bundle +
+    '\n})'
+  );
+}
+
+export interface SandboxLimits {
+  readonly memoryLimitMb: number;
+  /** Longest a single crossing may run before V8 stops it (a runaway loop in a VU). */
+  readonly callTimeoutMs: number;
+}
+
+export type CrossingFailure = 'timeout' | 'disposed';
+
+/** A crossing into the sandbox was stopped: a VU ran too long, or the isolate ran out of memory and died. */
+export class CrossingError extends Error {
+  override readonly name = 'CrossingError';
+  constructor(
+    readonly failure: CrossingFailure,
+    /** V8's stack at the point it stopped (bundle positions), when it has one. */
+    readonly stack_: string,
+    /** The VU whose code ran last, when the realm could still tell. */
+    readonly runningVu: number,
+  ) {
+    super(failure === 'timeout' ? 'Script execution timed out' : 'Isolate was disposed (memory limit reached)');
+  }
+}
+
+export class SandboxIsolate {
+  readonly isolate: ivm.Isolate;
+  readonly #runtime: ivm.Script;
+  readonly #user: ivm.Script;
+  readonly #openFile: ivm.Callback;
+  readonly #limits: SandboxLimits;
+  readonly #realms = new Set<Realm>();
+
+  constructor(code: SandboxCode, limits: SandboxLimits, openFile: (path: string, binary: boolean) => string | ArrayBuffer) {
+    this.#limits = limits;
+    this.isolate = new ivm.Isolate({ memoryLimit: limits.memoryLimitMb });
+    this.#runtime = this.isolate.compileScriptSync(code.runtime, { filename: 'wsk-runtime.js' });
+    this.#user = this.isolate.compileScriptSync(code.user, { filename: code.userFileName });
+    this.#openFile = new ivm.Callback((file: string, binary: boolean) => {
+      const content = openFile(file, binary);
+      return typeof content === 'string' ? content : new ivm.ExternalCopy(content).copyInto({ release: true });
+    });
+  }
+
+  get disposed(): boolean {
+    return this.isolate.isDisposed;
+  }
+
+  /** Heap in use by this isolate, in bytes. */
+  heapUsed(): number {
+    if (this.isolate.isDisposed) return 0;
+    const stats = this.isolate.getHeapStatisticsSync();
+    return stats.used_heap_size + stats.externally_allocated_size;
+  }
+
+  createRealm(config: RealmConfig): Realm {
+    const context = this.isolate.createContextSync();
+    const options = { timeout: this.#limits.callTimeoutMs };
+    const boot = this.#runtime.runSync(context, { reference: true, ...options }) as ivm.Reference<(...args: unknown[]) => unknown>;
+    const factory = this.#user.runSync(context, { reference: true, ...options }) as ivm.Reference<unknown>;
+    const router = boot.applySync(
+      undefined,
+      [factory.derefInto({ release: true }), new ivm.ExternalCopy(config).copyInto({ release: true }), this.#openFile],
+      { result: { reference: true }, ...options },
+    ) as ivm.Reference<Record<string, unknown>>;
+    boot.release();
+    const realm = new Realm(this, context, router, this.#limits.callTimeoutMs);
+    this.#realms.add(realm);
+    return realm;
+  }
+
+  forget(realm: Realm): void {
+    this.#realms.delete(realm);
+  }
+
+  dispose(): void {
+    for (const realm of this.#realms) realm.release();
+    this.#realms.clear();
+    if (!this.isolate.isDisposed) this.isolate.dispose();
+  }
+}
+
+type Fn = ivm.Reference<(...args: unknown[]) => unknown>;
+
+export class Realm {
+  readonly #owner: SandboxIsolate;
+  readonly #context: ivm.Context;
+  readonly #router: ivm.Reference<Record<string, unknown>>;
+  readonly #createVu: Fn;
+  readonly #dispatch: Fn;
+  readonly #drain: Fn;
+  readonly #running: Fn;
+  readonly #timeout: number;
+  #queue: SandboxEvent[] = [];
+  #released = false;
+
+  constructor(owner: SandboxIsolate, context: ivm.Context, router: ivm.Reference<Record<string, unknown>>, timeoutMs: number) {
+    this.#owner = owner;
+    this.#context = context;
+    this.#router = router;
+    this.#timeout = timeoutMs;
+    this.#createVu = router.getSync('createVu', { reference: true }) as Fn;
+    this.#dispatch = router.getSync('dispatch', { reference: true }) as Fn;
+    this.#drain = router.getSync('drain', { reference: true }) as Fn;
+    this.#running = router.getSync('running', { reference: true }) as Fn;
+  }
+
+  get pending(): number {
+    return this.#queue.length;
+  }
+
+  /** Runs one VU's init code (the script's top level) in this realm. */
+  createVu(id: number): VuInitResult {
+    return this.#call(() => this.#createVu.applySync(undefined, [id], { result: { copy: true }, timeout: this.#timeout })) as VuInitResult;
+  }
+
+  enqueue(event: SandboxEvent): void {
+    this.#queue.push(event);
+  }
+
+  /** Delivers the queued events and returns the actions they caused (including those of init, if any are pending). */
+  flush(): SandboxAction[] {
+    const events = this.#queue;
+    this.#queue = [];
+    return this.#call(() => {
+      if (events.length > 0) this.#dispatch.applySync(undefined, [events], { arguments: { copy: true }, timeout: this.#timeout });
+      return this.#drain.applySync(undefined, [], { result: { copy: true }, timeout: this.#timeout });
+    }) as SandboxAction[];
+  }
+
+  #call(crossing: () => unknown): unknown {
+    try {
+      return crossing();
+    } catch (error) {
+      throw this.#classify(error);
+    }
+  }
+
+  #classify(error: unknown): unknown {
+    if (this.#owner.disposed) return new CrossingError('disposed', errorStack(error), 0);
+    if (error instanceof Error && /Script execution timed out/.test(error.message)) {
+      let running = 0;
+      try {
+        running = this.#running.applySync(undefined, [], { timeout: this.#timeout }) as number;
+      } catch {
+        running = 0;
+      }
+      return new CrossingError('timeout', errorStack(error), running);
+    }
+    return error;
+  }
+
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    for (const ref of [this.#createVu, this.#dispatch, this.#drain, this.#running, this.#router]) ref.release();
+    if (!this.#owner.disposed) this.#context.release();
+    this.#owner.forget(this);
+  }
+}
+
+function errorStack(error: unknown): string {
+  return error instanceof Error ? String(error.stack ?? error.message) : String(error);
+}
