@@ -1,0 +1,35 @@
+/**
+ * Built-in metrics. Each is declared once here; code refers to it as `Metric.iterations`, never by
+ * retyping the string. Adding one (ws_*, http_*) is one line in BUILTINS.
+ */
+import type { MetricDefinition, MetricType, ValueKind } from '../types.js';
+
+const BUILTINS = {
+  vus: metric('vus', 'gauge'),
+  vusMax: metric('vus_max', 'gauge'),
+  iterations: metric('iterations', 'counter'),
+  iterationDuration: metric('iteration_duration', 'trend', 'time'),
+  droppedIterations: metric('dropped_iterations', 'counter'),
+  checks: metric('checks', 'rate'),
+  groupDuration: metric('group_duration', 'trend', 'time'),
+  dataSent: metric('data_sent', 'counter', 'data'),
+  dataReceived: metric('data_received', 'counter', 'data'),
+} as const;
+
+type BuiltinKey = keyof typeof BUILTINS;
+
+/** Built-in metric names by key: `Metric.iterationDuration === 'iteration_duration'`. */
+export const Metric = namesOf(BUILTINS);
+
+export const BUILTIN_METRICS: readonly MetricDefinition[] = Object.values(BUILTINS);
+
+function metric<const Name extends string>(name: Name, type: MetricType, contains: ValueKind = 'default') {
+  return { name, type, contains } as const;
+}
+
+function namesOf(builtins: typeof BUILTINS): { readonly [Key in BuiltinKey]: (typeof BUILTINS)[Key]['name'] } {
+  const names: Partial<Record<BuiltinKey, string>> = {};
+  for (const key of Object.keys(builtins) as BuiltinKey[]) names[key] = builtins[key].name;
+  // Every key was filled from the table above, so the narrower type holds.
+  return Object.freeze(names) as { readonly [Key in BuiltinKey]: (typeof BUILTINS)[Key]['name'] };
+}

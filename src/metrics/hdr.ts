@@ -1,0 +1,228 @@
+/**
+ * Trend histograms: the only module that imports hdr-histogram-js, so its ranges, encoding and
+ * merging are decided in one place.
+ *
+ * - Values are recorded as integers of 1/1000 of the metric's unit (microseconds for millisecond
+ *   trends) with 3 significant digits; the histogram grows as larger values arrive (auto-resize).
+ * - HDR histograms hold non-negative integers only, yet a custom Trend may record any number, so
+ *   negative values go to a second histogram of magnitudes, created on the first negative value.
+ * - Count, sum, min and max are tracked exactly beside the histograms; percentiles come from the
+ *   histograms, with the lowest and highest ranks answered by the exact min and max.
+ * - Counts are 64-bit floats: a histogram merged over a long run cannot overflow a bucket, which
+ *   32-bit counts (wrapping silently at 2^32) could.
+ */
+import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, JsHistogram } from 'hdr-histogram-js';
+import type { Histogram } from 'hdr-histogram-js';
+
+/** Recorded integers per unit of the metric. */
+const SCALE = 1000;
+const SIGNIFICANT_DIGITS = 3;
+const BUCKET_BITS = 64;
+/** Magnitudes above this (in recorded integers) are clamped in the histogram; min, max and sum stay exact. */
+const HIGHEST_RECORDED = Number.MAX_SAFE_INTEGER;
+
+/** A trend histogram as plain, structured-clonable (and JSON-safe once count > 0) data. */
+export interface EncodedTrend {
+  readonly count: number;
+  readonly sum: number;
+  readonly min: number;
+  readonly max: number;
+  /** Values >= 0, as HDR's compressed base64 (V2) encoding. */
+  readonly positive: string;
+  /** Magnitudes of the values < 0; absent when there were none. */
+  readonly negative?: string;
+}
+
+export class TrendHistogram {
+  private readonly positive: JsHistogram = createHistogram();
+  private negative: JsHistogram | undefined;
+  private countValue = 0;
+  private sumValue = 0;
+  private minValue = Infinity;
+  private maxValue = -Infinity;
+
+  get count(): number {
+    return this.countValue;
+  }
+  get sum(): number {
+    return this.sumValue;
+  }
+  /** Smallest value recorded; Infinity when empty. */
+  get min(): number {
+    return this.minValue;
+  }
+  /** Largest value recorded; -Infinity when empty. */
+  get max(): number {
+    return this.maxValue;
+  }
+
+  /** Records a finite number (resolution 0.001 of the unit in the histogram, exact in min/max/sum). */
+  record(value: number): void {
+    this.countValue++;
+    this.sumValue += value;
+    if (value < this.minValue) this.minValue = value;
+    if (value > this.maxValue) this.maxValue = value;
+    if (value >= 0) this.positive.recordValue(toRecorded(value));
+    else this.negativeHistogram().recordValue(toRecorded(-value));
+  }
+
+  /** Adds everything `other` recorded. */
+  add(other: TrendHistogram): void {
+    this.positive.add(other.positive);
+    if (other.negative !== undefined) this.negativeHistogram().add(other.negative);
+    this.addExact(other.countValue, other.sumValue, other.minValue, other.maxValue);
+  }
+
+  /** Adds everything an encoded histogram (from `encode`, maybe of another thread or process) recorded. */
+  addEncoded(encoded: EncodedTrend): void {
+    addDecoded(this.positive, encoded.positive);
+    if (encoded.negative !== undefined) addDecoded(this.negativeHistogram(), encoded.negative);
+    this.addExact(encoded.count, encoded.sum, encoded.min, encoded.max);
+  }
+
+  encode(): EncodedTrend {
+    const exact = { count: this.countValue, sum: this.sumValue, min: this.minValue, max: this.maxValue };
+    const positive = encodeIntoCompressedBase64(this.positive);
+    if (this.negative === undefined || this.negative.totalCount === 0) return { ...exact, positive };
+    return { ...exact, positive, negative: encodeIntoCompressedBase64(this.negative) };
+  }
+
+  static decode(encoded: EncodedTrend): TrendHistogram {
+    const histogram = new TrendHistogram();
+    histogram.addEncoded(encoded);
+    return histogram;
+  }
+
+  /** The recorded values as an immutable, sorted distribution for percentile queries. */
+  distribution(): TrendDistribution {
+    const values: number[] = [];
+    const ends: number[] = [];
+    let cumulative = 0;
+    const collect = (histogram: JsHistogram, index: number, sign: 1 | -1): void => {
+      const count = histogram.getCountAtIndex(index);
+      if (count === 0) return;
+      cumulative += count;
+      // The middle of the bucket: unbiased, and within half a bucket (< 0.05%) of every value in it.
+      values.push((sign * histogram.medianEquivalentValue(histogram.valueFromIndex(index))) / SCALE);
+      ends.push(cumulative);
+    };
+    const negative = this.negative;
+    if (negative !== undefined) {
+      for (let index = negative.countsArrayLength - 1; index >= 0; index--) collect(negative, index, -1);
+    }
+    for (let index = 0; index < this.positive.countsArrayLength; index++) collect(this.positive, index, 1);
+    return new TrendDistribution(this.countValue, this.sumValue, this.minValue, this.maxValue, values, ends);
+  }
+
+  /** Empties the histogram, keeping its storage for reuse. */
+  reset(): void {
+    this.positive.reset();
+    this.negative?.reset();
+    this.countValue = 0;
+    this.sumValue = 0;
+    this.minValue = Infinity;
+    this.maxValue = -Infinity;
+  }
+
+  /** Releases the histograms' storage (a no-op for the JS implementation, kept so a WASM switch stays safe). */
+  destroy(): void {
+    this.positive.destroy();
+    this.negative?.destroy();
+  }
+
+  private negativeHistogram(): JsHistogram {
+    this.negative ??= createHistogram();
+    return this.negative;
+  }
+
+  private addExact(count: number, sum: number, min: number, max: number): void {
+    this.countValue += count;
+    this.sumValue += sum;
+    if (min < this.minValue) this.minValue = min;
+    if (max > this.maxValue) this.maxValue = max;
+  }
+}
+
+/** A snapshot of a trend's values, sorted, for percentiles. Percentiles follow k6: linear interpolation between ranks. */
+export class TrendDistribution {
+  constructor(
+    readonly count: number,
+    private readonly sum: number,
+    private readonly minValue: number,
+    private readonly maxValue: number,
+    /** Representative value of each non-empty bucket, ascending. */
+    private readonly values: readonly number[],
+    /** Cumulative count at the end of each bucket. */
+    private readonly ends: readonly number[],
+  ) {}
+
+  get min(): number {
+    return this.count === 0 ? 0 : this.minValue;
+  }
+  get max(): number {
+    return this.count === 0 ? 0 : this.maxValue;
+  }
+  get avg(): number {
+    return this.count === 0 ? 0 : this.sum / this.count;
+  }
+  get med(): number {
+    return this.percentile(50);
+  }
+
+  /** The value below which `percent` % of the values lie (0 to 100); 0 when empty. */
+  percentile(percent: number): number {
+    if (this.count === 0) return 0;
+    const rank = (Math.min(Math.max(percent, 0), 100) / 100) * (this.count - 1);
+    const lower = Math.floor(rank);
+    const below = this.valueAtRank(lower);
+    const fraction = rank - lower;
+    if (fraction === 0) return below;
+    return below + (this.valueAtRank(lower + 1) - below) * fraction;
+  }
+
+  /** The value of 0-based rank `rank` in sorted order. */
+  private valueAtRank(rank: number): number {
+    if (rank <= 0) return this.minValue;
+    if (rank >= this.count - 1) return this.maxValue;
+    // First bucket whose cumulative count covers the rank.
+    let low = 0;
+    let high = this.ends.length - 1;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.ends[middle] ?? Infinity) > rank) high = middle;
+      else low = middle + 1;
+    }
+    const value = this.values[low] ?? this.maxValue;
+    const clamped = Math.min(Math.max(value, this.minValue), this.maxValue);
+    return clamped === 0 ? 0 : clamped; // never -0
+  }
+}
+
+function createHistogram(): JsHistogram {
+  return asJsHistogram(
+    build({
+      bitBucketSize: BUCKET_BITS,
+      autoResize: true,
+      lowestDiscernibleValue: 1,
+      highestTrackableValue: 2,
+      numberOfSignificantValueDigits: SIGNIFICANT_DIGITS,
+      useWebAssembly: false,
+    }),
+  );
+}
+
+function addDecoded(target: JsHistogram, encoded: string): void {
+  const decoded = asJsHistogram(decodeFromCompressedBase64(encoded, BUCKET_BITS, false));
+  target.add(decoded);
+  decoded.destroy();
+}
+
+// The JS implementation is requested; this guard keeps the type honest instead of casting.
+function asJsHistogram(histogram: Histogram): JsHistogram {
+  if (histogram instanceof JsHistogram) return histogram;
+  throw new TypeError('hdr-histogram-js returned a WebAssembly histogram; wsk uses the JavaScript implementation only');
+}
+
+function toRecorded(magnitude: number): number {
+  return Math.min(Math.round(magnitude * SCALE), HIGHEST_RECORDED);
+}

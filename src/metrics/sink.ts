@@ -1,0 +1,99 @@
+/**
+ * Worker side of the metrics engine: samples are aggregated per series as they arrive, and every
+ * ~200 ms `drain()` hands the coordinator one plain batch (never one message per sample).
+ */
+import { quote } from '../errors.js';
+import type { MetricDefinition, Tags } from '../types.js';
+import { createSeriesState, type SeriesData, type SeriesState } from './series.js';
+import { tagsKey } from './tags.js';
+
+/** Everything a worker aggregated since its last drain; structured-clonable. */
+export interface MetricBatch {
+  /** Definitions of the metrics in `series`, so the coordinator learns custom metrics. */
+  readonly definitions: readonly MetricDefinition[];
+  readonly series: readonly SeriesBatch[];
+}
+
+export interface SeriesBatch {
+  readonly metric: string;
+  /** tagsKey(tags), computed once by the worker. */
+  readonly key: string;
+  readonly tags: Tags;
+  readonly data: SeriesData;
+}
+
+interface WorkerSeries {
+  readonly tags: Tags;
+  readonly state: SeriesState;
+}
+
+interface WorkerMetric {
+  readonly definition: MetricDefinition;
+  readonly series: Map<string, WorkerSeries>;
+}
+
+export class SampleAggregator {
+  private readonly metrics = new Map<string, WorkerMetric>();
+  // Callers often pass one tags object many times in a row (a VU's tags); remembering the last
+  // one skips rebuilding its key without the cost of a WeakMap entry per fresh object.
+  private lastTags: Tags | undefined;
+  private lastKey = '';
+
+  /**
+   * Adds one sample. `tags` must not be mutated afterwards (its series key is remembered). `timeMs`
+   * orders gauge values across workers (default: wallClockMs()); other types ignore it.
+   */
+  add(metric: MetricDefinition, value: number, tags: Tags, timeMs?: number): void {
+    if (!Number.isFinite(value)) {
+      throw new RangeError(`metric ${quote(metric.name)} received ${String(value)}; a sample must be a finite number`);
+    }
+    let entry = this.metrics.get(metric.name);
+    if (entry === undefined) {
+      entry = { definition: metric, series: new Map() };
+      this.metrics.set(metric.name, entry);
+    }
+    if (tags !== this.lastTags) {
+      this.lastKey = tagsKey(tags);
+      this.lastTags = tags;
+    }
+    const key = this.lastKey;
+    let series = entry.series.get(key);
+    if (series === undefined) {
+      series = { tags, state: createSeriesState(entry.definition.type) };
+      entry.series.set(key, series);
+    }
+    series.state.add(value, timeMs);
+  }
+
+  /**
+   * Everything since the last drain; then starts afresh. Series with samples are reset and reused;
+   * series that stayed idle for a whole interval are dropped, so memory follows the active series.
+   */
+  drain(): MetricBatch {
+    const definitions: MetricDefinition[] = [];
+    const series: SeriesBatch[] = [];
+    for (const [name, entry] of this.metrics) {
+      let shipped = false;
+      for (const [key, { tags, state }] of entry.series) {
+        if (state.samples === 0) {
+          state.destroy();
+          entry.series.delete(key);
+          continue;
+        }
+        series.push({ metric: name, key, tags, data: state.toData() });
+        state.reset();
+        shipped = true;
+      }
+      if (shipped) definitions.push(entry.definition);
+      if (entry.series.size === 0) this.metrics.delete(name);
+    }
+    return { definitions, series };
+  }
+
+  /** Number of series held (active since the last drain or the one before). */
+  get seriesCount(): number {
+    let count = 0;
+    for (const entry of this.metrics.values()) count += entry.series.size;
+    return count;
+  }
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { BUILTIN_METRICS, Metric } from '../../../src/metrics/builtin.js';
+import { MetricRegistry } from '../../../src/metrics/registry.js';
+import { WskError } from '../../../src/errors.js';
+
+describe('built-in metrics', () => {
+  it('names each built-in once, with its type and value kind', () => {
+    expect(BUILTIN_METRICS).toEqual([
+      { name: 'vus', type: 'gauge', contains: 'default' },
+      { name: 'vus_max', type: 'gauge', contains: 'default' },
+      { name: 'iterations', type: 'counter', contains: 'default' },
+      { name: 'iteration_duration', type: 'trend', contains: 'time' },
+      { name: 'dropped_iterations', type: 'counter', contains: 'default' },
+      { name: 'checks', type: 'rate', contains: 'default' },
+      { name: 'data_sent', type: 'counter', contains: 'data' },
+      { name: 'data_received', type: 'counter', contains: 'data' },
+    ]);
+    expect(Metric).toEqual({
+      vus: 'vus',
+      vusMax: 'vus_max',
+      iterations: 'iterations',
+      iterationDuration: 'iteration_duration',
+      droppedIterations: 'dropped_iterations',
+      checks: 'checks',
+      dataSent: 'data_sent',
+      dataReceived: 'data_received',
+    });
+  });
+});
+
+describe('MetricRegistry', () => {
+  it('starts with the built-ins and adds custom metrics in order', () => {
+    const registry = new MetricRegistry();
+    const latency = registry.define('ws_latency', 'trend', 'time');
+    expect(latency).toEqual({ name: 'ws_latency', type: 'trend', contains: 'time' });
+    expect(registry.get('ws_latency')).toBe(latency);
+    expect(registry.get(Metric.checks)).toEqual({ name: 'checks', type: 'rate', contains: 'default' });
+    expect(registry.get('nope')).toBeUndefined();
+    expect(registry.names()).toEqual([...BUILTIN_METRICS.map((definition) => definition.name), 'ws_latency']);
+  });
+
+  it('allows redefining with the same type and value kind', () => {
+    const registry = new MetricRegistry();
+    const first = registry.define('errors', 'counter');
+    expect(registry.define('errors', 'counter', 'default')).toBe(first);
+    expect(registry.define(Metric.iterations, 'counter')).toBe(registry.get('iterations'));
+  });
+
+  const conflicts: [type: 'trend' | 'counter', contains: 'default' | 'data', message: string][] = [
+    ['trend', 'default', 'metric "errors" is already a counter; cannot redefine it as a trend'],
+    ['counter', 'data', 'metric "errors" already holds default values; cannot redefine it to hold data values'],
+  ];
+  it.each(conflicts)('refuses to redefine as a %s of %s values', (type, contains, message) => {
+    const registry = new MetricRegistry();
+    registry.define('errors', 'counter');
+    expect(() => registry.define('errors', type, contains)).toThrow(message);
+  });
+
+  const badNames = ['', '1st', 'ws-latency', 'ws latency', 'é', 'x'.repeat(129)];
+  it.each(badNames)('rejects the name %j with a configuration error', (name) => {
+    const error = thrownBy(() => new MetricRegistry().define(name, 'trend'));
+    expect(error).toBeInstanceOf(WskError);
+    expect(error).toMatchObject({ code: 'INVALID_OPTION', exitCode: 104 });
+    expect((error as WskError).message).toBe(
+      `invalid metric name ${JSON.stringify(name)}; allowed: a letter or "_" followed by letters, digits or "_", at most 128 characters`,
+    );
+  });
+
+  it('accepts names of up to 128 characters', () => {
+    expect(new MetricRegistry().define(`_${'a'.repeat(127)}`, 'gauge').name).toHaveLength(128);
+  });
+});
+
+function thrownBy(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
