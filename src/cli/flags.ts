@@ -1,0 +1,76 @@
+/**
+ * CLI flag values (strings from commander) into typed requests, each bad value a one-line error
+ * naming the flag, the value and what is allowed.
+ */
+import { configError, quote } from '../errors.js';
+import { parseDuration } from '../duration.js';
+import type { Stage } from '../types.js';
+import type { Isolation } from '../sandbox/isolate.js';
+import type { ScriptRequest } from '../run/prepare.js';
+import type { RunRequest } from '../run/run.js';
+
+export interface CliFlags {
+  readonly script: Omit<ScriptRequest, 'script'>;
+  readonly run: Omit<RunRequest, keyof ScriptRequest>;
+}
+
+export function parseCliFlags(flags: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): CliFlags {
+  const stages = (flags['stage'] as string[] | undefined) ?? [];
+  const duration = flags['duration'] as string | undefined;
+  if (duration !== undefined) parseDuration(duration, '--duration');
+  const color = flags['color'] !== false && env['NO_COLOR'] === undefined;
+  const callTimeout = flags['callTimeout'] as string | undefined;
+  return {
+    script: {
+      overrides: {
+        vus: integerFlag(flags['vus'], '--vus', 0),
+        duration,
+        iterations: integerFlag(flags['iterations'], '--iterations', 1),
+        stages: stages.length > 0 ? stages.map(parseStage) : undefined,
+      },
+      env: Object.fromEntries(((flags['env'] as string[] | undefined) ?? []).map(parseEnvPair)),
+      typecheck: flags['typecheck'] === true,
+      verbose: flags['verbose'] === true,
+      isolation: (flags['isolation'] as Isolation | undefined) ?? 'compartment',
+      callTimeoutMs: callTimeout === undefined ? undefined : parseDuration(callTimeout, '--call-timeout'),
+      memoryLimitMb: integerFlag(flags['memoryLimit'], '--memory-limit', 16),
+      vusPerIsolate: integerFlag(flags['vusPerIsolate'], '--vus-per-isolate', 1),
+    },
+    run: {
+      summaryExport: flags['summaryExport'] as string | undefined,
+      quiet: flags['quiet'] === true,
+      color,
+      workers: integerFlag(flags['workers'], '--workers', 1),
+    },
+  };
+}
+
+function integerFlag(value: unknown, flag: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  const number = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(number) || number < min) {
+    throw configError('INVALID_CLI', `${flag}: invalid value ${quote(text)}; expected a whole number >= ${min}`);
+  }
+  return number;
+}
+
+/** `--stage 30s:50` → { duration: '30s', target: 50 }. */
+export function parseStage(text: string): Stage {
+  const match = /^([^:]+):(\d+)$/.exec(text.trim());
+  if (match === null) {
+    throw configError('INVALID_CLI', `--stage: invalid value ${quote(text)}; expected <duration>:<target VUs>, e.g. "30s:50"`);
+  }
+  parseDuration(match[1], '--stage');
+  return { duration: match[1]!, target: Number(match[2]) };
+}
+
+/** `-e KEY=VALUE` → [KEY, VALUE]. */
+export function parseEnvPair(text: string): [string, string] {
+  const index = text.indexOf('=');
+  const key = index > 0 ? text.slice(0, index) : '';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+    throw configError('INVALID_CLI', `--env: invalid value ${quote(text)}; expected KEY=VALUE with KEY made of letters, digits and _`);
+  }
+  return [key, text.slice(index + 1)];
+}

@@ -1,0 +1,114 @@
+/**
+ * The command line: parses arguments into typed requests and hands them to the API with the
+ * process's I/O. It prints nothing itself but usage errors, and owns the mapping to exit codes.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { ExitCode, WskError, type ExitCodeValue } from '../errors.js';
+import { processIo, type Io } from '../io.js';
+import { runTest } from '../run/run.js';
+import { inspectScript } from '../run/inspect.js';
+import { packageRoot } from '../package-root.js';
+import { parseCliFlags, type CliFlags } from './flags.js';
+
+export function version(): string {
+  const root = packageRoot(fileURLToPath(import.meta.url));
+  return (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** Runs the CLI with `argv` (without node and the script path); resolves with the exit code. */
+export async function cli(argv: readonly string[], io: Io = processIo()): Promise<ExitCodeValue> {
+  let result: Promise<ExitCodeValue> | undefined;
+  const program = new Command('wsk')
+    .description('Load testing for WebSocket and HTTP services, scripted in TypeScript')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text), outputError: () => {} })
+    .showHelpAfterError(false);
+
+  const addRunFlags = (command: Command): Command =>
+    command
+      .argument('<script>', 'the test script (.ts or .js)')
+      .option('-u, --vus <n>', 'number of VUs (replaces the script\'s scenarios, as in k6)')
+      .option('-d, --duration <duration>', 'test duration, e.g. 30s, 5m')
+      .option('-i, --iterations <n>', 'total iterations shared by the VUs')
+      .option('-s, --stage <duration:target>', 'a ramping stage, e.g. 30s:50 (repeatable)', collect, [])
+      .option('-e, --env <KEY=VALUE>', 'set __ENV.KEY (repeatable)', collect, [])
+      .option('--typecheck', 'type-check the script with the TypeScript compiler before running')
+      .addOption(new Option('--isolation <level>', 'VU isolation').choices(['compartment', 'context']).default('compartment'))
+      .option('--verbose', 'also print console.debug output');
+
+  addRunFlags(program.command('run'))
+    .description('run a test')
+    .option('--summary-export <file>', 'write the end-of-test summary data as JSON')
+    .option('-q, --quiet', 'no progress output')
+    .option('--no-color', 'no ANSI colours in the summary')
+    .option('-w, --workers <n>', 'worker threads hosting VUs (default: one per core)')
+    .addOption(new Option('--call-timeout <duration>', 'longest a VU may run without yielding before it is stopped').default('10s'))
+    .addOption(new Option('--memory-limit <MB>', 'heap limit of one sandbox isolate').default('2048'))
+    .addOption(new Option('--vus-per-isolate <n>', 'VUs sharing one isolate (compartment isolation)').default('2000'))
+    .action((script: string, flags: Record<string, unknown>) => {
+      result = run(script, parseCliFlags(flags, io.env), io);
+    });
+
+  addRunFlags(program.command('inspect'))
+    .description('print the resolved options and execution plan as JSON')
+    .action((script: string, flags: Record<string, unknown>) => {
+      result = guard(io, async () => {
+        const parsed = parseCliFlags(flags, io.env);
+        io.stdout.write(`${JSON.stringify(await inspectScript({ script, ...parsed.script }, io), null, 2)}\n`);
+        return ExitCode.ok;
+      });
+    });
+
+  program
+    .command('version')
+    .description('print the wsk version')
+    .action(() => {
+      io.stdout.write(`wsk ${version()} (node ${process.version})\n`);
+      result = Promise.resolve(ExitCode.ok);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
+      io.stderr.write(`${error.message.replace(/^error: /, 'ERROR ')}; run "wsk --help" for usage\n`);
+      return ExitCode.invalidConfig;
+    }
+    if (error instanceof WskError) {
+      io.stderr.write(`ERROR ${error.message}\n`);
+      return error.exitCode;
+    }
+    throw error;
+  }
+  if (result === undefined) {
+    io.stdout.write(program.helpInformation());
+    return ExitCode.ok;
+  }
+  return result;
+}
+
+function run(script: string, flags: CliFlags, io: Io): Promise<ExitCodeValue> {
+  return guard(io, () => runTest({ script, ...flags.script, ...flags.run }, io));
+}
+
+/** User errors print as one line with their exit code; anything else is a wsk bug and keeps its stack. */
+async function guard(io: Io, work: () => Promise<ExitCodeValue>): Promise<ExitCodeValue> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof WskError) {
+      io.stderr.write(`ERROR ${error.message}\n${error.hint === undefined ? '' : `hint: ${error.hint}\n`}`);
+      return error.exitCode;
+    }
+    io.stderr.write(`ERROR internal error in wsk (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return ExitCode.scriptException;
+  }
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,128 @@
+/**
+ * What `wsk run` and `wsk inspect` share: bundle the script, run its init code once in the
+ * lifecycle VU, merge its options with the CLI's, and plan the scenarios.
+ */
+import path from 'node:path';
+import { WskError, scriptError } from '../errors.js';
+import type { Io } from '../io.js';
+import type { PlannedScenario, ScriptOptions } from '../types.js';
+import { bundleScript, type Bundle } from '../bundle/index.js';
+import { runtimeCode } from '../bundle/runtime-code.js';
+import { USER_CODE_LINE_OFFSET, wrapUserCode, type Isolation, type SandboxCode } from '../sandbox/isolate.js';
+import { planScenarios } from '../options/scenarios.js';
+import type { ScriptErrorInfo } from '../../runtime/protocol.js';
+import { mergeOptions, type RunOverrides } from './options.js';
+import { InitError, LifecycleVu, type LifecycleEvents, type ScriptExports } from './lifecycle.js';
+import { ConsoleOutput } from './console-output.js';
+
+export interface ScriptRequest {
+  /** The script path as the user gave it. */
+  readonly script: string;
+  readonly overrides: RunOverrides;
+  /** `-e KEY=VALUE` pairs, over the process environment. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly typecheck: boolean;
+  readonly verbose: boolean;
+  readonly isolation: Isolation;
+  /** Longest one crossing into a sandbox may run (default 10 s). */
+  readonly callTimeoutMs?: number | undefined;
+  /** Heap limit of one isolate (default 2048 MB). */
+  readonly memoryLimitMb?: number | undefined;
+  /** VUs that share an isolate (default 2000). */
+  readonly vusPerIsolate?: number | undefined;
+}
+
+export const METRICS_INTERVAL_MS = 200;
+
+export interface PreparedScript {
+  readonly bundle: Bundle;
+  readonly output: ConsoleOutput;
+  readonly lifecycle: LifecycleVu;
+  readonly exports: ScriptExports;
+  readonly options: ScriptOptions;
+  readonly scenarios: PlannedScenario[];
+  readonly sandboxSetup: {
+    readonly code: SandboxCode;
+    readonly isolation: Isolation;
+    readonly limits: { readonly memoryLimitMb: number; readonly callTimeoutMs: number };
+    readonly vusPerIsolate: number;
+    readonly env: Record<string, string>;
+    readonly scenarioEnv: Record<string, Record<string, string>>;
+    readonly scriptDir: string;
+    readonly metricsIntervalMs: number;
+  };
+}
+
+/** Bundles and initialises the script; on any error after the lifecycle VU exists, stops it before throwing. */
+export async function prepareScript(
+  request: ScriptRequest,
+  io: Io,
+  events: Pick<LifecycleEvents, 'defined' | 'metrics'>,
+): Promise<PreparedScript> {
+  const scriptPath = path.resolve(io.cwd, request.script);
+  const bundle = await bundleScript(request.script, { typecheck: request.typecheck, cwd: io.cwd });
+  for (const warning of bundle.warnings) {
+    io.stderr.write(`WARN ${warning.file}:${warning.line}:${warning.column}: ${warning.message}\n`);
+  }
+  const code: SandboxCode = { runtime: await runtimeCode(), user: wrapUserCode(bundle.code), userFileName: 'wsk-script.js' };
+  const output = new ConsoleOutput(io.stderr, (stack) => bundle.mapStack(stack, code.userFileName, USER_CODE_LINE_OFFSET), request.isolation, request.verbose);
+  const sandboxSetup = {
+    code,
+    isolation: request.isolation,
+    limits: { memoryLimitMb: request.memoryLimitMb ?? 2048, callTimeoutMs: request.callTimeoutMs ?? 10_000 },
+    vusPerIsolate: request.vusPerIsolate ?? 2000,
+    env: { ...definedEnv(io.env), ...request.env },
+    scenarioEnv: {},
+    scriptDir: path.dirname(scriptPath),
+    metricsIntervalMs: METRICS_INTERVAL_MS,
+  };
+  const lifecycle = new LifecycleVu(sandboxSetup, { ...events, logs: (logs) => output.logs(logs), errors: (errors) => output.errors(errors) });
+  try {
+    let exports: ScriptExports;
+    try {
+      exports = await lifecycle.init();
+    } catch (error) {
+      if (error instanceof InitError) throw initFailure(0, error.error, output);
+      throw error;
+    }
+    const options = mergeOptions(exports.options as ScriptOptions | undefined, request.overrides);
+    const scenarios = planScenarios(options);
+    checkExports(scenarios, exports);
+    return { bundle, output, lifecycle, exports, options, scenarios, sandboxSetup };
+  } catch (error) {
+    await lifecycle.stop();
+    throw error;
+  }
+}
+
+/** Every exported function a scenario names must exist. */
+function checkExports(scenarios: readonly PlannedScenario[], exports: ScriptExports): void {
+  const available = exports.functions.filter((f) => f !== 'setup' && f !== 'teardown' && f !== 'handleSummary');
+  for (const scenario of scenarios) {
+    if (exports.functions.includes(scenario.exec)) continue;
+    if (scenario.exec === 'default') {
+      throw scriptError('SCRIPT_EXCEPTION', 'the script has no default export; export the function each VU iteration runs: "export default function () { ... }"');
+    }
+    throw new WskError(
+      'INVALID_OPTION',
+      `options.scenarios.${scenario.name}.exec: the script exports no function ${JSON.stringify(scenario.exec)}; exported functions: ${available.join(', ') || '(none)'}`,
+    );
+  }
+}
+
+export function initFailure(vu: number, error: ScriptErrorInfo, output: ConsoleOutput): WskError {
+  return scriptError('SCRIPT_EXCEPTION', `init code failed${vu === 0 ? '' : ` in VU ${vu}`}: ${describeFailure(error, output)}`);
+}
+
+/** "message at file:line:col" for an error a script threw. */
+export function describeFailure(error: ScriptErrorInfo | null, output: ConsoleOutput): string {
+  if (error === null) return 'interrupted';
+  const where = output.position(error);
+  return `${output.message(error)}${where === '' ? '' : ` at ${where}`}`;
+}
+
+function definedEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
+  return out;
+}

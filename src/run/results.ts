@@ -1,0 +1,88 @@
+/**
+ * The end of a run: the summary data, then either the script's handleSummary(data) output or the
+ * default text summary on stdout, and the --summary-export file. Files are written atomically
+ * (a temporary file, then rename), so an interrupted write never leaves half a report.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Io } from '../io.js';
+import type { MetricStore } from '../metrics/store.js';
+import type { ScriptOptions } from '../types.js';
+import type { ThresholdOutcome } from '../thresholds/index.js';
+import { buildSummaryData, summaryJson, type SummaryData } from '../summary/data.js';
+import { renderTextSummary } from '../summary/text.js';
+import type { LifecycleVu, ScriptExports } from './lifecycle.js';
+import type { ConsoleOutput } from './console-output.js';
+
+export interface ResultsInput {
+  readonly io: Io;
+  readonly lifecycle: LifecycleVu;
+  readonly exports: ScriptExports;
+  readonly store: MetricStore;
+  readonly outcomes: readonly ThresholdOutcome[];
+  readonly trendStats: readonly string[];
+  readonly testDurationMs: number;
+  readonly summaryExport: string | undefined;
+  readonly color: boolean;
+  readonly output: ConsoleOutput;
+  readonly options: ScriptOptions;
+}
+
+export async function writeResults(input: ResultsInput): Promise<SummaryData> {
+  const { io } = input;
+  const data = buildSummaryData({
+    store: input.store,
+    elapsedMs: input.testDurationMs,
+    thresholds: input.outcomes,
+    trendStats: input.trendStats,
+    noColor: !input.color,
+    isStdOutTTY: io.stdout.isTTY,
+    isStdErrTTY: io.stderr.isTTY,
+  });
+  if (input.summaryExport !== undefined) writeAtomically(path.resolve(io.cwd, input.summaryExport), summaryJson(data));
+
+  let printDefault = true;
+  if (input.exports.functions.includes('handleSummary')) {
+    const outcome = await input.lifecycle.call('handleSummary', JSON.stringify(data));
+    if (outcome.ok) {
+      printDefault = false;
+      writeSummaryMap(outcome.json, io);
+    } else {
+      const where = outcome.error === null ? '' : input.output.position(outcome.error);
+      io.stderr.write(
+        `ERROR handleSummary() failed: ${outcome.error === null ? 'interrupted' : input.output.message(outcome.error)}${where === '' ? '' : ` at ${where}`}; printing the default summary\n`,
+      );
+    }
+  }
+  if (printDefault) io.stdout.write(`\n${renderTextSummary(data, { color: input.color })}\n`);
+  return data;
+}
+
+/** handleSummary returns `{ stdout?: text, stderr?: text, [path]: content }`. */
+function writeSummaryMap(json: string, io: Io): void {
+  if (json === '') return;
+  const map: unknown = JSON.parse(json);
+  if (map === null || typeof map !== 'object' || Array.isArray(map)) {
+    io.stderr.write('ERROR handleSummary() must return an object of { "stdout" | "stderr" | path: content }; nothing was written\n');
+    return;
+  }
+  for (const [target, content] of Object.entries(map as Record<string, unknown>)) {
+    const text = typeof content === 'string' ? content : JSON.stringify(content, null, 2);
+    if (target === 'stdout') io.stdout.write(text);
+    else if (target === 'stderr') io.stderr.write(text);
+    else {
+      try {
+        writeAtomically(path.resolve(io.cwd, target), text);
+      } catch (error) {
+        io.stderr.write(`ERROR handleSummary(): cannot write ${JSON.stringify(target)}: ${(error as Error).message}\n`);
+      }
+    }
+  }
+}
+
+export function writeAtomically(file: string, content: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, content);
+  renameSync(temporary, file);
+}

@@ -1,0 +1,226 @@
+/**
+ * The coordinator's view of the workers: starts them, places VUs on them, and gives executors
+ * `VirtualUser` handles whose iterations run remotely. Commands and results are batched per
+ * event-loop turn, one postMessage per worker per turn at most.
+ */
+import { Worker } from 'node:worker_threads';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { packageRoot } from '../package-root.js';
+import type { IterationResult, PlannedScenario, VirtualUser } from '../types.js';
+import type { ScriptErrorInfo } from '../../runtime/protocol.js';
+import type { MetricBatch } from '../metrics/sink.js';
+import { IterationStatus, type FromWorker, type ToWorker, type WorkerError, type WorkerLog, type WorkerSetup } from '../worker/messages.js';
+import type { MetricDefinition } from '../types.js';
+
+export interface PoolEvents {
+  metrics(batch: MetricBatch): void;
+  logs(logs: readonly WorkerLog[]): void;
+  errors(errors: readonly WorkerError[]): void;
+  defined(definitions: readonly MetricDefinition[]): void;
+  /** A worker died: the run cannot go on as planned. */
+  crashed(error: Error): void;
+}
+
+const STATUS: Record<number, IterationResult> = {
+  [IterationStatus.completed]: 'completed',
+  [IterationStatus.failed]: 'failed',
+  [IterationStatus.interrupted]: 'interrupted',
+};
+
+interface Waiting {
+  readonly token: number;
+  readonly resolve: (result: IterationResult) => void;
+  readonly cleanup: () => void;
+}
+
+class WorkerLink {
+  readonly worker: Worker;
+  #runs: number[] = [];
+  #interrupts: number[] = [];
+  #scheduled = false;
+  #stopped: Promise<void> | undefined;
+  onCreated: ((message: Extract<FromWorker, { type: 'vusCreated' }>) => void) | undefined;
+  onStopped: ((batch: MetricBatch) => void) | undefined;
+  exited = false;
+
+  constructor(entry: URL, setup: WorkerSetup, onMessage: (link: WorkerLink, message: FromWorker) => void, onCrash: (error: Error) => void) {
+    this.worker = new Worker(entry, { workerData: setup });
+    this.worker.on('message', (message: FromWorker) => onMessage(this, message));
+    this.worker.on('error', (error) => onCrash(error));
+    this.worker.on('exit', (code) => {
+      this.exited = true;
+      if (this.#stopped === undefined) onCrash(new Error(`worker ${setup.workerIndex} exited unexpectedly with code ${code}`));
+    });
+  }
+
+  post(message: ToWorker): void {
+    if (!this.exited) this.worker.postMessage(message);
+  }
+
+  queueRun(vu: number, token: number, scenario: number, iteration: number): void {
+    this.#runs.push(vu, token, scenario, iteration);
+    this.#schedule();
+  }
+
+  queueInterrupt(vu: number, token: number): void {
+    this.#interrupts.push(vu, token);
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      if (this.#runs.length > 0) this.post({ type: 'run', items: this.#runs });
+      if (this.#interrupts.length > 0) this.post({ type: 'interrupt', items: this.#interrupts });
+      this.#runs = [];
+      this.#interrupts = [];
+    });
+  }
+
+  stop(): Promise<void> {
+    this.#stopped ??= new Promise<void>((resolve) => {
+      if (this.exited) return resolve();
+      const done = (): void => resolve();
+      this.worker.once('exit', done);
+      this.post({ type: 'stop' });
+      // A worker stuck in a crossing cannot answer; the sandbox timeout bounds that, this bounds the rest.
+      setTimeout(() => void this.worker.terminate().then(done, done), 15_000).unref();
+    });
+    return this.#stopped;
+  }
+}
+
+export class WorkerPool {
+  readonly #links: WorkerLink[] = [];
+  readonly #owner = new Map<number, WorkerLink>();
+  readonly #waiting = new Map<number, Waiting>();
+  readonly #scenarioIndex: Map<string, number>;
+  readonly #events: PoolEvents;
+  #tokens = 0;
+
+  constructor(count: number, setup: Omit<WorkerSetup, 'workerIndex'>, scenarios: readonly PlannedScenario[], events: PoolEvents) {
+    this.#events = events;
+    this.#scenarioIndex = new Map(scenarios.map((s, i) => [s.name, i]));
+    // Always the compiled worker, also when this module runs from TypeScript sources (vitest).
+    const entry = pathToFileURL(path.join(packageRoot(fileURLToPath(import.meta.url)), 'dist', 'src', 'worker', 'worker.js'));
+    for (let i = 0; i < count; i++) {
+      this.#links.push(new WorkerLink(entry, { ...setup, workerIndex: i }, (link, message) => this.#receive(link, message), events.crashed));
+    }
+  }
+
+  get size(): number {
+    return this.#links.length;
+  }
+
+  /**
+   * Initialises VUs `ids` spread across the workers; resolves when all ran their init code, or
+   * rejects with the first init error (the VU id and the error as the sandbox reported it).
+   */
+  async createVus(ids: readonly number[]): Promise<void> {
+    const shares: number[][] = this.#links.map(() => []);
+    ids.forEach((id, i) => {
+      const index = i % this.#links.length;
+      shares[index]!.push(id);
+      this.#owner.set(id, this.#links[index]!);
+    });
+    await Promise.all(
+      this.#links.map(
+        (link, i) =>
+          new Promise<void>((resolve, reject) => {
+            const share = shares[i]!;
+            if (share.length === 0) return resolve();
+            link.onCreated = ({ error }) => {
+              link.onCreated = undefined;
+              if (error === null) resolve();
+              else reject(new VuInitError(error.vu, error.error));
+            };
+            link.post({ type: 'createVus', ids: share });
+          }),
+      ),
+    );
+  }
+
+  setupData(json: string): void {
+    for (const link of this.#links) link.post({ type: 'setupData', json });
+  }
+
+  /** A handle on VU `id` for the executors. */
+  virtualUser(id: number): VirtualUser {
+    const link = this.#owner.get(id);
+    if (link === undefined) throw new Error(`VU ${id} was not created`);
+    const iterations = new Map<string, number>();
+    return {
+      id,
+      runIteration: (scenario, signal) => {
+        if (signal.aborted) return Promise.resolve('interrupted');
+        const token = ++this.#tokens;
+        const iteration = iterations.get(scenario.name) ?? 0;
+        iterations.set(scenario.name, iteration + 1);
+        link.queueRun(id, token, this.#scenarioIndex.get(scenario.name) ?? 0, iteration);
+        return new Promise<IterationResult>((resolve) => {
+          const onAbort = (): void => link.queueInterrupt(id, token);
+          signal.addEventListener('abort', onAbort, { once: true });
+          this.#waiting.set(id, { token, resolve, cleanup: () => signal.removeEventListener('abort', onAbort) });
+        });
+      },
+    };
+  }
+
+  /** Stops every worker; resolves with their last metric batches once they have exited. */
+  async stop(): Promise<MetricBatch[]> {
+    const batches: MetricBatch[] = [];
+    for (const link of this.#links) link.onStopped = (batch) => batches.push(batch);
+    await Promise.all(this.#links.map((link) => link.stop()));
+    // Whatever iterations were still awaited will never end now.
+    for (const [id, waiting] of this.#waiting) {
+      this.#waiting.delete(id);
+      waiting.cleanup();
+      waiting.resolve('interrupted');
+    }
+    return batches;
+  }
+
+  #receive(link: WorkerLink, message: FromWorker): void {
+    switch (message.type) {
+      case 'vusCreated':
+        link.onCreated?.(message);
+        return;
+      case 'batch':
+        if (message.defined.length > 0) this.#events.defined(message.defined);
+        if (message.errors.length > 0) this.#events.errors(message.errors);
+        if (message.logs.length > 0) this.#events.logs(message.logs);
+        for (let i = 0; i + 2 < message.ended.length; i += 3) {
+          this.#ended(message.ended[i]!, message.ended[i + 1]!, message.ended[i + 2]!);
+        }
+        return;
+      case 'metrics':
+        this.#events.metrics(message.batch);
+        return;
+      case 'stopped':
+        link.onStopped?.(message.batch);
+        return;
+    }
+  }
+
+  #ended(vu: number, token: number, status: number): void {
+    const waiting = this.#waiting.get(vu);
+    if (waiting === undefined || waiting.token !== token) return;
+    this.#waiting.delete(vu);
+    waiting.cleanup();
+    waiting.resolve(STATUS[status] ?? 'failed');
+  }
+}
+
+/** A VU's init code threw. */
+export class VuInitError extends Error {
+  override readonly name = 'VuInitError';
+  constructor(
+    readonly vu: number,
+    readonly error: ScriptErrorInfo,
+  ) {
+    super(error.message);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Messages between the coordinator (main thread) and the workers that host VUs. Hot-path messages
+ * carry flat number arrays so one postMessage per event-loop turn moves thousands of items.
+ */
+import type { Isolation, SandboxCode, SandboxLimits } from '../sandbox/isolate.js';
+import type { ScriptErrorInfo } from '../../runtime/protocol.js';
+import type { MetricBatch } from '../metrics/sink.js';
+import type { MetricDefinition, Tags } from '../types.js';
+
+export interface WorkerScenario {
+  readonly name: string;
+  readonly exec: string;
+  /** Tags on every sample of this scenario's iterations: `scenario` plus the options' and scenario's tags. */
+  readonly tags: Tags;
+}
+
+export interface WorkerSetup {
+  readonly workerIndex: number;
+  readonly code: SandboxCode;
+  readonly isolation: Isolation;
+  readonly limits: SandboxLimits;
+  /** VUs placed in one isolate before the next is made (compartment isolation: one realm per isolate). */
+  readonly vusPerIsolate: number;
+  readonly env: Record<string, string>;
+  readonly scenarioEnv: Record<string, Record<string, string>>;
+  readonly scenarios: readonly WorkerScenario[];
+  readonly scriptDir: string;
+  /** False for the lifecycle VU: setup() and teardown() are not iterations. */
+  readonly recordIterations: boolean;
+  /** How often the worker ships its aggregated metrics. */
+  readonly metricsIntervalMs: number;
+}
+
+/** Status codes in `ended` triples. */
+export const IterationStatus = { completed: 0, failed: 1, interrupted: 2 } as const;
+
+export type ToWorker =
+  | { readonly type: 'createVus'; readonly ids: readonly number[] }
+  | { readonly type: 'setupData'; readonly json: string }
+  /** Quads: vu, token, scenario index, iteration in scenario. */
+  | { readonly type: 'run'; readonly items: readonly number[] }
+  /** Pairs: vu, token. */
+  | { readonly type: 'interrupt'; readonly items: readonly number[] }
+  | { readonly type: 'stop' };
+
+export interface WorkerLog {
+  readonly vu: number;
+  readonly level: 'log' | 'info' | 'warn' | 'error' | 'debug';
+  readonly text: string;
+}
+
+export type ErrorKind = 'iteration' | 'timeout' | 'memory' | 'abandoned';
+export interface WorkerError {
+  readonly vu: number;
+  readonly kind: ErrorKind;
+  readonly error: ScriptErrorInfo;
+}
+
+export type FromWorker =
+  | {
+      readonly type: 'vusCreated';
+      readonly count: number;
+      readonly error: { vu: number; error: ScriptErrorInfo } | null;
+      /** What the first VU's init code exported. */
+      readonly exports: { functions: string[]; options: string } | null;
+    }
+  | {
+      readonly type: 'batch';
+      /** Triples: vu, token, status (IterationStatus). */
+      readonly ended: readonly number[];
+      readonly logs: readonly WorkerLog[];
+      readonly errors: readonly WorkerError[];
+      readonly defined: readonly MetricDefinition[];
+      /** Return values (JSON) of lifecycle functions: setup() and handleSummary(). */
+      readonly results: readonly { vu: number; token: number; json: string }[];
+    }
+  | { readonly type: 'metrics'; readonly batch: MetricBatch }
+  | { readonly type: 'stopped'; readonly batch: MetricBatch };

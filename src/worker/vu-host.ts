@@ -1,0 +1,417 @@
+/**
+ * What a worker thread does: hosts VUs in sandbox realms, runs the iterations the coordinator asks
+ * for, serves their host operations (timers), aggregates their metrics, and reports back in batches.
+ * It decides nothing about scheduling. Independent of worker_threads so it can be driven directly.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { SandboxAction, ScriptErrorInfo, VuInitResult } from '../../runtime/protocol.js';
+import { CrossingError, SandboxIsolate, type Realm } from '../sandbox/isolate.js';
+import { SampleAggregator } from '../metrics/sink.js';
+import { MetricRegistry } from '../metrics/registry.js';
+import { Metric } from '../metrics/builtin.js';
+import type { MetricDefinition, Tags } from '../types.js';
+import {
+  IterationStatus,
+  type FromWorker,
+  type ToWorker,
+  type WorkerError,
+  type WorkerLog,
+  type WorkerSetup,
+} from './messages.js';
+
+/** VUs created per event-loop turn, so a large fleet does not stall timers and messages. */
+const CREATE_CHUNK = 250;
+
+interface Placement {
+  readonly isolate: SandboxIsolate;
+  readonly realm: Realm;
+  readonly vus: HostVu[];
+}
+
+interface HostVu {
+  readonly id: number;
+  place: Placement;
+  /** Token of the running iteration; 0 when idle. */
+  token: number;
+  scenario: number;
+  startedAt: number;
+  /** Pending host operations of the running iteration, with their timers. */
+  readonly ops: Map<number, NodeJS.Timeout>;
+}
+
+export class VuHost {
+  readonly #setup: WorkerSetup;
+  readonly #send: (message: FromWorker) => void;
+  readonly #vus = new Map<number, HostVu>();
+  readonly #placements: Placement[] = [];
+  readonly #dirty = new Set<Placement>();
+  /** VUs whose events sit in a placement's queue: the ones to fail if the crossing is stopped. */
+  readonly #touched = new Map<Placement, Set<HostVu>>();
+  readonly #registry = new MetricRegistry();
+  readonly #aggregator = new SampleAggregator();
+  readonly #files = new Map<string, string | ArrayBuffer>();
+  readonly #tagCache = new Map<string, Tags>();
+  #ended: number[] = [];
+  #logs: WorkerLog[] = [];
+  #errors: WorkerError[] = [];
+  #defined: MetricDefinition[] = [];
+  #results: { vu: number; token: number; json: string }[] = [];
+  /** Custom metrics already reported to the coordinator. */
+  readonly #reported = new Set<string>();
+  #flushScheduled = false;
+  #setupJson = '';
+  #metricsTimer: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(setup: WorkerSetup, send: (message: FromWorker) => void) {
+    this.#setup = setup;
+    this.#send = send;
+    this.#metricsTimer = setInterval(() => this.#shipMetrics(), setup.metricsIntervalMs);
+    this.#metricsTimer.unref();
+  }
+
+  receive(message: ToWorker): void {
+    switch (message.type) {
+      case 'createVus':
+        this.#createVus(message.ids);
+        break;
+      case 'setupData':
+        for (const place of this.#placements) {
+          place.realm.enqueue(['setupData', message.json]);
+          this.#markDirty(place);
+        }
+        this.#setupJson = message.json;
+        break;
+      case 'run':
+        for (let i = 0; i + 3 < message.items.length; i += 4) {
+          this.#startIteration(message.items[i]!, message.items[i + 1]!, message.items[i + 2]!, message.items[i + 3]!);
+        }
+        break;
+      case 'interrupt':
+        for (let i = 0; i + 1 < message.items.length; i += 2) this.#interrupt(message.items[i]!, message.items[i + 1]!);
+        break;
+      case 'stop':
+        this.#stop();
+        break;
+    }
+  }
+
+  // -- VU creation ---------------------------------------------------------------------------
+
+  #createVus(ids: readonly number[]): void {
+    let next = 0;
+    let exports: { functions: string[]; options: string } | null = null;
+    const step = (): void => {
+      const end = Math.min(ids.length, next + CREATE_CHUNK);
+      for (; next < end; next++) {
+        const id = ids[next]!;
+        let result: VuInitResult;
+        try {
+          result = this.#createVu(id);
+        } catch (error) {
+          const info = error instanceof CrossingError ? { message: `${error.message} in init code`, stack: error.stack_ } : { message: String(error), stack: '' };
+          this.#send({ type: 'vusCreated', count: next, error: { vu: id, error: info }, exports });
+          return;
+        }
+        if (result.error !== null) {
+          this.#flushNow();
+          this.#send({ type: 'vusCreated', count: next, error: { vu: id, error: result.error }, exports });
+          return;
+        }
+        exports ??= { functions: result.functions, options: result.options };
+      }
+      this.#flushNow();
+      if (next < ids.length) setImmediate(step);
+      else this.#send({ type: 'vusCreated', count: ids.length, error: null, exports });
+    };
+    step();
+  }
+
+  #createVu(id: number): VuInitResult {
+    const place = this.#placementWithRoom();
+    const result = place.realm.createVu(id);
+    if (result.error !== null) return result;
+    const vu: HostVu = { id, place, token: 0, scenario: 0, startedAt: 0, ops: new Map() };
+    place.vus.push(vu);
+    this.#vus.set(id, vu);
+    this.#markDirty(place);
+    return result;
+  }
+
+  #placementWithRoom(): Placement {
+    const { isolation, vusPerIsolate } = this.#setup;
+    const last = this.#placements.at(-1);
+    if (isolation === 'compartment' && last !== undefined && last.vus.length < vusPerIsolate) return last;
+    const isolate =
+      isolation === 'context' && last !== undefined && this.#placementsIn(last.isolate) < vusPerIsolate
+        ? last.isolate
+        : this.#newIsolate();
+    const realm = isolate.createRealm({
+      lockdown: isolation === 'compartment',
+      env: this.#setup.env,
+      scenarioEnv: this.#setup.scenarioEnv,
+    });
+    if (this.#setupJson !== '') realm.enqueue(['setupData', this.#setupJson]);
+    const place: Placement = { isolate, realm, vus: [] };
+    this.#placements.push(place);
+    return place;
+  }
+
+  #placementsIn(isolate: SandboxIsolate): number {
+    return this.#placements.filter((p) => p.isolate === isolate).length;
+  }
+
+  #newIsolate(): SandboxIsolate {
+    return new SandboxIsolate(this.#setup.code, this.#setup.limits, (file, binary) => this.#openFile(file, binary));
+  }
+
+  /** `open()` in init code: files are read once per worker and shared by its VUs. */
+  #openFile(file: string, binary: boolean): string | ArrayBuffer {
+    const resolved = path.resolve(this.#setup.scriptDir, file);
+    const key = `${binary ? 'b' : 't'}:${resolved}`;
+    let content = this.#files.get(key);
+    if (content === undefined) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(resolved);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? 'error';
+        throw new Error(`open(${JSON.stringify(file)}): cannot read ${resolved} (${code})`);
+      }
+      content = binary ? new Uint8Array(bytes).buffer : bytes.toString('utf8');
+      this.#files.set(key, content);
+    }
+    return content;
+  }
+
+  // -- Iterations ----------------------------------------------------------------------------
+
+  #startIteration(id: number, token: number, scenario: number, iterInScenario: number): void {
+    const vu = this.#vus.get(id);
+    const definition = this.#setup.scenarios[scenario];
+    if (vu === undefined || definition === undefined) {
+      this.#ended.push(id, token, IterationStatus.failed);
+      this.#scheduleFlush();
+      return;
+    }
+    vu.token = token;
+    vu.scenario = scenario;
+    vu.startedAt = performance.now();
+    vu.place.realm.enqueue(['iterate', id, token, definition.exec, iterInScenario, definition.name]);
+    this.#touch(vu);
+  }
+
+  #interrupt(id: number, token: number): void {
+    const vu = this.#vus.get(id);
+    if (vu === undefined || vu.token !== token) return;
+    this.#abandon(vu);
+    this.#ended.push(id, token, IterationStatus.interrupted);
+    this.#scheduleFlush();
+  }
+
+  /** Drops the running iteration's pending operations; its promise chain is left to be collected. */
+  #abandon(vu: HostVu): void {
+    if (vu.ops.size > 0) {
+      for (const timer of vu.ops.values()) clearTimeout(timer);
+      if (!vu.place.isolate.disposed) {
+        vu.place.realm.enqueue(['forget', [...vu.ops.keys()]]);
+        this.#markDirty(vu.place);
+      }
+      vu.ops.clear();
+    }
+    vu.token = 0;
+  }
+
+  #endIteration(vu: HostVu, token: number, error: ScriptErrorInfo | null): void {
+    if (vu.token !== token) return;
+    if (this.#setup.recordIterations) {
+      const tags = this.#tags(vu.scenario, '', null);
+      this.#aggregator.add(this.#definition(Metric.iterationDuration), performance.now() - vu.startedAt, tags);
+      this.#aggregator.add(this.#definition(Metric.iterations), 1, tags);
+    }
+    if (error !== null) this.#errors.push({ vu: vu.id, kind: 'iteration', error });
+    this.#abandon(vu);
+    this.#ended.push(vu.id, token, error === null ? IterationStatus.completed : IterationStatus.failed);
+  }
+
+  // -- Crossing into the sandbox -------------------------------------------------------------
+
+  #touch(vu: HostVu): void {
+    let set = this.#touched.get(vu.place);
+    if (set === undefined) this.#touched.set(vu.place, (set = new Set()));
+    set.add(vu);
+    this.#markDirty(vu.place);
+  }
+
+  #markDirty(place: Placement): void {
+    this.#dirty.add(place);
+    this.#scheduleFlush();
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      this.#flushNow();
+    });
+  }
+
+  #flushNow(): void {
+    // Actions may queue more events (a resolved promise that is already settled); loop a few rounds.
+    for (let round = 0; round < 4 && this.#dirty.size > 0; round++) {
+      const places = [...this.#dirty];
+      this.#dirty.clear();
+      for (const place of places) this.#flushPlace(place);
+    }
+    if (this.#dirty.size > 0) this.#scheduleFlush();
+    this.#shipBatch();
+  }
+
+  #flushPlace(place: Placement): void {
+    const touched = this.#touched.get(place);
+    this.#touched.delete(place);
+    let actions: SandboxAction[];
+    try {
+      actions = place.realm.flush();
+    } catch (error) {
+      if (!(error instanceof CrossingError)) throw error;
+      this.#recover(place, error, touched);
+      return;
+    }
+    for (const action of actions) this.#handle(place, action);
+  }
+
+  #handle(place: Placement, action: SandboxAction): void {
+    switch (action[0]) {
+      case 'sleep': {
+        const vu = this.#vus.get(action[1]);
+        if (vu === undefined || vu.token === 0) return;
+        const op = action[2];
+        const timer = setTimeout(() => {
+          vu.ops.delete(op);
+          place.realm.enqueue(['resolve', op, undefined]);
+          this.#touch(vu);
+        }, action[3]);
+        vu.ops.set(op, timer);
+        return;
+      }
+      case 'metric': {
+        const vu = this.#vus.get(action[1]);
+        const definition = this.#registry.get(action[2]);
+        if (definition === undefined) return;
+        this.#aggregator.add(definition, action[3], this.#tags(vu?.scenario ?? 0, action[4], action[5]));
+        return;
+      }
+      case 'define': {
+        let definition: MetricDefinition;
+        try {
+          definition = this.#registry.define(action[1], action[2], action[3] ? 'time' : 'default');
+        } catch (error) {
+          this.#errors.push({ vu: 0, kind: 'iteration', error: { message: (error as Error).message, stack: '' } });
+          return;
+        }
+        if (!this.#reported.has(definition.name)) {
+          this.#reported.add(definition.name);
+          this.#defined.push(definition);
+        }
+        return;
+      }
+      case 'log':
+        this.#logs.push({ vu: action[1], level: action[2], text: action[3] });
+        return;
+      case 'end': {
+        const vu = this.#vus.get(action[1]);
+        if (action[4] !== '') this.#results.push({ vu: action[1], token: action[2], json: action[4] });
+        if (vu !== undefined) this.#endIteration(vu, action[2], action[3]);
+        return;
+      }
+    }
+  }
+
+  /**
+   * A crossing was stopped. On a timeout V8 drops the microtasks queued in that crossing, so every
+   * VU with events in it loses its iteration; the realm itself is fine. When the isolate died of
+   * memory, all its VUs are re-created in a new one (init runs again) and go on.
+   */
+  #recover(place: Placement, error: CrossingError, touched: Set<HostVu> | undefined): void {
+    const victims = [...(touched ?? [])].filter((vu) => vu.token !== 0);
+    const culprit = error.runningVu !== 0 ? error.runningVu : victims.length === 1 ? victims[0]!.id : 0;
+    const kind = error.failure === 'timeout' ? 'timeout' : 'memory';
+    this.#errors.push({ vu: culprit, kind, error: { message: error.message, stack: error.stack_ } });
+    const failed = error.failure === 'disposed' ? place.vus.filter((vu) => vu.token !== 0) : victims;
+    for (const vu of failed) {
+      if (vu.id !== culprit) this.#errors.push({ vu: vu.id, kind: 'abandoned', error: { message: `stopped with VU ${culprit}`, stack: '' } });
+      const token = vu.token;
+      this.#abandon(vu);
+      this.#ended.push(vu.id, token, IterationStatus.failed);
+    }
+    if (error.failure === 'disposed') this.#rebuild(place);
+  }
+
+  #rebuild(dead: Placement): void {
+    const index = this.#placements.indexOf(dead);
+    const isolate = this.#newIsolate();
+    const realm = isolate.createRealm({
+      lockdown: this.#setup.isolation === 'compartment',
+      env: this.#setup.env,
+      scenarioEnv: this.#setup.scenarioEnv,
+    });
+    if (this.#setupJson !== '') realm.enqueue(['setupData', this.#setupJson]);
+    const place: Placement = { isolate, realm, vus: dead.vus };
+    this.#placements[index] = place;
+    dead.isolate.dispose();
+    for (const vu of dead.vus) {
+      vu.place = place;
+      const result = realm.createVu(vu.id);
+      if (result.error !== null) this.#errors.push({ vu: vu.id, kind: 'iteration', error: result.error });
+    }
+    this.#markDirty(place);
+  }
+
+  // -- Tags and metrics ----------------------------------------------------------------------
+
+  #definition(name: string): MetricDefinition {
+    return this.#registry.get(name)!;
+  }
+
+  /** Tags of a sample: the scenario's, the group, the script's own. Shared objects where possible. */
+  #tags(scenario: number, group: string, own: Record<string, string> | null): Tags {
+    const key = `${scenario}\u0000${group}`;
+    let base = this.#tagCache.get(key);
+    if (base === undefined) {
+      base = Object.freeze({ ...this.#setup.scenarios[scenario]?.tags, group });
+      this.#tagCache.set(key, base);
+    }
+    return own === null ? base : { ...base, ...own };
+  }
+
+  // -- Reporting -----------------------------------------------------------------------------
+
+  #shipBatch(): void {
+    if (this.#ended.length + this.#logs.length + this.#errors.length + this.#defined.length + this.#results.length === 0) return;
+    this.#send({ type: 'batch', ended: this.#ended, logs: this.#logs, errors: this.#errors, defined: this.#defined, results: this.#results });
+    this.#results = [];
+    this.#ended = [];
+    this.#logs = [];
+    this.#errors = [];
+    this.#defined = [];
+  }
+
+  #shipMetrics(): void {
+    if (this.#stopped) return;
+    this.#send({ type: 'metrics', batch: this.#aggregator.drain() });
+  }
+
+  #stop(): void {
+    if (this.#stopped) return;
+    for (const vu of this.#vus.values()) if (vu.token !== 0) this.#abandon(vu);
+    this.#shipBatch();
+    this.#stopped = true;
+    clearInterval(this.#metricsTimer);
+    this.#send({ type: 'stopped', batch: this.#aggregator.drain() });
+    for (const place of this.#placements) place.isolate.dispose();
+    this.#placements.length = 0;
+  }
+}
