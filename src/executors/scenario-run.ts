@@ -1,0 +1,133 @@
+/**
+ * The stop rules every executor shares, for one run of one scenario:
+ * - time 0 is when the run starts (`clock.now()` at construction);
+ * - no iteration starts once the regular duration is over;
+ * - iterations still running `gracefulStop` after that are interrupted;
+ * - the whole run's abort signal interrupts everything at once.
+ * Each iteration gets its own AbortController, so one can be interrupted alone (ramping down).
+ */
+import { sleepUnlessAborted } from '../clock.js';
+import { quote } from '../errors.js';
+import type { ExecutorContext, ExecutorName, IterationResult, PlannedScenario, VirtualUser } from '../types.js';
+
+/** The context's scenario, checked to be of `executor` (the coordinator pairs them; a mismatch is a bug). */
+export function scenarioFor<E extends ExecutorName>(context: ExecutorContext, executor: E): Extract<PlannedScenario, { executor: E }> {
+  const { scenario } = context;
+  if (scenario.executor !== executor) {
+    throw new TypeError(`the ${executor} executor was given scenario ${quote(scenario.name)} of executor ${scenario.executor}`);
+  }
+  return scenario as Extract<PlannedScenario, { executor: E }>;
+}
+
+export class ScenarioRun {
+  readonly startMs: number;
+  private readonly regularEndMs: number;
+  private readonly hardEndMs: number;
+  /** Aborts when no new iteration may start. */
+  private readonly stopping = new AbortController();
+  /** Aborts when this run is over, cancelling its pending timers. */
+  private readonly finished = new AbortController();
+  private readonly running = new Set<AbortController>();
+  private interrupted = false;
+  private tasks = 0;
+  private onIdle: (() => void) | undefined;
+  private readonly onRunAbort = (): void => this.interruptAll();
+
+  constructor(
+    private readonly context: ExecutorContext,
+    regularDurationMs: number,
+  ) {
+    this.startMs = context.clock.now();
+    this.regularEndMs = this.startMs + regularDurationMs;
+    this.hardEndMs = this.regularEndMs + context.scenario.gracefulStopMs;
+    if (context.signal.aborted) this.interruptAll();
+    else context.signal.addEventListener('abort', this.onRunAbort, { once: true });
+    void this.enforceEnds();
+  }
+
+  /** Whether a new iteration may start now. */
+  get acceptsIterations(): boolean {
+    return !this.stopping.signal.aborted && this.context.clock.now() < this.regularEndMs;
+  }
+
+  /** Sleeps until `offsetMs` after the start: true if reached with iterations still accepted, false once stopping. */
+  async sleepUntil(offsetMs: number): Promise<boolean> {
+    const reached = await sleepUnlessAborted(this.context.clock, this.startMs + offsetMs, this.stopping.signal);
+    return reached && this.acceptsIterations;
+  }
+
+  /** Runs one iteration of `vu`; `controller` lets the caller interrupt this iteration alone. */
+  async iterate(vu: VirtualUser, controller: AbortController = new AbortController()): Promise<IterationResult> {
+    if (this.interrupted) controller.abort();
+    this.running.add(controller);
+    try {
+      return await vu.runIteration(this.context.scenario, controller.signal);
+    } finally {
+      this.running.delete(controller);
+    }
+  }
+
+  /**
+   * Runs iterations on `vu` while iterations are accepted and `take()` grants one (asked in that order,
+   * so a refused start consumes nothing). The VU counts as active from its first iteration to the end
+   * of its last.
+   */
+  async loop(vu: VirtualUser, take: () => boolean): Promise<void> {
+    let active = false;
+    while (this.acceptsIterations && take()) {
+      if (!active) this.activate(1);
+      active = true;
+      await this.iterate(vu);
+    }
+    if (active) this.activate(-1);
+  }
+
+  /** Reports VUs starting (+) or stopping (-) being busy in this scenario. */
+  activate(delta: number): void {
+    this.context.events.activeVus(delta);
+  }
+
+  /** Reports `count` iterations that were due but could not start; not when the whole run was aborted. */
+  dropped(count = 1): void {
+    if (this.context.signal.aborted) return;
+    for (let i = 0; i < count; i++) this.context.events.droppedIteration(this.context.scenario);
+  }
+
+  /** Runs `task` in the background, counted until it settles (see `whenIdle`). */
+  spawn(task: () => Promise<void>): void {
+    this.tasks++;
+    void task().finally(() => {
+      this.tasks--;
+      if (this.tasks === 0) this.onIdle?.();
+    });
+  }
+
+  /** Resolves once no spawned task is running. */
+  whenIdle(): Promise<void> {
+    if (this.tasks === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.onIdle = resolve;
+    });
+  }
+
+  /** Ends the run: cancels its timers and stops listening to the run's abort signal. */
+  finish(): void {
+    this.stopping.abort();
+    this.finished.abort();
+    this.context.signal.removeEventListener('abort', this.onRunAbort);
+  }
+
+  private async enforceEnds(): Promise<void> {
+    const { clock } = this.context;
+    if (!(await sleepUnlessAborted(clock, this.regularEndMs, this.finished.signal))) return;
+    this.stopping.abort();
+    if (!(await sleepUnlessAborted(clock, this.hardEndMs, this.finished.signal))) return;
+    this.interruptAll();
+  }
+
+  private interruptAll(): void {
+    this.interrupted = true;
+    this.stopping.abort();
+    for (const controller of this.running) controller.abort();
+  }
+}
