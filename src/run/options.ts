@@ -14,18 +14,18 @@ export interface RunOverrides {
 
 export function mergeOptions(script: ScriptOptions | undefined, overrides: RunOverrides): ScriptOptions {
   const merged: ScriptOptions = { ...(script ?? {}) };
-  const shortcuts = overrides.vus !== undefined || overrides.duration !== undefined || overrides.iterations !== undefined || overrides.stages !== undefined;
-  if (!shortcuts) return merged;
+  const { vus, duration, iterations, stages } = overrides;
+  if (vus === undefined && duration === undefined && iterations === undefined && stages === undefined) return merged;
   delete merged.scenarios;
-  if (overrides.vus !== undefined) merged.vus = overrides.vus;
-  if (overrides.duration !== undefined) merged.duration = overrides.duration;
-  if (overrides.iterations !== undefined) merged.iterations = overrides.iterations;
-  if (overrides.stages !== undefined) {
-    merged.stages = [...overrides.stages];
+  // A layer that sets how long the test runs replaces all of the lower layer's say on it (k6's rule).
+  if (duration !== undefined || iterations !== undefined || stages !== undefined) {
     delete merged.duration;
     delete merged.iterations;
-  } else if (overrides.duration !== undefined || overrides.iterations !== undefined) {
     delete merged.stages;
   }
+  if (vus !== undefined) merged.vus = vus;
+  if (duration !== undefined) merged.duration = duration;
+  if (iterations !== undefined) merged.iterations = iterations;
+  if (stages !== undefined) merged.stages = [...stages];
   return merged;
 }

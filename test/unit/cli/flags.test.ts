@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { parseCliFlags, parseEnvPair, parseStage } from '../../../src/cli/flags.js';
+
+describe('CLI flag parsing', () => {
+  it('parses stages and env pairs', () => {
+    expect(parseStage('30s:50')).toEqual({ duration: '30s', target: 50 });
+    expect(parseEnvPair('TOKEN=a=b')).toEqual(['TOKEN', 'a=b']);
+    expect(parseEnvPair('EMPTY=')).toEqual(['EMPTY', '']);
+  });
+
+  it.each([
+    [() => parseStage('30s'), '--stage: invalid value "30s"; expected <duration>:<target VUs>, e.g. "30s:50"'],
+    [() => parseStage('10x:5'), /--stage: invalid duration "10x"/],
+    [() => parseEnvPair('=x'), '--env: invalid value "=x"; expected KEY=VALUE with KEY made of letters, digits and _'],
+    [() => parseCliFlags({ vus: '-2' }, {}), '--vus: invalid value "-2"; expected a whole number >= 0'],
+    [() => parseCliFlags({ iterations: '0' }, {}), '--iterations: invalid value "0"; expected a whole number >= 1'],
+    [() => parseCliFlags({ workers: '1.5' }, {}), '--workers: invalid value "1.5"; expected a whole number >= 1'],
+    [() => parseCliFlags({ duration: 'soon' }, {}), /--duration: invalid duration "soon"/],
+  ])('rejects bad values with a one-line message (%#)', (parse, message) => {
+    expect(parse).toThrow(message);
+  });
+
+  it('turns colour off with --no-color or NO_COLOR', () => {
+    expect(parseCliFlags({ color: false }, {}).run.color).toBe(false);
+    expect(parseCliFlags({}, { NO_COLOR: '1' }).run.color).toBe(false);
+    expect(parseCliFlags({}, {}).run.color).toBe(true);
+  });
+});
