@@ -1,0 +1,105 @@
+/**
+ * `bundleScript`: the user's script and its relative imports as one CommonJS function body, built
+ * by esbuild through the wsk plugin (runtime modules external, k6-style calls awaited), plus the
+ * way back from positions in that code to the user's original lines.
+ */
+import { build, type BuildFailure, type BuildResult, type Message } from 'esbuild';
+import { stat } from 'node:fs/promises';
+import type { SourceMapPayload } from 'node:module';
+import path from 'node:path';
+import { configError, quote, scriptError, type WskError } from '../errors.js';
+import { displayPath } from './display-path.js';
+import { formatLocated, locate } from './messages.js';
+import { wskPlugin } from './plugin.js';
+import { BundlePositions } from './positions.js';
+import { ScriptRewriter } from './rewrite.js';
+import { DEFAULT_RUNTIME_TABLE } from './runtime-table.js';
+import { typecheckScript } from './typecheck.js';
+import type { Bundle, BundleOptions, BundleWarning } from './types.js';
+
+/** Never written: it only names the output, which makes the source map's paths relative to the script's directory. */
+const OUTPUT_NAME = '__wsk_bundle__.js';
+
+export async function bundleScript(scriptPath: string, options: BundleOptions = {}): Promise<Bundle> {
+  const cwd = options.cwd ?? process.cwd();
+  const entry = path.resolve(cwd, scriptPath);
+  await assertScriptFile(scriptPath, entry);
+  if (options.typecheck === true) await typecheckScript(entry, { cwd, typesDir: options.typesDir });
+  const rewriter = new ScriptRewriter();
+  const scriptDir = path.dirname(entry);
+  const result = await runEsbuild(entry, cwd, rewriter);
+  const code = outputText(result, OUTPUT_NAME).replace(/\/\/# sourceMappingURL=\S*\s*$/, '');
+  const sourceMap = JSON.parse(outputText(result, `${OUTPUT_NAME}.map`)) as SourceMapPayload;
+  const positions = new BundlePositions(sourceMap, scriptDir, scriptDir, rewriter.columnMaps());
+  const inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(cwd, input));
+  return {
+    entry,
+    code,
+    files: [entry, ...inputs.filter((file) => file !== entry)],
+    warnings: result.warnings.map((warning) => toBundleWarning(warning, cwd, rewriter)),
+    mapPosition: (line, column) => positions.map(line, column),
+    mapStack: (stack, bundleFileName, lineOffset) => positions.mapStack(stack, bundleFileName, lineOffset),
+  };
+}
+
+async function assertScriptFile(scriptPath: string, entry: string): Promise<void> {
+  let isFile: boolean;
+  try {
+    isFile = (await stat(entry)).isFile();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw configError('SCRIPT_NOT_FOUND', `script ${quote(scriptPath)} not found (resolved to ${entry})`);
+    throw configError('IO', `cannot read script ${quote(scriptPath)} (resolved to ${entry}): ${(error as Error).message}`);
+  }
+  if (!isFile) throw configError('SCRIPT_NOT_FOUND', `script ${quote(scriptPath)} is not a file (resolved to ${entry})`);
+}
+
+type Output = BuildResult<{ write: false; metafile: true }>;
+
+async function runEsbuild(entry: string, cwd: string, rewriter: ScriptRewriter): Promise<Output> {
+  try {
+    return await build({
+      entryPoints: [entry],
+      absWorkingDir: cwd,
+      outfile: path.join(path.dirname(entry), OUTPUT_NAME),
+      bundle: true,
+      write: false,
+      metafile: true,
+      format: 'cjs',
+      platform: 'neutral',
+      target: 'es2022',
+      resolveExtensions: ['.ts', '.js', '.mjs', '.json'],
+      sourcemap: 'external',
+      sourcesContent: false,
+      logLevel: 'silent',
+      plugins: [wskPlugin(rewriter, DEFAULT_RUNTIME_TABLE)],
+    });
+  } catch (error) {
+    if (isBuildFailure(error) && error.errors.length > 0) throw bundleError(error.errors, cwd, rewriter);
+    throw error;
+  }
+}
+
+function isBuildFailure(error: unknown): error is BuildFailure {
+  return error instanceof Error && Array.isArray((error as Partial<BuildFailure>).errors);
+}
+
+function bundleError(errors: readonly Message[], cwd: string, rewriter: ScriptRewriter): WskError {
+  const [first] = errors;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+  const located = first === undefined ? undefined : locate(first, cwd, rewriter);
+  const message = located === undefined ? `${first?.text ?? 'bundling failed'}${more}` : formatLocated(located, displayPath(located.file, cwd), more);
+  return scriptError('SCRIPT_SYNTAX', message);
+}
+
+function toBundleWarning(warning: Message, cwd: string, rewriter: ScriptRewriter): BundleWarning {
+  const located = locate(warning, cwd, rewriter);
+  if (located === undefined) return { file: '', line: 0, column: 0, message: warning.text, lineText: '' };
+  return { file: displayPath(located.file, cwd), line: located.line, column: located.column + 1, message: located.text, lineText: located.lineText };
+}
+
+function outputText(result: Output, name: string): string {
+  const output = result.outputFiles.find((file) => path.basename(file.path) === name);
+  if (output === undefined) throw new Error(`esbuild produced no ${name}`);
+  return output.text;
+}

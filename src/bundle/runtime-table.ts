@@ -1,0 +1,44 @@
+/**
+ * The view of src/runtime-modules.ts the bundler works from, as a parameter so tests can describe
+ * modules that do not exist yet (a k6/http whose default export has blocking `get`/`post`).
+ */
+import { BLOCKING_EXPORTS, K6_ALIASES } from '../runtime-modules.js';
+
+export interface BlockingExports {
+  readonly named: readonly string[];
+  readonly defaultMembers: readonly string[];
+}
+
+export interface RuntimeTable {
+  /** wsk module id → its exports that return a promise the VU must wait for. The keys are every wsk id. */
+  readonly blocking: Readonly<Record<string, BlockingExports>>;
+  /** k6 module id → the wsk module id it stands for. */
+  readonly aliases: Readonly<Record<string, string>>;
+}
+
+export const DEFAULT_RUNTIME_TABLE: RuntimeTable = { blocking: BLOCKING_EXPORTS, aliases: K6_ALIASES };
+
+/** The wsk module id `specifier` names (a wsk id, or a k6 alias), or undefined. Same rule as `resolveRuntimeModule`. */
+export function runtimeModuleOf(table: RuntimeTable, specifier: string): string | undefined {
+  if (Object.hasOwn(table.blocking, specifier)) return specifier;
+  return Object.hasOwn(table.aliases, specifier) ? table.aliases[specifier] : undefined;
+}
+
+export function isK6Specifier(table: RuntimeTable, specifier: string): boolean {
+  return Object.hasOwn(table.aliases, specifier);
+}
+
+/** Whether the export reached through `path` (['sleep'], or ['default', 'get']) of module `id` blocks. */
+export function isBlockingExport(table: RuntimeTable, id: string, path: readonly string[]): boolean {
+  const exports = Object.hasOwn(table.blocking, id) ? table.blocking[id] : undefined;
+  if (exports === undefined) return false;
+  const [first, second] = path;
+  if (path.length === 1 && first !== undefined) return exports.named.includes(first);
+  if (path.length === 2 && first === 'default' && second !== undefined) return exports.defaultMembers.includes(second);
+  return false;
+}
+
+/** Every id a script may import, k6 aliases first, for error messages. */
+export function importableModules(table: RuntimeTable): string[] {
+  return [...Object.keys(table.aliases), ...Object.keys(table.blocking)];
+}

@@ -1,0 +1,47 @@
+/** What the bundler gives the rest of wsk. */
+
+export interface BundleWarning {
+  /** Relative to the current directory when inside it, else absolute (as error messages print files). */
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly column: number;
+  readonly message: string;
+  readonly lineText: string;
+}
+
+export interface SourcePosition {
+  /** Relative to the script's directory when inside it, else absolute. */
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly column: number;
+}
+
+export interface Bundle {
+  /** Absolute path of the script. */
+  readonly entry: string;
+  /**
+   * CommonJS code to run as a function body: it uses the free variables `require`, `module` and
+   * `exports`; runtime modules are `require('<wsk id>')` calls (k6 ids already mapped to wsk ids).
+   */
+  readonly code: string;
+  /** Absolute paths of the user's files in the bundle, the entry first. */
+  readonly files: readonly string[];
+  readonly warnings: readonly BundleWarning[];
+  /** Maps a position in `code` (1-based line and column) to the user's original source, if it maps. */
+  mapPosition(line: number, column: number): SourcePosition | undefined;
+  /** Rewrites every `<bundleFileName>:<line>:<col>` of a V8 stack into user positions; `lineOffset` = lines prepended before `code`. */
+  mapStack(stack: string, bundleFileName: string, lineOffset: number): string;
+}
+
+export interface BundleOptions {
+  /** Type-check the script with the TypeScript compiler first (`--typecheck`). */
+  readonly typecheck?: boolean;
+  /** Directory holding `wsk/*.d.ts` for the type check; defaults to the package's `types/`. */
+  readonly typesDir?: string;
+  /** Directory relative paths are resolved against and messages are relative to; defaults to `process.cwd()`. */
+  readonly cwd?: string;
+}

@@ -1,0 +1,86 @@
+/**
+ * The user's script files as the auto-await analysis sees them: parsed once with the TypeScript
+ * parser (which reads JavaScript too), with their relative imports resolved the way esbuild does.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import { Scopes } from './scope.js';
+
+/** Where the analysis reads files from: the disk, or a table of strings in tests. */
+export interface SourceHost {
+  /** The file's text, or undefined when there is no such file. */
+  readFile(absolutePath: string): string | undefined;
+}
+
+export const diskHost: SourceHost = {
+  readFile(absolutePath) {
+    try {
+      return readFileSync(absolutePath, 'utf8');
+    } catch {
+      // Missing or unreadable: esbuild reports it with the importing line, which is the better message.
+      return undefined;
+    }
+  },
+};
+
+/** Files the analysis parses; anything else (JSON) is bundled untouched. */
+export const SCRIPT_FILE = /\.[cm]?[jt]s$/;
+
+export interface SourceUnit {
+  readonly path: string;
+  readonly text: string;
+  readonly file: ts.SourceFile;
+  readonly scopes: Scopes;
+  /** Every call expression in the file, in source order. */
+  readonly calls: readonly ts.CallExpression[];
+  /** Module specifiers of the file's value imports and re-exports, in source order. */
+  readonly specifiers: readonly string[];
+}
+
+export function parseUnit(absolutePath: string, text: string): SourceUnit {
+  const kind = /\.[cm]?ts$/.test(absolutePath) ? ts.ScriptKind.TS : ts.ScriptKind.JS;
+  const file = ts.createSourceFile(absolutePath, text, ts.ScriptTarget.ES2022, true, kind);
+  const calls: ts.CallExpression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node)) calls.push(node);
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return { path: absolutePath, text, file, scopes: new Scopes(), calls, specifiers: moduleSpecifiers(file) };
+}
+
+function moduleSpecifiers(file: ts.SourceFile): string[] {
+  const specifiers: string[] = [];
+  for (const statement of file.statements) {
+    if (ts.isImportDeclaration(statement) && statement.importClause?.isTypeOnly !== true && ts.isStringLiteral(statement.moduleSpecifier)) {
+      specifiers.push(statement.moduleSpecifier.text);
+    } else if (
+      ts.isExportDeclaration(statement) &&
+      !statement.isTypeOnly &&
+      statement.moduleSpecifier !== undefined &&
+      ts.isStringLiteral(statement.moduleSpecifier)
+    ) {
+      specifiers.push(statement.moduleSpecifier.text);
+    }
+  }
+  return specifiers;
+}
+
+export function isRelativeSpecifier(specifier: string): boolean {
+  return specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..' || path.isAbsolute(specifier);
+}
+
+/**
+ * The file a relative import names, trying what esbuild tries for the extensions wsk bundles:
+ * the exact path, TypeScript's `./lib.js` meaning `./lib.ts`, added extensions, then index files.
+ */
+export function resolveRelative(host: SourceHost, fromFile: string, specifier: string): string | undefined {
+  const base = path.resolve(path.dirname(fromFile), specifier);
+  const candidates = [base];
+  const swapped = base.replace(/\.js$/, '.ts').replace(/\.mjs$/, '.mts').replace(/\.cjs$/, '.cts');
+  if (swapped !== base) candidates.push(swapped);
+  for (const extension of ['.ts', '.js', '.mjs', '.json']) candidates.push(base + extension);
+  for (const extension of ['.ts', '.js', '.mjs']) candidates.push(path.join(base, `index${extension}`));
+  return candidates.find((candidate) => host.readFile(candidate) !== undefined);
+}

@@ -1,0 +1,158 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { bundleScript, type Bundle } from '../../../src/bundle/index.js';
+import { unavailableModuleMessage } from '../../../src/bundle/plugin.js';
+import { DEFAULT_RUNTIME_TABLE } from '../../../src/bundle/runtime-table.js';
+import { WskError } from '../../../src/errors.js';
+
+const FIXTURES = fileURLToPath(new URL('../../fixtures/bundle/', import.meta.url));
+const BUNDLE_FILE = 'wsk-bundle.js';
+
+type Exports = Record<string, unknown> & { default: () => Promise<unknown> };
+
+/** Runs the bundle the way the sandbox does: as a function body, one line after the wrapper's first. */
+function instantiate(bundle: Bundle, modules: Record<string, unknown>): Exports {
+  const wrapper = `(function (require, module, exports) { "use strict";\n${bundle.code}\n})`;
+  const factory = vm.runInThisContext(wrapper, { filename: BUNDLE_FILE }) as (require: (id: string) => unknown, module: { exports: object }, exports: object) => void;
+  const module = { exports: {} };
+  factory(
+    (id) => {
+      if (!(id in modules)) throw new Error(`unexpected require(${id})`);
+      return modules[id];
+    },
+    module,
+    module.exports,
+  );
+  return module.exports as Exports;
+}
+
+async function bundleError(script: string, cwd = FIXTURES): Promise<WskError> {
+  const error: unknown = await bundleScript(script, { cwd }).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  if (!(error instanceof WskError)) throw new Error(`expected a WskError, got ${String(error)}`);
+  return error;
+}
+
+describe('bundleScript', () => {
+  it('bundles relative .ts and .json imports, maps k6 ids to wsk ids and awaits blocking calls', async () => {
+    const bundle = await bundleScript('basic/main.ts', { cwd: FIXTURES });
+    expect(bundle.entry).toBe(path.join(FIXTURES, 'basic/main.ts'));
+    expect(bundle.files).toEqual(['main.ts', 'lib.ts', 'config.json'].map((file) => path.join(FIXTURES, 'basic', file)));
+    expect(bundle.warnings).toEqual([]);
+    expect(bundle.code).toContain('require("wsk")');
+    expect(bundle.code).toContain('require("wsk/metrics")');
+    expect(bundle.code).not.toMatch(/require\("k6/);
+
+    const calls: unknown[][] = [];
+    const exports = instantiate(bundle, {
+      wsk: {
+        sleep: async (seconds: number) => {
+          await Promise.resolve();
+          calls.push(['sleep', seconds]);
+        },
+        group: async (name: string, fn: () => unknown) => {
+          calls.push(['group', name]);
+          await fn();
+          calls.push(['group end', name]);
+        },
+      },
+      'wsk/metrics': {
+        Counter: class {
+          add(value: number): void {
+            calls.push(['add', value]);
+          }
+        },
+      },
+    });
+    expect(exports['options']).toEqual({ vus: 2 });
+    await exports.default();
+    // Every sleep finished before the next step: the rewrite awaited them all.
+    expect(calls).toEqual([['group', 'login'], ['sleep', 0.1], ['add', 1], ['sleep', 1], ['group end', 'login']]);
+  });
+
+  it('maps positions and stack frames back to the original source, before types were stripped and awaits inserted', async () => {
+    const bundle = await bundleScript('throws/main.ts', { cwd: FIXTURES });
+    const error = await instantiate(bundle, { wsk: { sleep: async () => {} } })
+      .default()
+      .then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+    if (!(error instanceof Error) || error.stack === undefined) throw new Error('expected the script to throw');
+    // The original line 9 is `  const pause: number = settings.retries; sleep(pause); sleep(pause); throw new Error(...)`.
+    expect(bundle.mapStack(error.stack, BUNDLE_FILE, 1).split('\n').slice(0, 2)).toEqual([
+      'Error: failed after 2 retries',
+      '    at Object.main_default (main.ts:9:77)',
+    ]);
+
+    const lines = bundle.code.split('\n');
+    const throwLine = lines.findIndex((line) => line.includes('throw new Error'));
+    expect(bundle.mapPosition(throwLine + 1, (lines[throwLine] ?? '').indexOf('new') + 1)).toEqual({ file: 'main.ts', line: 9, column: 77 });
+    expect(bundle.mapPosition(1, 1)).toBeUndefined();
+    expect(bundle.mapPosition(lines.length + 5, 1)).toBeUndefined();
+    expect(bundle.mapStack('at x (other.js:3:4)', BUNDLE_FILE, 1)).toBe('at x (other.js:3:4)');
+  });
+
+  it('reports rewrite and esbuild warnings at their original positions', async () => {
+    const bundle = await bundleScript('warnings/main.js', { cwd: FIXTURES });
+    expect(bundle.warnings).toEqual([
+      {
+        file: 'warnings/main.js',
+        line: 4,
+        column: 25,
+        message: 'sleep() inside a callback of forEach cannot pause the VU; use a for…of loop',
+        lineText: '  [1, 2].forEach((n) => sleep(n));',
+      },
+      {
+        file: 'warnings/main.js',
+        line: 5,
+        column: 33,
+        message: 'The "typeof" operator will never evaluate to "strin"',
+        lineText: "  sleep(1); if (typeof __VU === 'strin') sleep(2);",
+      },
+    ]);
+  });
+
+  it('fails with SCRIPT_NOT_FOUND (exit 104) for a missing script', async () => {
+    const error = await bundleError('nope.ts');
+    expect([error.code, error.exitCode, error.message]).toEqual(['SCRIPT_NOT_FOUND', 104, `script "nope.ts" not found (resolved to ${path.join(FIXTURES, 'nope.ts')})`]);
+    const directory = await bundleError('basic');
+    expect(directory.message).toBe(`script "basic" is not a file (resolved to ${path.join(FIXTURES, 'basic')})`);
+  });
+
+  it('reports a syntax error with file:line:col, the source line and a caret (exit 107)', async () => {
+    const error = await bundleError('quickstart.ts', path.join(FIXTURES, 'syntax'));
+    expect([error.code, error.exitCode]).toEqual(['SCRIPT_SYNTAX', 107]);
+    expect(error.message).toBe('quickstart.ts:3:7: Expected ";" but found "x"\nlet a x = 1;\n      ^');
+  });
+
+  it('reports a syntax error at its original column in a rewritten line', async () => {
+    const error = await bundleError('syntax/rewritten.ts');
+    expect(error.message).toBe('syntax/rewritten.ts:4:29: Expected ";" but found "x"\n  sleep(1); sleep(2); let a x = 1;\n                            ^');
+  });
+
+  it('rejects unknown k6/wsk modules and packages, naming what is importable', async () => {
+    const error = await bundleError('modules/browser.js');
+    expect(error.message).toBe(
+      'modules/browser.js:2:26: module "k6/browser" is not available in wsk; scripts can import k6, k6/metrics, k6/execution, wsk, wsk/metrics, wsk/execution, ' +
+        'or the script\'s own files by relative path ("./lib.js") (and 1 more)\n' +
+        "import { chromium } from 'k6/browser';\n" +
+        '                         ^',
+    );
+    expect(unavailableModuleMessage('lodash', DEFAULT_RUNTIME_TABLE)).toBe(
+      'cannot import package "lodash": wsk bundles no packages; scripts can import k6, k6/metrics, k6/execution, wsk, wsk/metrics, wsk/execution, or the script\'s own files by relative path ("./lib.js")',
+    );
+    expect(unavailableModuleMessage('node:fs', DEFAULT_RUNTIME_TABLE)).toMatch(/^cannot import "node:fs": wsk bundles no remote or built-in modules;/);
+  });
+
+  it('rejects top-level await', async () => {
+    const error = await bundleError('toplevel/main.js');
+    expect(error.message).toBe(
+      "toplevel/main.js:3:1: top-level await is not supported at init (k6 doesn't support it either); move it into a function such as the default export or setup()\nawait sleep(1);\n^",
+    );
+  });
+});
