@@ -4,7 +4,8 @@
  * - no iteration starts once the regular duration is over;
  * - iterations still running `gracefulStop` after that are interrupted;
  * - the whole run's abort signal interrupts everything at once.
- * Each iteration gets its own AbortController, so one can be interrupted alone (ramping down).
+ * Each VU has an AbortController of its own, reused across its iterations until it is aborted, so one
+ * VU can be interrupted alone (ramping down) without allocating a controller per iteration.
  */
 import { sleepUnlessAborted } from '../clock.js';
 import { quote } from '../errors.js';
@@ -28,6 +29,7 @@ export class ScenarioRun {
   /** Aborts when this run is over, cancelling its pending timers. */
   private readonly finished = new AbortController();
   private readonly running = new Set<AbortController>();
+  private readonly controllers = new Map<VirtualUser, AbortController>();
   private interrupted = false;
   private tasks = 0;
   private onIdle: (() => void) | undefined;
@@ -57,7 +59,7 @@ export class ScenarioRun {
   }
 
   /** Runs one iteration of `vu`; `controller` lets the caller interrupt this iteration alone. */
-  async iterate(vu: VirtualUser, controller: AbortController = new AbortController()): Promise<IterationResult> {
+  async iterate(vu: VirtualUser, controller: AbortController = this.controllerOf(vu)): Promise<IterationResult> {
     if (this.interrupted) controller.abort();
     this.running.add(controller);
     try {
@@ -80,6 +82,15 @@ export class ScenarioRun {
       await this.iterate(vu);
     }
     if (active) this.activate(-1);
+  }
+
+  private controllerOf(vu: VirtualUser): AbortController {
+    let controller = this.controllers.get(vu);
+    if (controller === undefined || controller.signal.aborted) {
+      controller = new AbortController();
+      this.controllers.set(vu, controller);
+    }
+    return controller;
   }
 
   /** Reports VUs starting (+) or stopping (-) being busy in this scenario. */

@@ -31,7 +31,6 @@ const STATUS: Record<number, IterationResult> = {
 interface Waiting {
   readonly token: number;
   readonly resolve: (result: IterationResult) => void;
-  readonly cleanup: () => void;
 }
 
 class WorkerLink {
@@ -152,18 +151,28 @@ export class WorkerPool {
     const link = this.#owner.get(id);
     if (link === undefined) throw new Error(`VU ${id} was not created`);
     const iterations = new Map<string, number>();
+    // Executors reuse a VU's signal across iterations: listen once per signal, not once per iteration.
+    let listened: AbortSignal | undefined;
+    let current = 0;
+    const onAbort = (): void => {
+      if (this.#waiting.get(id)?.token === current) link.queueInterrupt(id, current);
+    };
     return {
       id,
       runIteration: (scenario, signal) => {
         if (signal.aborted) return Promise.resolve('interrupted');
         const token = ++this.#tokens;
+        current = token;
         const iteration = iterations.get(scenario.name) ?? 0;
         iterations.set(scenario.name, iteration + 1);
+        if (signal !== listened) {
+          listened?.removeEventListener('abort', onAbort);
+          listened = signal;
+          signal.addEventListener('abort', onAbort, { once: true });
+        }
         link.queueRun(id, token, this.#scenarioIndex.get(scenario.name) ?? 0, iteration);
         return new Promise<IterationResult>((resolve) => {
-          const onAbort = (): void => link.queueInterrupt(id, token);
-          signal.addEventListener('abort', onAbort, { once: true });
-          this.#waiting.set(id, { token, resolve, cleanup: () => signal.removeEventListener('abort', onAbort) });
+          this.#waiting.set(id, { token, resolve });
         });
       },
     };
@@ -177,7 +186,6 @@ export class WorkerPool {
     // Whatever iterations were still awaited will never end now.
     for (const [id, waiting] of this.#waiting) {
       this.#waiting.delete(id);
-      waiting.cleanup();
       waiting.resolve('interrupted');
     }
     return batches;
@@ -209,7 +217,6 @@ export class WorkerPool {
     const waiting = this.#waiting.get(vu);
     if (waiting === undefined || waiting.token !== token) return;
     this.#waiting.delete(vu);
-    waiting.cleanup();
     waiting.resolve(STATUS[status] ?? 'failed');
   }
 }
