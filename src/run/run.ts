@@ -5,12 +5,14 @@
  * crashed worker) still tears down, prints its summary and writes its files.
  */
 import os from 'node:os';
-import { ExitCode, WskError, scriptError, type ExitCodeValue } from '../errors.js';
+import { ExitCode, WskError, configError, quote, scriptError, type ExitCodeValue } from '../errors.js';
+import { DEFAULT_TREND_STATS, isTrendStat } from '../metrics/view.js';
 import type { Io } from '../io.js';
 import type { Executor, MetricDefinition, VirtualUser } from '../types.js';
 import { getExecutor } from '../executors/index.js';
 import { maxVus } from '../executors/plan.js';
 import { realClock } from '../clock.js';
+import { parseDuration } from '../duration.js';
 import { MetricRegistry } from '../metrics/registry.js';
 import { MetricStore } from '../metrics/store.js';
 import { Metric } from '../metrics/builtin.js';
@@ -28,6 +30,8 @@ export interface RunRequest extends ScriptRequest {
   readonly workers?: number | undefined;
 }
 const THRESHOLD_EVAL_INTERVAL_MS = 2000;
+const DEFAULT_LIFECYCLE_TIMEOUT = '60s';
+const VUS_SAMPLE_INTERVAL_MS = 1000;
 
 type StopReason = { kind: 'signal' } | { kind: 'threshold'; outcome: ThresholdOutcome } | { kind: 'crash'; error: Error };
 
@@ -42,8 +46,17 @@ export async function runTest(request: RunRequest, io: Io): Promise<ExitCodeValu
     metrics: (batch) => store.merge(batch),
   });
   const { output, lifecycle, exports, options, scenarios, sandboxSetup } = prepared;
-  const thresholds = parseThresholds(options.thresholds, (name) => registry.get(name), registry.names());
-  const trendStats = options.summaryTrendStats ?? ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'];
+  let thresholds: ThresholdSpec[];
+  let trendStats: readonly string[];
+  try {
+    thresholds = parseThresholds(options.thresholds, (name) => registry.get(name), registry.names());
+    trendStats = parseTrendStats(options.summaryTrendStats);
+    parseDuration(options.setupTimeout ?? DEFAULT_LIFECYCLE_TIMEOUT, 'options.setupTimeout');
+    parseDuration(options.teardownTimeout ?? DEFAULT_LIFECYCLE_TIMEOUT, 'options.teardownTimeout');
+  } catch (error) {
+    await lifecycle.stop();
+    throw error;
+  }
 
   // The lifecycle VU must see scenario env too (it was created before options were known).
   const scenarioEnv = Object.fromEntries(scenarios.map((s) => [s.name, { ...s.env }]));
@@ -88,6 +101,7 @@ export async function runTest(request: RunRequest, io: Io): Promise<ExitCodeValu
   let outcomes: ThresholdOutcome[] = [];
   let progress: Progress | undefined;
   let thresholdTimer: NodeJS.Timeout | undefined;
+  let vusSampler: NodeJS.Timeout | undefined;
   let testStartedAt = clock.now();
   try {
     // VUs: ids 1..total, each scenario its own contiguous range.
@@ -112,12 +126,17 @@ export async function runTest(request: RunRequest, io: Io): Promise<ExitCodeValu
     store.setGauge(Metric.vusMax, totalVus);
 
     if (exports.functions.includes('setup') && !stop.signal.aborted) {
-      const outcome = await lifecycle.call('setup', '', stop.signal);
-      if (!outcome.ok) {
-        throw scriptError('SCRIPT_EXCEPTION', `setup() failed: ${describeFailure(outcome.error, output)}`);
+      const limit = timeLimit(options.setupTimeout, 'options.setupTimeout', stop.signal);
+      const outcome = await lifecycle.call('setup', '', limit.signal);
+      limit.clear();
+      if (!outcome.ok && !stop.signal.aborted) {
+        const why = outcome.error === null ? `did not finish within setupTimeout (${limit.text})` : `failed: ${describeFailure(outcome.error, output)}`;
+        throw scriptError('SCRIPT_EXCEPTION', `setup() ${why}`);
       }
-      setupJson = outcome.json;
-      pool.setupData(setupJson);
+      if (outcome.ok) {
+        setupJson = outcome.json;
+        pool.setupData(setupJson);
+      }
     }
 
     testStartedAt = clock.now();
@@ -129,7 +148,11 @@ export async function runTest(request: RunRequest, io: Io): Promise<ExitCodeValu
       }, THRESHOLD_EVAL_INTERVAL_MS);
     }
     progress = new Progress(io.stderr, scenarios, clock, request.quiet);
+    // `vus` is sampled once a second, as k6 does, plus whenever a new peak is reached, so its last
+    // value is the load while the test ran rather than the 0 of the final ramp-down.
     let active = 0;
+    let peak = 0;
+    vusSampler = setInterval(() => store.setGauge(Metric.vus, active), VUS_SAMPLE_INTERVAL_MS);
     const runs = scenarios.map((scenario) => {
       const first = firstVu.get(scenario.name)!;
       const vus: VirtualUser[] = Array.from({ length: maxVus(scenario) }, (_, i) => progress!.count(scenario, pool.virtualUser(first + i)));
@@ -154,7 +177,10 @@ export async function runTest(request: RunRequest, io: Io): Promise<ExitCodeValu
             activeVus: (delta) => {
               active += delta;
               progress!.active(scenario, delta);
-              store.setGauge(Metric.vus, active);
+              if (active > peak) {
+                peak = active;
+                store.setGauge(Metric.vus, active);
+              }
             },
             droppedIteration: (s) => store.addCounter(Metric.droppedIterations, 1, { ...globalTags, ...s.tags, scenario: s.name }),
           },
@@ -167,6 +193,7 @@ export async function runTest(request: RunRequest, io: Io): Promise<ExitCodeValu
     exitCode = await failRun(error, io);
   } finally {
     clearInterval(thresholdTimer);
+    clearInterval(vusSampler);
     progress?.stop();
     offSignal();
   }
@@ -174,9 +201,12 @@ export async function runTest(request: RunRequest, io: Io): Promise<ExitCodeValu
 
   // Teardown runs even when the test was stopped, as in k6 (not after an init or setup failure).
   if (exitCode === ExitCode.ok && exports.functions.includes('teardown')) {
-    const outcome = await lifecycle.call('teardown', setupJson);
+    const limit = timeLimit(options.teardownTimeout, 'options.teardownTimeout');
+    const outcome = await lifecycle.call('teardown', setupJson, limit.signal);
+    limit.clear();
     if (!outcome.ok) {
-      io.stderr.write(`ERROR teardown() failed: ${describeFailure(outcome.error, output)}\n`);
+      const why = outcome.error === null ? `did not finish within teardownTimeout (${limit.text})` : `failed: ${describeFailure(outcome.error, output)}`;
+      io.stderr.write(`ERROR teardown() ${why}\n`);
       exitCode = ExitCode.scriptException;
     }
   }
@@ -211,6 +241,34 @@ export async function runTest(request: RunRequest, io: Io): Promise<ExitCodeValu
   await lifecycle.stop();
   store.dispose();
   return exitCode;
+}
+
+function parseTrendStats(value: unknown): readonly string[] {
+  if (value === undefined) return DEFAULT_TREND_STATS;
+  if (!Array.isArray(value) || value.length === 0 || !value.every((stat) => typeof stat === 'string' && isTrendStat(stat))) {
+    throw configError(
+      'INVALID_OPTION',
+      `options.summaryTrendStats: invalid value ${quote(value)}; expected a list of avg, min, med, max, count or p(N), e.g. ["avg", "p(95)"]`,
+    );
+  }
+  return value as string[];
+}
+
+/** An abort signal for setup()/teardown(): fires after the option's duration (k6 default 60s) or with `parent`. */
+function timeLimit(value: string | undefined, where: string, parent?: AbortSignal): { signal: AbortSignal; clear(): void; text: string } {
+  const text = value ?? DEFAULT_LIFECYCLE_TIMEOUT;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), parseDuration(text, where));
+  const onParent = (): void => controller.abort();
+  parent?.addEventListener('abort', onParent, { once: true });
+  return {
+    signal: controller.signal,
+    text,
+    clear: () => {
+      clearTimeout(timer);
+      parent?.removeEventListener('abort', onParent);
+    },
+  };
 }
 
 function evaluate(specs: readonly ThresholdSpec[], store: MetricStore, elapsedMs: number): ThresholdOutcome[] {
