@@ -12,6 +12,7 @@ describe('built-in metrics', () => {
       { name: 'iteration_duration', type: 'trend', contains: 'time' },
       { name: 'dropped_iterations', type: 'counter', contains: 'default' },
       { name: 'checks', type: 'rate', contains: 'default' },
+      { name: 'group_duration', type: 'trend', contains: 'time' },
       { name: 'data_sent', type: 'counter', contains: 'data' },
       { name: 'data_received', type: 'counter', contains: 'data' },
     ]);
@@ -22,6 +23,7 @@ describe('built-in metrics', () => {
       iterationDuration: 'iteration_duration',
       droppedIterations: 'dropped_iterations',
       checks: 'checks',
+      groupDuration: 'group_duration',
       dataSent: 'data_sent',
       dataReceived: 'data_received',
     });
