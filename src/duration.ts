@@ -52,25 +52,6 @@ export function parseDuration(value: unknown, where: string): number {
   return totalNs / NS_PER_MS;
 }
 
-/**
- * Formats milliseconds the way k6 (Go) prints durations: "1m30s", "1.5s", "250ms", "1h0m0s", "0s".
- * Precision is one nanosecond.
- */
-export function formatDuration(ms: number): string {
-  const ns = Math.round(Math.abs(ms) * NS_PER_MS);
-  const sign = ms < 0 && ns > 0 ? '-' : '';
-  if (ns === 0) return '0s';
-  if (ns < 1e3) return `${sign}${ns}ns`;
-  if (ns < 1e6) return `${sign}${ns / 1e3}µs`;
-  if (ns < 1e9) return `${sign}${ns / 1e6}ms`;
-
-  const hours = Math.floor(ns / 3600e9);
-  const minutes = Math.floor((ns % 3600e9) / 60e9);
-  const seconds = (ns % 60e9) / 1e9;
-  const head = hours > 0 ? `${hours}h${minutes}m` : minutes > 0 ? `${minutes}m` : '';
-  return `${sign}${head}${seconds}s`;
-}
-
 function invalidDuration(value: unknown, where: string): Error {
   return configError(
     'INVALID_DURATION',

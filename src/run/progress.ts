@@ -5,7 +5,7 @@
 import type { Output } from '../io.js';
 import type { Clock, PlannedScenario, VirtualUser } from '../types.js';
 import { scenarioDurationMs } from '../executors/plan.js';
-import { formatDuration } from '../duration.js';
+import { formatDuration } from '../summary/format.js';
 
 const TTY_INTERVAL_MS = 250;
 const PLAIN_INTERVAL_MS = 10_000;
@@ -84,7 +84,7 @@ export class Progress {
       const fraction = row.finishedAt !== undefined ? 1 : row.durationMs > 0 ? Math.min(1, elapsed / row.durationMs) : 0;
       const filled = Math.round(fraction * BAR_WIDTH);
       const bar = `[${'='.repeat(Math.max(0, filled - 1))}${filled > 0 ? (fraction >= 1 ? '=' : '>') : ''}${' '.repeat(BAR_WIDTH - filled)}]`;
-      const state = row.startedAt === undefined ? 'waiting' : row.finishedAt !== undefined ? 'done' : `${formatDuration(elapsed)}/${formatDuration(row.durationMs)}`;
+      const state = row.startedAt === undefined ? 'waiting' : row.finishedAt !== undefined ? 'done' : `${formatDuration(Math.floor(elapsed / 100) * 100)}/${formatDuration(row.durationMs)}`;
       const extra = [row.failed > 0 ? `${row.failed} failed` : '', row.interrupted > 0 ? `${row.interrupted} interrupted` : ''].filter(Boolean).join(', ');
       return `${row.scenario.name.padEnd(width)} ${bar} ${state.padEnd(14)} ${String(row.active).padStart(5)} VUs  ${row.completed + row.failed} iterations${extra === '' ? '' : ` (${extra})`}`;
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from '../../src/duration.js';
+import { parseDuration } from '../../src/duration.js';
 import { WskError } from '../../src/errors.js';
 
 describe('parseDuration', () => {
@@ -52,34 +52,6 @@ describe('parseDuration', () => {
     const error = catchError(() => parseDuration(input, 'options.gracefulStop'));
     expect(error.code).toBe('INVALID_DURATION');
     expect(error.message).toBe(`options.gracefulStop: invalid duration ${JSON.stringify(input)}; a duration cannot be negative`);
-  });
-});
-
-describe('formatDuration', () => {
-  it.each([
-    [0, '0s'],
-    [250, '250ms'],
-    [1.5, '1.5ms'],
-    [0.25, '250µs'],
-    [0.000_5, '500ns'],
-    [999, '999ms'],
-    [1_000, '1s'],
-    [1_500, '1.5s'],
-    [1_100, '1.1s'],
-    [30_000, '30s'],
-    [60_000, '1m0s'],
-    [90_000, '1m30s'],
-    [61_500, '1m1.5s'],
-    [600_000, '10m0s'],
-    [3_600_000, '1h0m0s'],
-    [3_723_004, '1h2m3.004s'],
-    [-1_500, '-1.5s'],
-  ])('%j ms is %j', (ms, text) => {
-    expect(formatDuration(ms)).toBe(text);
-  });
-
-  it('round-trips through parseDuration', () => {
-    for (const ms of [0, 0.25, 250, 1_500, 90_000, 3_723_004]) expect(parseDuration(formatDuration(ms), 'x')).toBe(ms);
   });
 });
 
