@@ -14,11 +14,12 @@ export interface CliFlags {
   readonly run: Omit<RunRequest, keyof ScriptRequest>;
 }
 
-export function parseCliFlags(flags: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): CliFlags {
+/** `colorTerminal`: stdout is a TTY, so colour is on unless --no-color or NO_COLOR says otherwise. */
+export function parseCliFlags(flags: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>, colorTerminal = false): CliFlags {
   const stages = (flags['stage'] as string[] | undefined) ?? [];
   const duration = flags['duration'] as string | undefined;
   if (duration !== undefined) parseDuration(duration, '--duration');
-  const color = flags['color'] !== false && env['NO_COLOR'] === undefined;
+  const color = colorTerminal && flags['color'] !== false && env['NO_COLOR'] === undefined;
   const callTimeout = flags['callTimeout'] as string | undefined;
   return {
     script: {

@@ -49,14 +49,17 @@ export async function cli(argv: readonly string[], io: Io = processIo()): Promis
     .addOption(new Option('--memory-limit <MB>', 'heap limit of one sandbox isolate').default('2048'))
     .addOption(new Option('--vus-per-isolate <n>', 'VUs sharing one isolate (compartment isolation)').default('2000'))
     .action((script: string, flags: Record<string, unknown>) => {
-      result = run(script, parseCliFlags(flags, io.env), io);
+      result = guard(io, () => {
+        const parsed = withFlags(flags);
+        return runTest({ script, ...parsed.script, ...parsed.run }, io);
+      });
     });
 
   addRunFlags(program.command('inspect'))
     .description('print the resolved options and execution plan as JSON')
     .action((script: string, flags: Record<string, unknown>) => {
       result = guard(io, async () => {
-        const parsed = parseCliFlags(flags, io.env);
+        const parsed = withFlags(flags);
         io.stdout.write(`${JSON.stringify(await inspectScript({ script, ...parsed.script }, io), null, 2)}\n`);
         return ExitCode.ok;
       });
@@ -70,6 +73,7 @@ export async function cli(argv: readonly string[], io: Io = processIo()): Promis
       result = Promise.resolve(ExitCode.ok);
     });
 
+  const withFlags = (flags: Record<string, unknown>): CliFlags => parseCliFlags(flags, io.env, io.stdout.isTTY);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
@@ -91,9 +95,6 @@ export async function cli(argv: readonly string[], io: Io = processIo()): Promis
   return result;
 }
 
-function run(script: string, flags: CliFlags, io: Io): Promise<ExitCodeValue> {
-  return guard(io, () => runTest({ script, ...flags.script, ...flags.run }, io));
-}
 
 /** User errors print as one line with their exit code; anything else is a wsk bug and keeps its stack. */
 async function guard(io: Io, work: () => Promise<ExitCodeValue>): Promise<ExitCodeValue> {

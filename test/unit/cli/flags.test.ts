@@ -20,9 +20,10 @@ describe('CLI flag parsing', () => {
     expect(parse).toThrow(message);
   });
 
-  it('turns colour off with --no-color or NO_COLOR', () => {
-    expect(parseCliFlags({ color: false }, {}).run.color).toBe(false);
-    expect(parseCliFlags({}, { NO_COLOR: '1' }).run.color).toBe(false);
-    expect(parseCliFlags({}, {}).run.color).toBe(true);
+  it('colours a terminal unless --no-color or NO_COLOR say otherwise, and never a pipe', () => {
+    expect(parseCliFlags({ color: false }, {}, true).run.color).toBe(false);
+    expect(parseCliFlags({}, { NO_COLOR: '1' }, true).run.color).toBe(false);
+    expect(parseCliFlags({}, {}, true).run.color).toBe(true);
+    expect(parseCliFlags({}, {}, false).run.color).toBe(false);
   });
 });
