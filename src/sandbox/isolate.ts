@@ -1,8 +1,8 @@
 /**
  * The host side of the sandbox: the only module that imports isolated-vm. An isolate holds realms
  * (V8 contexts); a realm holds VUs — many of them with compartment isolation, one with context
- * isolation — and is driven by batches: `flush()` crosses into it twice per event-loop turn at most
- * (dispatch the queued events, then drain the actions they caused once microtasks have run).
+ * isolation — and is driven by batches: `flush(events)` crosses into it twice (dispatch the events,
+ * then drain the actions they caused once microtasks have run).
  */
 import ivm from 'isolated-vm';
 import type { RealmConfig, SandboxAction, SandboxEvent, VuInitResult } from '../../runtime/protocol.js';
@@ -122,7 +122,6 @@ export class Realm {
   readonly #drain: Fn;
   readonly #running: Fn;
   readonly #timeout: number;
-  #queue: SandboxEvent[] = [];
   #released = false;
 
   constructor(owner: SandboxIsolate, context: ivm.Context, router: ivm.Reference<Record<string, unknown>>, timeoutMs: number) {
@@ -136,23 +135,13 @@ export class Realm {
     this.#running = router.getSync('running', { reference: true }) as Fn;
   }
 
-  get pending(): number {
-    return this.#queue.length;
-  }
-
   /** Runs one VU's init code (the script's top level) in this realm. */
   createVu(id: number): VuInitResult {
     return this.#call(() => this.#createVu.applySync(undefined, [id], { result: { copy: true }, timeout: this.#timeout })) as VuInitResult;
   }
 
-  enqueue(event: SandboxEvent): void {
-    this.#queue.push(event);
-  }
-
-  /** Delivers the queued events and returns the actions they caused (including those of init, if any are pending). */
-  flush(): SandboxAction[] {
-    const events = this.#queue;
-    this.#queue = [];
+  /** Delivers `events` and returns the actions they caused (and any that init code left). */
+  flush(events: readonly SandboxEvent[]): SandboxAction[] {
     return this.#call(() => {
       if (events.length > 0) this.#dispatch.applySync(undefined, [events], { arguments: { copy: true }, timeout: this.#timeout });
       return this.#drain.applySync(undefined, [], { result: { copy: true }, timeout: this.#timeout });

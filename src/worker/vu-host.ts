@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { SandboxAction, ScriptErrorInfo, VuInitResult } from '../../runtime/protocol.js';
+import type { SandboxAction, SandboxEvent, ScriptErrorInfo, VuInitResult } from '../../runtime/protocol.js';
 import { CrossingError, SandboxIsolate, type Realm } from '../sandbox/isolate.js';
 import { SampleAggregator } from '../metrics/sink.js';
 import { MetricRegistry } from '../metrics/registry.js';
@@ -22,11 +22,20 @@ import {
 
 /** VUs created per event-loop turn, so a large fleet does not stall timers and messages. */
 const CREATE_CHUNK = 250;
+/**
+ * Events delivered per crossing. Large enough that the crossing's fixed cost vanishes, small enough
+ * that a burst (thousands of timers firing together) is cut into pieces whose results reach the
+ * coordinator while the rest is still being delivered, instead of the threads taking turns.
+ */
+const FLUSH_CHUNK = 512;
 
 interface Placement {
   readonly isolate: SandboxIsolate;
   readonly realm: Realm;
   readonly vus: HostVu[];
+  /** Events waiting for the next crossing, and the VU each concerns (null: the whole realm). */
+  readonly queue: SandboxEvent[];
+  readonly queued: (HostVu | null)[];
 }
 
 interface HostVu {
@@ -46,8 +55,6 @@ export class VuHost {
   readonly #vus = new Map<number, HostVu>();
   readonly #placements: Placement[] = [];
   readonly #dirty = new Set<Placement>();
-  /** VUs whose events sit in a placement's queue: the ones to fail if the crossing is stopped. */
-  readonly #touched = new Map<Placement, Set<HostVu>>();
   readonly #registry = new MetricRegistry();
   readonly #aggregator = new SampleAggregator();
   readonly #files = new Map<string, string | ArrayBuffer>();
@@ -77,10 +84,7 @@ export class VuHost {
         this.#createVus(message.ids);
         break;
       case 'setupData':
-        for (const place of this.#placements) {
-          place.realm.enqueue(['setupData', message.json]);
-          this.#markDirty(place);
-        }
+        for (const place of this.#placements) this.#enqueue(place, ['setupData', message.json], null);
         this.#setupJson = message.json;
         break;
       case 'run':
@@ -147,14 +151,19 @@ export class VuHost {
       isolation === 'context' && last !== undefined && this.#placementsIn(last.isolate) < vusPerIsolate
         ? last.isolate
         : this.#newIsolate();
+    const place = this.#newPlacement(isolate, []);
+    this.#placements.push(place);
+    return place;
+  }
+
+  #newPlacement(isolate: SandboxIsolate, vus: HostVu[]): Placement {
     const realm = isolate.createRealm({
-      lockdown: isolation === 'compartment',
+      lockdown: this.#setup.isolation === 'compartment',
       env: this.#setup.env,
       scenarioEnv: this.#setup.scenarioEnv,
     });
-    if (this.#setupJson !== '') realm.enqueue(['setupData', this.#setupJson]);
-    const place: Placement = { isolate, realm, vus: [] };
-    this.#placements.push(place);
+    const place: Placement = { isolate, realm, vus, queue: [], queued: [] };
+    if (this.#setupJson !== '') this.#enqueue(place, ['setupData', this.#setupJson], null);
     return place;
   }
 
@@ -198,8 +207,7 @@ export class VuHost {
     vu.token = token;
     vu.scenario = scenario;
     vu.startedAt = performance.now();
-    vu.place.realm.enqueue(['iterate', id, token, definition.exec, iterInScenario, definition.name]);
-    this.#touch(vu);
+    this.#enqueue(vu.place, ['iterate', id, token, definition.exec, iterInScenario, definition.name], vu);
   }
 
   #interrupt(id: number, token: number): void {
@@ -214,10 +222,7 @@ export class VuHost {
   #abandon(vu: HostVu): void {
     if (vu.ops.size > 0) {
       for (const timer of vu.ops.values()) clearTimeout(timer);
-      if (!vu.place.isolate.disposed) {
-        vu.place.realm.enqueue(['forget', [...vu.ops.keys()]]);
-        this.#markDirty(vu.place);
-      }
+      if (!vu.place.isolate.disposed) this.#enqueue(vu.place, ['forget', [...vu.ops.keys()]], null);
       vu.ops.clear();
     }
     vu.token = 0;
@@ -237,11 +242,10 @@ export class VuHost {
 
   // -- Crossing into the sandbox -------------------------------------------------------------
 
-  #touch(vu: HostVu): void {
-    let set = this.#touched.get(vu.place);
-    if (set === undefined) this.#touched.set(vu.place, (set = new Set()));
-    set.add(vu);
-    this.#markDirty(vu.place);
+  #enqueue(place: Placement, event: SandboxEvent, vu: HostVu | null): void {
+    place.queue.push(event);
+    place.queued.push(vu);
+    this.#markDirty(place);
   }
 
   #markDirty(place: Placement): void {
@@ -258,26 +262,28 @@ export class VuHost {
     });
   }
 
+  /** One crossing per dirty placement (a chunk of its queue), then the results go out; the rest waits a turn. */
   #flushNow(): void {
-    // Actions may queue more events (a resolved promise that is already settled); loop a few rounds.
-    for (let round = 0; round < 4 && this.#dirty.size > 0; round++) {
-      const places = [...this.#dirty];
-      this.#dirty.clear();
-      for (const place of places) this.#flushPlace(place);
+    const places = [...this.#dirty];
+    this.#dirty.clear();
+    for (const place of places) {
+      this.#flushPlace(place);
+      if (place.queue.length > 0) this.#dirty.add(place);
     }
-    if (this.#dirty.size > 0) this.#scheduleFlush();
     this.#shipBatch();
+    if (this.#dirty.size > 0) this.#scheduleFlush();
   }
 
   #flushPlace(place: Placement): void {
-    const touched = this.#touched.get(place);
-    this.#touched.delete(place);
+    const count = Math.min(place.queue.length, FLUSH_CHUNK);
+    const events = place.queue.splice(0, count);
+    const vus = place.queued.splice(0, count);
     let actions: SandboxAction[];
     try {
-      actions = place.realm.flush();
+      actions = place.realm.flush(events);
     } catch (error) {
       if (!(error instanceof CrossingError)) throw error;
-      this.#recover(place, error, touched);
+      this.#recover(place, error, vus);
       return;
     }
     for (const action of actions) this.#handle(place, action);
@@ -291,8 +297,7 @@ export class VuHost {
         const op = action[2];
         const timer = setTimeout(() => {
           vu.ops.delete(op);
-          place.realm.enqueue(['resolve', op, undefined]);
-          this.#touch(vu);
+          this.#enqueue(place, ['resolve', op, undefined], vu);
         }, action[3]);
         vu.ops.set(op, timer);
         return;
@@ -335,8 +340,8 @@ export class VuHost {
    * VU with events in it loses its iteration; the realm itself is fine. When the isolate died of
    * memory, all its VUs are re-created in a new one (init runs again) and go on.
    */
-  #recover(place: Placement, error: CrossingError, touched: Set<HostVu> | undefined): void {
-    const victims = [...(touched ?? [])].filter((vu) => vu.token !== 0);
+  #recover(place: Placement, error: CrossingError, crossed: readonly (HostVu | null)[]): void {
+    const victims = [...new Set(crossed)].filter((vu): vu is HostVu => vu !== null && vu.token !== 0);
     const culprit = error.runningVu !== 0 ? error.runningVu : victims.length === 1 ? victims[0]!.id : 0;
     const kind = error.failure === 'timeout' ? 'timeout' : 'memory';
     this.#errors.push({ vu: culprit, kind, error: { message: error.message, stack: error.stack_ } });
@@ -352,19 +357,12 @@ export class VuHost {
 
   #rebuild(dead: Placement): void {
     const index = this.#placements.indexOf(dead);
-    const isolate = this.#newIsolate();
-    const realm = isolate.createRealm({
-      lockdown: this.#setup.isolation === 'compartment',
-      env: this.#setup.env,
-      scenarioEnv: this.#setup.scenarioEnv,
-    });
-    if (this.#setupJson !== '') realm.enqueue(['setupData', this.#setupJson]);
-    const place: Placement = { isolate, realm, vus: dead.vus };
+    const place = this.#newPlacement(this.#newIsolate(), dead.vus);
     this.#placements[index] = place;
     dead.isolate.dispose();
     for (const vu of dead.vus) {
       vu.place = place;
-      const result = realm.createVu(vu.id);
+      const result = place.realm.createVu(vu.id);
       if (result.error !== null) this.#errors.push({ vu: vu.id, kind: 'iteration', error: result.error });
     }
     this.#markDirty(place);

@@ -17,6 +17,8 @@ const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split
 const SIZES = (args.get('sizes') ?? '1000,10000,50000').split(',').map(Number);
 const ISOLATIONS = (args.get('isolation') ?? 'compartment,context').split(',');
 const SECONDS = Number(args.get('seconds') ?? 15);
+/** Further flags for wsk run, e.g. --extra=--vus-per-isolate,5000 */
+const EXTRA = args.has('extra') ? args.get('extra').split(',') : [];
 
 const SCRIPT = `import { check, sleep } from 'wsk';
 export const options = { vus: Number(__ENV.VUS), duration: __ENV.DURATION };
@@ -37,7 +39,7 @@ function procStat(pid) {
 async function measure(isolation, vus, dir) {
   const child = spawn(
     process.execPath,
-    ['--no-node-snapshot', WSK, 'run', 'bench.ts', '--isolation', isolation, '-e', `VUS=${vus}`, '-e', `DURATION=${SECONDS}s`, '--summary-export', 'summary.json'],
+    ['--no-node-snapshot', WSK, 'run', 'bench.ts', ...EXTRA, '--isolation', isolation, '-e', `VUS=${vus}`, '-e', `DURATION=${SECONDS}s`, '--summary-export', 'summary.json'],
     { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
