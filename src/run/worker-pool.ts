@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { packageRoot } from '../package-root.js';
+import { onNextTurn } from '../next-turn.js';
 import type { IterationResult, PlannedScenario, VirtualUser } from '../types.js';
 import type { ScriptErrorInfo } from '../../runtime/protocol.js';
 import type { MetricBatch } from '../metrics/sink.js';
@@ -37,7 +38,6 @@ class WorkerLink {
   readonly worker: Worker;
   #runs: number[] = [];
   #interrupts: number[] = [];
-  #scheduled = false;
   #stopped: Promise<void> | undefined;
   onCreated: ((message: Extract<FromWorker, { type: 'vusCreated' }>) => void) | undefined;
   onStopped: ((batch: MetricBatch) => void) | undefined;
@@ -67,17 +67,12 @@ class WorkerLink {
     this.#schedule();
   }
 
-  #schedule(): void {
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
-      if (this.#runs.length > 0) this.post({ type: 'run', items: this.#runs });
-      if (this.#interrupts.length > 0) this.post({ type: 'interrupt', items: this.#interrupts });
-      this.#runs = [];
-      this.#interrupts = [];
-    });
-  }
+  readonly #schedule = onNextTurn(() => {
+    if (this.#runs.length > 0) this.post({ type: 'run', items: this.#runs });
+    if (this.#interrupts.length > 0) this.post({ type: 'interrupt', items: this.#interrupts });
+    this.#runs = [];
+    this.#interrupts = [];
+  });
 
   stop(): Promise<void> {
     this.#stopped ??= new Promise<void>((resolve) => {

@@ -10,6 +10,7 @@ import { CrossingError, SandboxIsolate, type Realm } from '../sandbox/isolate.js
 import { SampleAggregator } from '../metrics/sink.js';
 import { MetricRegistry } from '../metrics/registry.js';
 import { Metric } from '../metrics/builtin.js';
+import { onNextTurn } from '../next-turn.js';
 import type { MetricDefinition, Tags } from '../types.js';
 import {
   IterationStatus,
@@ -66,7 +67,6 @@ export class VuHost {
   #results: { vu: number; token: number; json: string }[] = [];
   /** Custom metrics already reported to the coordinator. */
   readonly #reported = new Set<string>();
-  #flushScheduled = false;
   #setupJson = '';
   #metricsTimer: NodeJS.Timeout | undefined;
   #stopped = false;
@@ -253,14 +253,7 @@ export class VuHost {
     this.#scheduleFlush();
   }
 
-  #scheduleFlush(): void {
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    setImmediate(() => {
-      this.#flushScheduled = false;
-      this.#flushNow();
-    });
-  }
+  readonly #scheduleFlush = onNextTurn(() => this.#flushNow());
 
   /** One crossing per dirty placement (a chunk of its queue), then the results go out; the rest waits a turn. */
   #flushNow(): void {
