@@ -18,6 +18,8 @@ export interface Io {
   readonly cwd: string;
   /** Subscribes to stop signals; returns the unsubscribe function. */
   onSignal(handler: (signal: StopSignal) => void): () => void;
+  /** Ends the process at once (a second Ctrl+C): no teardown, no summary. */
+  exit(code: number): void;
 }
 
 /** The real process. */
@@ -46,6 +48,7 @@ export function processIo(): Io {
         process.off('SIGTERM', onTerm);
       };
     },
+    exit: (code) => process.exit(code),
   };
 }
 
@@ -54,10 +57,13 @@ export function memoryIo(options: { env?: Record<string, string>; cwd?: string; 
   readonly out: () => string;
   readonly err: () => string;
   raise(signal: StopSignal): void;
+  /** The code passed to exit(), if it was called. */
+  readonly exitCode: () => number | undefined;
 } {
   let out = '';
   let err = '';
   const handlers = new Set<(signal: StopSignal) => void>();
+  let exitCode: number | undefined;
   const tty = options.tty ?? false;
   return {
     stdout: { write: (text) => void (out += text), isTTY: tty, columns: 100 },
@@ -73,5 +79,9 @@ export function memoryIo(options: { env?: Record<string, string>; cwd?: string; 
     raise(signal) {
       for (const handler of handlers) handler(signal);
     },
+    exit: (code) => {
+      exitCode = code;
+    },
+    exitCode: () => exitCode,
   };
 }

@@ -6,9 +6,8 @@
  */
 import os from 'node:os';
 import { ExitCode, WskError, configError, quote, scriptError, type ExitCodeValue } from '../errors.js';
-import { DEFAULT_TREND_STATS, isTrendStat } from '../metrics/view.js';
-import type { Io } from '../io.js';
-import type { Executor, MetricDefinition, VirtualUser } from '../types.js';
+import type { Io, StopSignal } from '../io.js';
+import type { MetricDefinition, PlannedScenario, ScriptOptions, Tags, VirtualUser } from '../types.js';
 import { getExecutor } from '../executors/index.js';
 import { maxVus } from '../executors/plan.js';
 import { realClock } from '../clock.js';
@@ -16,8 +15,9 @@ import { parseDuration } from '../duration.js';
 import { MetricRegistry } from '../metrics/registry.js';
 import { MetricStore } from '../metrics/store.js';
 import { Metric } from '../metrics/builtin.js';
+import { DEFAULT_TREND_STATS, isTrendStat } from '../metrics/view.js';
 import { evaluateThresholds, findAbortingThreshold, parseThresholds, type ThresholdOutcome, type ThresholdSpec } from '../thresholds/index.js';
-import { describeFailure, initFailure, prepareScript, type ScriptRequest } from './prepare.js';
+import { describeFailure, initFailure, prepareScript, type PreparedScript, type ScriptRequest } from './prepare.js';
 import { WorkerPool, VuInitError } from './worker-pool.js';
 import { Progress } from './progress.js';
 import { writeResults } from './results.js';
@@ -29,6 +29,7 @@ export interface RunRequest extends ScriptRequest {
   /** Worker threads hosting VUs (default: one per core). */
   readonly workers?: number | undefined;
 }
+
 const THRESHOLD_EVAL_INTERVAL_MS = 2000;
 const DEFAULT_LIFECYCLE_TIMEOUT = '60s';
 const VUS_SAMPLE_INTERVAL_MS = 1000;
@@ -38,223 +39,286 @@ type StopReason = { kind: 'signal' } | { kind: 'threshold'; outcome: ThresholdOu
 export async function runTest(request: RunRequest, io: Io): Promise<ExitCodeValue> {
   const registry = new MetricRegistry();
   const store = new MetricStore(registry);
-  const defineAll = (definitions: readonly MetricDefinition[]): void => {
+  const define = (definitions: readonly MetricDefinition[]): void => {
     for (const d of definitions) registry.define(d.name, d.type, d.contains);
   };
-  const prepared = await prepareScript(request, io, {
-    defined: defineAll,
-    metrics: (batch) => store.merge(batch),
-  });
-  const { output, lifecycle, exports, options, scenarios, sandboxSetup } = prepared;
-  let thresholds: ThresholdSpec[];
-  let trendStats: readonly string[];
+  const prepared = await prepareScript(request, io, { defined: define, metrics: (batch) => store.merge(batch) });
+  let checked: { thresholds: ThresholdSpec[]; trendStats: readonly string[] };
   try {
-    thresholds = parseThresholds(options.thresholds, (name) => registry.get(name), registry.names());
-    trendStats = parseTrendStats(options.summaryTrendStats);
-    parseDuration(options.setupTimeout ?? DEFAULT_LIFECYCLE_TIMEOUT, 'options.setupTimeout');
-    parseDuration(options.teardownTimeout ?? DEFAULT_LIFECYCLE_TIMEOUT, 'options.teardownTimeout');
+    checked = checkRunOptions(prepared.options, registry);
   } catch (error) {
-    await lifecycle.stop();
+    await prepared.lifecycle.stop();
     throw error;
   }
-
-  // The lifecycle VU must see scenario env too (it was created before options were known).
-  const scenarioEnv = Object.fromEntries(scenarios.map((s) => [s.name, { ...s.env }]));
-  const globalTags = options.tags ?? {};
-  const workerScenarios = scenarios.map((s) => ({ name: s.name, exec: s.exec, tags: { ...globalTags, ...s.tags, scenario: s.name } }));
-
-  // Stop handling: the first signal stops gracefully, a second one exits at once.
-  const stop = new AbortController();
-  let stopReason: StopReason | undefined;
-  const requestStop = (reason: StopReason): void => {
-    if (stopReason !== undefined) return;
-    stopReason = reason;
-    stop.abort();
-  };
-  let signals = 0;
-  const offSignal = io.onSignal((signal) => {
-    signals++;
-    if (signals > 1) {
-      io.stderr.write(`\n${signal} again: exiting now, without teardown or summary\n`);
-      process.exit(ExitCode.abortedBySignal);
-    }
-    io.stderr.write(`\n${signal} received: stopping the test (teardown and summary follow; press Ctrl+C again to exit at once)\n`);
-    requestStop({ kind: 'signal' });
-  });
-
-  const totalVus = scenarios.reduce((sum, s) => sum + maxVus(s), 0);
-  const workerCount = Math.max(1, Math.min(request.workers ?? os.availableParallelism(), Math.max(1, totalVus)));
-  const pool = new WorkerPool(workerCount, { ...sandboxSetup, scenarioEnv, scenarios: workerScenarios, recordIterations: true }, scenarios, {
-    metrics: (batch) => store.merge(batch),
-    logs: (logs) => output.logs(logs),
-    errors: (errors) => output.errors(errors),
-    defined: defineAll,
-    crashed: (error) => {
-      io.stderr.write(`ERROR a worker thread failed: ${error.message}; stopping the test\n`);
-      requestStop({ kind: 'crash', error });
-    },
-  });
-
-  const clock = realClock();
-  let exitCode: ExitCodeValue = ExitCode.ok;
-  let setupJson = '';
-  let outcomes: ThresholdOutcome[] = [];
-  let progress: Progress | undefined;
-  let thresholdTimer: NodeJS.Timeout | undefined;
-  let vusSampler: NodeJS.Timeout | undefined;
-  let testStartedAt = clock.now();
-  try {
-    // VUs: ids 1..total, each scenario its own contiguous range.
-    const firstVu = new Map<string, number>();
-    let nextId = 1;
-    for (const s of scenarios) {
-      firstVu.set(s.name, nextId);
-      nextId += maxVus(s);
-    }
-    const ids = Array.from({ length: totalVus }, (_, i) => i + 1);
-    if (!request.quiet) io.stderr.write(`initialising ${totalVus} VUs on ${workerCount} worker${workerCount === 1 ? '' : 's'}...\n`);
-    const initStarted = clock.now();
-    try {
-      await Promise.race([pool.createVus(ids), aborted(stop.signal)]);
-    } catch (error) {
-      if (error instanceof VuInitError) throw initFailure(error.vu, error.error, output);
-      throw error;
-    }
-    if (!request.quiet && !stop.signal.aborted) {
-      io.stderr.write(`initialised ${totalVus} VUs in ${Math.round(clock.now() - initStarted)} ms\n`);
-    }
-    store.setGauge(Metric.vusMax, totalVus);
-
-    if (exports.functions.includes('setup') && !stop.signal.aborted) {
-      const limit = timeLimit(options.setupTimeout, 'options.setupTimeout', stop.signal);
-      const outcome = await lifecycle.call('setup', '', limit.signal);
-      limit.clear();
-      if (!outcome.ok && !stop.signal.aborted) {
-        const why = outcome.error === null ? `did not finish within setupTimeout (${limit.text})` : `failed: ${describeFailure(outcome.error, output)}`;
-        throw scriptError('SCRIPT_EXCEPTION', `setup() ${why}`);
-      }
-      if (outcome.ok) {
-        setupJson = outcome.json;
-        pool.setupData(setupJson);
-      }
-    }
-
-    testStartedAt = clock.now();
-    if (thresholds.some((t) => t.abortOnFail)) {
-      thresholdTimer = setInterval(() => {
-        const elapsed = clock.now() - testStartedAt;
-        const failing = findAbortingThreshold(evaluate(thresholds, store, elapsed), elapsed);
-        if (failing !== undefined) requestStop({ kind: 'threshold', outcome: failing });
-      }, THRESHOLD_EVAL_INTERVAL_MS);
-    }
-    progress = new Progress(io.stderr, scenarios, clock, request.quiet);
-    // `vus` is sampled once a second, as k6 does, plus whenever a new peak is reached, so its last
-    // value is the load while the test ran rather than the 0 of the final ramp-down.
-    let active = 0;
-    let peak = 0;
-    vusSampler = setInterval(() => store.setGauge(Metric.vus, active), VUS_SAMPLE_INTERVAL_MS);
-    const runs = scenarios.map((scenario) => {
-      const first = firstVu.get(scenario.name)!;
-      const vus: VirtualUser[] = Array.from({ length: maxVus(scenario) }, (_, i) => progress!.count(scenario, pool.virtualUser(first + i)));
-      const executor: Executor = getExecutor(scenario.executor);
-      return (async () => {
-        const startAt = testStartedAt + scenario.startTimeMs;
-        if (scenario.startTimeMs > 0) {
-          try {
-            await clock.sleepUntil(startAt, stop.signal);
-          } catch {
-            return;
-          }
-        }
-        const scenarioClock = realClock(performance.now());
-        progress!.started(scenario);
-        await executor.run({
-          scenario,
-          clock: scenarioClock,
-          vus,
-          signal: stop.signal,
-          events: {
-            activeVus: (delta) => {
-              active += delta;
-              progress!.active(scenario, delta);
-              if (active > peak) {
-                peak = active;
-                store.setGauge(Metric.vus, active);
-              }
-            },
-            droppedIteration: (s) => store.addCounter(Metric.droppedIterations, 1, { ...globalTags, ...s.tags, scenario: s.name }),
-          },
-        });
-        progress!.finished(scenario);
-      })();
-    });
-    await Promise.all(runs);
-  } catch (error) {
-    exitCode = await failRun(error, io);
-  } finally {
-    clearInterval(thresholdTimer);
-    clearInterval(vusSampler);
-    progress?.stop();
-    offSignal();
-  }
-  const testDurationMs = clock.now() - testStartedAt;
-
-  // Teardown runs even when the test was stopped, as in k6 (not after an init or setup failure).
-  if (exitCode === ExitCode.ok && exports.functions.includes('teardown')) {
-    const limit = timeLimit(options.teardownTimeout, 'options.teardownTimeout');
-    const outcome = await lifecycle.call('teardown', setupJson, limit.signal);
-    limit.clear();
-    if (!outcome.ok) {
-      const why = outcome.error === null ? `did not finish within teardownTimeout (${limit.text})` : `failed: ${describeFailure(outcome.error, output)}`;
-      io.stderr.write(`ERROR teardown() ${why}\n`);
-      exitCode = ExitCode.scriptException;
-    }
-  }
-  for (const batch of await pool.stop()) store.merge(batch);
-
-  outcomes = evaluate(thresholds, store, testDurationMs);
-  if (exitCode === ExitCode.ok) {
-    if (stopReason?.kind === 'signal') exitCode = ExitCode.abortedBySignal;
-    else if (stopReason?.kind === 'threshold') exitCode = ExitCode.abortedByThreshold;
-    else if (stopReason?.kind === 'crash') exitCode = ExitCode.scriptException;
-    else if (outcomes.some((o) => !o.ok)) exitCode = ExitCode.thresholdsFailed;
-  }
-  if (stopReason?.kind === 'threshold') {
-    io.stderr.write(`ERROR test aborted: threshold "${stopReason.outcome.spec.expression.source}" on ${stopReason.outcome.spec.key} failed (abortOnFail)\n`);
-  }
-  const suppressed = output.suppressed();
-  if (suppressed > 0) io.stderr.write(`(${suppressed} repeated error messages were not printed)\n`);
-
-  await writeResults({
-    io,
-    lifecycle,
-    exports,
-    store,
-    outcomes,
-    trendStats,
-    testDurationMs,
-    summaryExport: request.summaryExport,
-    color: request.color,
-    output,
-    options,
-  });
-  await lifecycle.stop();
-  store.dispose();
-  return exitCode;
+  return new TestRun(request, io, prepared, store, define, checked.thresholds, checked.trendStats).execute();
 }
 
-function parseTrendStats(value: unknown): readonly string[] {
-  if (value === undefined) return DEFAULT_TREND_STATS;
-  if (!Array.isArray(value) || value.length === 0 || !value.every((stat) => typeof stat === 'string' && isTrendStat(stat))) {
+/** Options only the run itself uses, checked before any VU starts. */
+function checkRunOptions(options: ScriptOptions, registry: MetricRegistry): { thresholds: ThresholdSpec[]; trendStats: readonly string[] } {
+  parseDuration(options.setupTimeout ?? DEFAULT_LIFECYCLE_TIMEOUT, 'options.setupTimeout');
+  parseDuration(options.teardownTimeout ?? DEFAULT_LIFECYCLE_TIMEOUT, 'options.teardownTimeout');
+  const stats: unknown = options.summaryTrendStats;
+  if (stats !== undefined && (!Array.isArray(stats) || stats.length === 0 || !stats.every((s) => typeof s === 'string' && isTrendStat(s)))) {
     throw configError(
       'INVALID_OPTION',
-      `options.summaryTrendStats: invalid value ${quote(value)}; expected a list of avg, min, med, max, count or p(N), e.g. ["avg", "p(95)"]`,
+      `options.summaryTrendStats: invalid value ${quote(stats)}; expected a list of avg, min, med, max, count or p(N), e.g. ["avg", "p(95)"]`,
     );
   }
-  return value as string[];
+  return {
+    thresholds: parseThresholds(options.thresholds, (name) => registry.get(name), registry.names()),
+    trendStats: (stats as string[] | undefined) ?? DEFAULT_TREND_STATS,
+  };
 }
 
-/** An abort signal for setup()/teardown(): fires after the option's duration (k6 default 60s) or with `parent`. */
+class TestRun {
+  readonly #clock = realClock();
+  readonly #stop = new AbortController();
+  readonly #pool: WorkerPool;
+  readonly #progress: Progress;
+  readonly #totalVus: number;
+  #stopReason: StopReason | undefined;
+  #signals = 0;
+  #setupJson = '';
+  #startedAt = 0;
+
+  constructor(
+    private readonly request: RunRequest,
+    private readonly io: Io,
+    private readonly script: PreparedScript,
+    private readonly store: MetricStore,
+    define: (definitions: readonly MetricDefinition[]) => void,
+    private readonly thresholds: readonly ThresholdSpec[],
+    private readonly trendStats: readonly string[],
+  ) {
+    const { scenarios, sandboxSetup, output } = script;
+    this.#totalVus = scenarios.reduce((sum, s) => sum + maxVus(s), 0);
+    const workers = Math.max(1, Math.min(request.workers ?? os.availableParallelism(), this.#totalVus));
+    const setup = {
+      ...sandboxSetup,
+      scenarioEnv: Object.fromEntries(scenarios.map((s) => [s.name, { ...s.env }])),
+      scenarios: scenarios.map((s) => ({ name: s.name, exec: s.exec, tags: this.#scenarioTags(s) })),
+      recordIterations: true,
+    };
+    this.#pool = new WorkerPool(workers, setup, scenarios, {
+      metrics: (batch) => store.merge(batch),
+      logs: (logs) => output.logs(logs),
+      errors: (errors) => output.errors(errors),
+      defined: define,
+      crashed: (error) => {
+        io.stderr.write(`ERROR a worker thread failed: ${error.message}; stopping the test\n`);
+        this.#requestStop({ kind: 'crash', error });
+      },
+    });
+    this.#progress = new Progress(io.stderr, scenarios, this.#clock, request.quiet);
+  }
+
+  async execute(): Promise<ExitCodeValue> {
+    // Signals stay handled through teardown and the summary, so a second one always exits at once.
+    const offSignal = this.io.onSignal((signal) => this.#onSignal(signal));
+    try {
+      let exitCode = await this.#runScenarios();
+      const durationMs = this.#clock.now() - this.#startedAt;
+      // Teardown runs when the test was stopped too, as in k6 (not after an init or setup failure).
+      if (exitCode === ExitCode.ok) exitCode = await this.#teardown();
+      for (const batch of await this.#pool.stop()) this.store.merge(batch);
+      const outcomes = evaluateThresholds(this.thresholds, (metric, tags) => this.store.snapshot(metric, tags, durationMs));
+      exitCode = this.#exitCode(exitCode, outcomes);
+      const suppressed = this.script.output.suppressed();
+      if (suppressed > 0) this.io.stderr.write(`(${suppressed} repeated error messages were not printed)\n`);
+      await writeResults({
+        io: this.io,
+        lifecycle: this.script.lifecycle,
+        exports: this.script.exports,
+        store: this.store,
+        outcomes,
+        trendStats: this.trendStats,
+        testDurationMs: durationMs,
+        summaryExport: this.request.summaryExport,
+        color: this.request.color,
+        output: this.script.output,
+        options: this.script.options,
+      });
+      return exitCode;
+    } finally {
+      offSignal();
+      await this.script.lifecycle.stop();
+      this.store.dispose();
+    }
+  }
+
+  /** Initialises the VUs, runs setup() and every scenario; resolves with ok or the code of what stopped it. */
+  async #runScenarios(): Promise<ExitCodeValue> {
+    const timers: NodeJS.Timeout[] = [];
+    try {
+      await this.#initVus();
+      if (this.script.exports.functions.includes('setup') && !this.#stop.signal.aborted) await this.#setup();
+      this.#startedAt = this.#clock.now();
+      if (this.thresholds.some((t) => t.abortOnFail)) timers.push(setInterval(() => this.#checkAbort(), THRESHOLD_EVAL_INTERVAL_MS));
+      const active = new ActiveVus(this.store);
+      timers.push(setInterval(() => active.sample(), VUS_SAMPLE_INTERVAL_MS));
+      let firstVu = 1;
+      const runs = this.script.scenarios.map((scenario) => {
+        const vus = Array.from({ length: maxVus(scenario) }, (_, i) => this.#progress.count(scenario, this.#pool.virtualUser(firstVu + i)));
+        firstVu += vus.length;
+        return this.#runScenario(scenario, vus, active);
+      });
+      await Promise.all(runs);
+      return ExitCode.ok;
+    } catch (error) {
+      return this.#fail(error);
+    } finally {
+      for (const timer of timers) clearInterval(timer);
+      this.#progress.stop();
+    }
+  }
+
+  /** VUs are numbered 1..total, each scenario a contiguous range; workers take them in turn. */
+  async #initVus(): Promise<void> {
+    const total = this.#totalVus;
+    const workers = this.#pool.size;
+    if (!this.request.quiet) this.io.stderr.write(`initialising ${total} VUs on ${workers} worker${workers === 1 ? '' : 's'}...\n`);
+    const started = this.#clock.now();
+    try {
+      await Promise.race([this.#pool.createVus(Array.from({ length: total }, (_, i) => i + 1)), rejectOnAbort(this.#stop.signal)]);
+    } catch (error) {
+      if (error instanceof VuInitError) throw initFailure(error.vu, error.error, this.script.output);
+      throw error;
+    }
+    if (!this.request.quiet) this.io.stderr.write(`initialised ${total} VUs in ${Math.round(this.#clock.now() - started)} ms\n`);
+    this.store.setGauge(Metric.vusMax, total);
+  }
+
+  async #setup(): Promise<void> {
+    const limit = timeLimit(this.script.options.setupTimeout, 'options.setupTimeout', this.#stop.signal);
+    const outcome = await this.script.lifecycle.call('setup', '', limit.signal);
+    limit.clear();
+    if (outcome.ok) {
+      this.#setupJson = outcome.json;
+      this.#pool.setupData(outcome.json);
+    } else if (!this.#stop.signal.aborted) {
+      throw scriptError('SCRIPT_EXCEPTION', `setup() ${this.#lifecycleFailure(outcome.error, 'setupTimeout', limit.text)}`);
+    }
+  }
+
+  async #teardown(): Promise<ExitCodeValue> {
+    if (!this.script.exports.functions.includes('teardown')) return ExitCode.ok;
+    const limit = timeLimit(this.script.options.teardownTimeout, 'options.teardownTimeout');
+    const outcome = await this.script.lifecycle.call('teardown', this.#setupJson, limit.signal);
+    limit.clear();
+    if (outcome.ok) return ExitCode.ok;
+    this.io.stderr.write(`ERROR teardown() ${this.#lifecycleFailure(outcome.error, 'teardownTimeout', limit.text)}\n`);
+    return ExitCode.scriptException;
+  }
+
+  #lifecycleFailure(error: Parameters<typeof describeFailure>[0], option: string, limit: string): string {
+    return error === null ? `did not finish within ${option} (${limit})` : `failed: ${describeFailure(error, this.script.output)}`;
+  }
+
+  async #runScenario(scenario: PlannedScenario, vus: VirtualUser[], active: ActiveVus): Promise<void> {
+    if (scenario.startTimeMs > 0) {
+      try {
+        await this.#clock.sleepUntil(this.#startedAt + scenario.startTimeMs, this.#stop.signal);
+      } catch {
+        return;
+      }
+    }
+    this.#progress.started(scenario);
+    const droppedTags = this.#scenarioTags(scenario);
+    await getExecutor(scenario.executor).run({
+      scenario,
+      clock: realClock(),
+      vus,
+      signal: this.#stop.signal,
+      events: {
+        activeVus: (delta) => {
+          active.change(delta);
+          this.#progress.active(scenario, delta);
+        },
+        droppedIteration: () => this.store.addCounter(Metric.droppedIterations, 1, droppedTags),
+      },
+    });
+    this.#progress.finished(scenario);
+  }
+
+  #scenarioTags(scenario: PlannedScenario): Tags {
+    return { ...this.script.options.tags, ...scenario.tags, scenario: scenario.name };
+  }
+
+  #checkAbort(): void {
+    const elapsed = this.#clock.now() - this.#startedAt;
+    const outcomes = evaluateThresholds(this.thresholds, (metric, tags) => this.store.snapshot(metric, tags, elapsed));
+    const failing = findAbortingThreshold(outcomes, elapsed);
+    if (failing === undefined) return;
+    this.io.stderr.write(`ERROR test aborted: threshold "${failing.spec.expression.source}" on ${failing.spec.key} failed (abortOnFail)\n`);
+    this.#requestStop({ kind: 'threshold', outcome: failing });
+  }
+
+  #onSignal(signal: StopSignal): void {
+    this.#signals++;
+    if (this.#signals > 1) {
+      this.io.stderr.write(`\n${signal} again: exiting now, without teardown or summary\n`);
+      this.io.exit(ExitCode.abortedBySignal);
+      return;
+    }
+    this.io.stderr.write(`\n${signal} received: stopping the test (teardown and summary follow; press Ctrl+C again to exit at once)\n`);
+    this.#requestStop({ kind: 'signal' });
+  }
+
+  #requestStop(reason: StopReason): void {
+    if (this.#stopReason !== undefined) return;
+    this.#stopReason = reason;
+    this.#stop.abort();
+  }
+
+  #exitCode(code: ExitCodeValue, outcomes: readonly ThresholdOutcome[]): ExitCodeValue {
+    if (code !== ExitCode.ok) return code;
+    switch (this.#stopReason?.kind) {
+      case 'signal':
+        return ExitCode.abortedBySignal;
+      case 'threshold':
+        return ExitCode.abortedByThreshold;
+      case 'crash':
+        return ExitCode.scriptException;
+      default:
+        return outcomes.some((o) => !o.ok) ? ExitCode.thresholdsFailed : ExitCode.ok;
+    }
+  }
+
+  /** Errors while running become an exit code and a one-line message; wsk's own bugs keep their stack. */
+  #fail(error: unknown): ExitCodeValue {
+    if (error instanceof WskError) {
+      this.io.stderr.write(`ERROR ${error.message}\n`);
+      return error.exitCode;
+    }
+    this.io.stderr.write(`ERROR internal error in wsk (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return ExitCode.scriptException;
+  }
+}
+
+/**
+ * The `vus` gauge: sampled once a second, as k6 does, and at every new peak, so its last value is
+ * the load while the test ran rather than the 0 of the final ramp-down.
+ */
+class ActiveVus {
+  #active = 0;
+  #peak = 0;
+
+  constructor(private readonly store: MetricStore) {}
+
+  change(delta: number): void {
+    this.#active += delta;
+    if (this.#active > this.#peak) {
+      this.#peak = this.#active;
+      this.sample();
+    }
+  }
+
+  sample(): void {
+    this.store.setGauge(Metric.vus, this.#active);
+  }
+}
+
+/** An abort signal for setup()/teardown(): fires after the option's duration (k6's default 60s) or with `parent`. */
 function timeLimit(value: string | undefined, where: string, parent?: AbortSignal): { signal: AbortSignal; clear(): void; text: string } {
   const text = value ?? DEFAULT_LIFECYCLE_TIMEOUT;
   const controller = new AbortController();
@@ -271,30 +335,10 @@ function timeLimit(value: string | undefined, where: string, parent?: AbortSigna
   };
 }
 
-function evaluate(specs: readonly ThresholdSpec[], store: MetricStore, elapsedMs: number): ThresholdOutcome[] {
-  return evaluateThresholds(specs, (metric, tags) => store.snapshot(metric, tags, elapsedMs));
-}
-
-
-
-
-/** Errors during the run become an exit code and a one-line message; wsk's own bugs keep their stack. */
-async function failRun(error: unknown, io: Io): Promise<ExitCodeValue> {
-  if (error instanceof WskError) {
-    io.stderr.write(`ERROR ${error.message}\n`);
-    return error.exitCode;
-  }
-  io.stderr.write(`ERROR internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  return ExitCode.scriptException;
-}
-
-function aborted(signal: AbortSignal): Promise<never> {
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  const stopped = (): WskError => new WskError('INVALID_CLI', 'stopped before the test started', { exitCode: ExitCode.abortedBySignal });
   return new Promise((_, reject) => {
-    if (signal.aborted) reject(new WskError('INVALID_CLI', 'stopped before the test started', { exitCode: ExitCode.abortedBySignal }));
-    signal.addEventListener('abort', () => reject(new WskError('INVALID_CLI', 'stopped before the test started', { exitCode: ExitCode.abortedBySignal })), {
-      once: true,
-    });
+    if (signal.aborted) reject(stopped());
+    signal.addEventListener('abort', () => reject(stopped()), { once: true });
   });
 }
-
-

@@ -131,3 +131,59 @@ describe('stopping a run', () => {
     expect(stdout).toContain('✓ is one');
   });
 });
+
+describe('more ways a run ends', () => {
+  it('a second SIGINT exits at once, without waiting for teardown', async () => {
+    const dir = scriptDir({
+      'script.ts': `import { sleep } from 'wsk';
+        export const options = { vus: 1, duration: '60s' };
+        export default async function () { await sleep(0.1); }
+        export async function teardown() { console.log('teardown started'); await sleep(60); }`,
+    });
+    const running = start(['run', 'script.ts'], { cwd: dir });
+    await running.waitFor('initialised');
+    running.child.kill('SIGINT');
+    await running.waitFor('teardown started');
+    const started = Date.now();
+    running.child.kill('SIGINT');
+    const { code, stderr, stdout } = await running.done;
+    expect(code).toBe(105);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(stderr).toContain('SIGINT again: exiting now');
+    expect(stdout).not.toMatch(/iterations\.+:/);
+  });
+
+  it('SIGTERM stops gracefully like SIGINT', async () => {
+    const dir = scriptDir({
+      'script.ts': `import { sleep } from 'wsk';
+        export const options = { vus: 2, duration: '60s' };
+        export default async function () { await sleep(0.1); }`,
+    });
+    const running = start(['run', 'script.ts', '--workers', '1'], { cwd: dir });
+    await running.waitFor('initialised 2 VUs');
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    running.child.kill('SIGTERM');
+    const { code, stdout, stderr } = await running.done;
+    expect(stderr).toContain('on 1 worker');
+    expect(code).toBe(105);
+    expect(stdout).toMatch(/iterations\.+: \d+/);
+  });
+
+  it('fail() ends the iteration with its message, counted, and the VU goes on', async () => {
+    const { code, stderr, dir } = await runScript(
+      `import { fail } from 'wsk';
+       import { Counter } from 'wsk/metrics';
+       const after = new Counter('after_fail');
+       export const options = { vus: 1, iterations: 3 };
+       export default function () {
+         if (__ITER === 0) fail('login rejected');
+         after.add(1);
+       }`,
+      ['--summary-export', 'summary.json'],
+    );
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/ERROR \[VU 1\] Error: login rejected at script\.ts:6:\d+/);
+    expect(summaryOf(dir).metrics['after_fail']!.values['count']).toBe(2);
+    expect(summaryOf(dir).metrics['iterations']!.values['count']).toBe(3);
+  });
+});

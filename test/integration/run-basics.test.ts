@@ -120,7 +120,7 @@ describe('wsk run', () => {
       `import { group, check } from 'wsk';
        import { Counter, Gauge, Rate, Trend } from 'wsk/metrics';
        const c = new Counter('my_counter'); const g = new Gauge('my_gauge'); const r = new Rate('my_rate'); const t = new Trend('my_trend', true);
-       export const options = { vus: 2, iterations: 10, thresholds: { 'my_counter{kind:odd}': ['count==10'], 'checks{group:::login}': ['rate==1'] } };
+       export const options = { vus: 1, iterations: 10, thresholds: { 'my_counter{kind:odd}': ['count==10'], 'checks{group:::login}': ['rate==1'] } };
        export default async function () {
          c.add(2, { kind: __ITER % 2 === 0 ? 'even' : 'odd' });
          g.add(7); r.add(__ITER % 2 === 0); t.add(12.5);
