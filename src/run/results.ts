@@ -3,7 +3,8 @@
  * default text summary on stdout, and the --summary-export file. Files are written atomically
  * (a temporary file, then rename), so an interrupted write never leaves half a report.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { configError, quote } from '../errors.js';
 import path from 'node:path';
 import type { Io } from '../io.js';
 import type { MetricStore } from '../metrics/store.js';
@@ -39,7 +40,13 @@ export async function writeResults(input: ResultsInput): Promise<SummaryData> {
     isStdOutTTY: io.stdout.isTTY,
     isStdErrTTY: io.stderr.isTTY,
   });
-  if (input.summaryExport !== undefined) writeAtomically(path.resolve(io.cwd, input.summaryExport), summaryJson(data));
+  if (input.summaryExport !== undefined) {
+    try {
+      writeAtomically(path.resolve(io.cwd, input.summaryExport), summaryJson(data));
+    } catch (error) {
+      io.stderr.write(`ERROR --summary-export: cannot write ${quote(input.summaryExport)}: ${(error as Error).message}\n`);
+    }
+  }
 
   let printDefault = true;
   if (input.exports.functions.includes('handleSummary')) {
@@ -77,6 +84,24 @@ function writeSummaryMap(json: string, io: Io): void {
         io.stderr.write(`ERROR handleSummary(): cannot write ${JSON.stringify(target)}: ${(error as Error).message}\n`);
       }
     }
+  }
+}
+
+/**
+ * Fails before the test starts when `file` could not be written at the end: its directory must
+ * exist and be writable, and the file itself, if it exists, must be a writable file.
+ */
+export function checkWritable(file: string, cwd: string, flag: string): void {
+  const target = path.resolve(cwd, file);
+  const dir = path.dirname(target);
+  const cannot = (why: string): Error => configError('IO', `${flag}: cannot write ${quote(file)}: ${why}`);
+  if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() !== true) throw cannot(`directory ${dir} does not exist`);
+  const existing = statSync(target, { throwIfNoEntry: false });
+  if (existing?.isDirectory() === true) throw cannot('it is a directory');
+  try {
+    accessSync(existing === undefined ? dir : target, constants.W_OK);
+  } catch (error) {
+    throw cannot(`not writable (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
 }
 

@@ -20,7 +20,7 @@ import { evaluateThresholds, findAbortingThreshold, parseThresholds, type Thresh
 import { describeFailure, initFailure, prepareScript, type PreparedScript, type ScriptRequest } from './prepare.js';
 import { WorkerPool, VuInitError } from './worker-pool.js';
 import { Progress } from './progress.js';
-import { writeResults } from './results.js';
+import { checkWritable, writeResults } from './results.js';
 
 export interface RunRequest extends ScriptRequest {
   readonly summaryExport?: string | undefined;
@@ -42,6 +42,7 @@ export async function runTest(request: RunRequest, io: Io): Promise<ExitCodeValu
   const define = (definitions: readonly MetricDefinition[]): void => {
     for (const d of definitions) registry.define(d.name, d.type, d.contains);
   };
+  if (request.summaryExport !== undefined) checkWritable(request.summaryExport, io.cwd, '--summary-export');
   const prepared = await prepareScript(request, io, { defined: define, metrics: (batch) => store.merge(batch) });
   let checked: { thresholds: ThresholdSpec[]; trendStats: readonly string[] };
   try {

@@ -78,3 +78,15 @@ describe('bad input gets a clear error and the right exit code', () => {
     expect(stderr).toMatch(/script\.ts:2:\d+ - error TS2345/);
   });
 });
+
+describe('output files', () => {
+  it.each([
+    ['a missing directory', 'no/such/dir/summary.json', /--summary-export: cannot write "no\/such\/dir\/summary\.json": directory .* does not exist/],
+    ['a directory', '.', /--summary-export: cannot write "\.": it is a directory/],
+  ])('--summary-export into %s fails before the test starts: exit 104', async (_name, target, message) => {
+    const { code, stderr } = await runScript(`export default function () {}`, ['--summary-export', target]);
+    expect(code).toBe(104);
+    expect(stderr).toMatch(message);
+    expect(stderr).not.toContain('initialising');
+  });
+});
