@@ -18,15 +18,22 @@ export interface Router {
   createVu(id: number): VuInitResult;
   dispatch(events: SandboxEvent[]): void;
   drain(): SandboxAction[];
-  /** The VU whose code ran last (to name the culprit after the host stopped a runaway call); 0 if none. */
-  running(): number;
 }
 
-export function boot(factory: ModuleFactory, config: RealmConfig, openFile: (path: string, binary: boolean) => unknown): Router {
+/**
+ * `runningCell` is memory shared with the host: it always holds the id of the VU whose code runs (or
+ * ran last), so the host can name the culprit when it stops a runaway VU or the isolate dies.
+ */
+export function boot(
+  factory: ModuleFactory,
+  config: RealmConfig,
+  openFile: (path: string, binary: boolean) => unknown,
+  runningCell: ArrayBufferLike,
+): Router {
+  const running = new Int32Array(runningCell);
   let outbox: SandboxAction[] = [];
   let nextOp = 1;
   let initDepth = 0;
-  let running = 0;
   const pending = new Map<number, Pending & { vu: number }>();
   const vus = new Map<number, Vu>();
   let setupJson = '';
@@ -51,7 +58,7 @@ export function boot(factory: ModuleFactory, config: RealmConfig, openFile: (pat
   };
 
   function createVu(id: number): VuInitResult {
-    running = id;
+    running[0] = id;
     initDepth++;
     try {
       const vu = instantiateVu(factory, id, baseEnv, services);
@@ -73,7 +80,7 @@ export function boot(factory: ModuleFactory, config: RealmConfig, openFile: (pat
     const vu = vus.get(vuId);
     if (vu === undefined) return end({ message: `VU ${vuId} does not exist in this realm`, stack: '' }, undefined);
     const { state } = vu;
-    running = vuId;
+    running[0] = vuId;
     state.scenario = scenario;
     state.group = '';
     state.iterationInScenario = iterInScenario;
@@ -110,7 +117,7 @@ export function boot(factory: ModuleFactory, config: RealmConfig, openFile: (pat
           pending.delete(event[1]);
           // The marker runs just before the continuation this settlement queues, so `running` names its VU.
           void resolved.then(() => {
-            running = waiter.vu;
+            running[0] = waiter.vu;
           });
           if (event[0] === 'resolve') waiter.resolve(event[2]);
           else waiter.reject(new Error(event[2]));
@@ -134,7 +141,7 @@ export function boot(factory: ModuleFactory, config: RealmConfig, openFile: (pat
   }
 
   if (config.lockdown) lockdown();
-  return { createVu, dispatch, drain, running: () => running };
+  return { createVu, dispatch, drain };
 }
 
 /** Each VU parses its own copy of setup()'s data, so one VU's changes to it stay its own. */

@@ -60,7 +60,7 @@ export class ConsoleOutput {
       case 'timeout':
         return `ERROR [VU ${error.vu}] stopped: the VU's code ran for longer than the sandbox call timeout${at} (an endless loop?); its iteration failed and the test goes on`;
       case 'memory':
-        return `ERROR [VU ${error.vu || '?'}] the VU's isolate ran out of memory${at}; it was rebuilt (init ran again for its VUs) and the test goes on`;
+        return `ERROR [VU ${error.vu || '?'}] ran out of memory: ${error.error.message}${at}; the isolate was rebuilt (init ran again for its VUs) and the test goes on`;
       default:
         return `ERROR [VU ${error.vu}] ${this.message(error.error)}${at}`;
     }

@@ -47,7 +47,7 @@ export class CrossingError extends Error {
     readonly failure: CrossingFailure,
     /** V8's stack at the point it stopped (bundle positions), when it has one. */
     readonly stack_: string,
-    /** The VU whose code ran last, when the realm could still tell. */
+    /** The VU whose code ran last (0: none yet). */
     readonly runningVu: number,
   ) {
     super(failure === 'timeout' ? 'Script execution timed out' : 'Isolate was disposed (memory limit reached)');
@@ -89,13 +89,20 @@ export class SandboxIsolate {
     const options = { timeout: this.#limits.callTimeoutMs };
     const boot = this.#runtime.runSync(context, { reference: true, ...options }) as ivm.Reference<(...args: unknown[]) => unknown>;
     const factory = this.#user.runSync(context, { reference: true, ...options }) as ivm.Reference<unknown>;
+    // Shared, not copied: the host reads which VU was running even after the isolate died.
+    const running = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
     const router = boot.applySync(
       undefined,
-      [factory.derefInto({ release: true }), new ivm.ExternalCopy(config).copyInto({ release: true }), this.#openFile],
+      [
+        factory.derefInto({ release: true }),
+        new ivm.ExternalCopy(config).copyInto({ release: true }),
+        this.#openFile,
+        new ivm.ExternalCopy(running).copyInto({ release: true }),
+      ],
       { result: { reference: true }, ...options },
     ) as ivm.Reference<Record<string, unknown>>;
     boot.release();
-    const realm = new Realm(this, context, router, this.#limits.callTimeoutMs);
+    const realm = new Realm(this, context, router, this.#limits.callTimeoutMs, new Int32Array(running));
     this.#realms.add(realm);
     return realm;
   }
@@ -120,11 +127,11 @@ export class Realm {
   readonly #createVu: Fn;
   readonly #dispatch: Fn;
   readonly #drain: Fn;
-  readonly #running: Fn;
+  readonly #running: Int32Array;
   readonly #timeout: number;
   #released = false;
 
-  constructor(owner: SandboxIsolate, context: ivm.Context, router: ivm.Reference<Record<string, unknown>>, timeoutMs: number) {
+  constructor(owner: SandboxIsolate, context: ivm.Context, router: ivm.Reference<Record<string, unknown>>, timeoutMs: number, running: Int32Array) {
     this.#owner = owner;
     this.#context = context;
     this.#router = router;
@@ -132,7 +139,7 @@ export class Realm {
     this.#createVu = router.getSync('createVu', { reference: true }) as Fn;
     this.#dispatch = router.getSync('dispatch', { reference: true }) as Fn;
     this.#drain = router.getSync('drain', { reference: true }) as Fn;
-    this.#running = router.getSync('running', { reference: true }) as Fn;
+    this.#running = running;
   }
 
   /** Runs one VU's init code (the script's top level) in this realm. */
@@ -157,23 +164,16 @@ export class Realm {
   }
 
   #classify(error: unknown): unknown {
-    if (this.#owner.disposed) return new CrossingError('disposed', errorStack(error), 0);
-    if (error instanceof Error && /Script execution timed out/.test(error.message)) {
-      let running = 0;
-      try {
-        running = this.#running.applySync(undefined, [], { timeout: this.#timeout }) as number;
-      } catch {
-        running = 0;
-      }
-      return new CrossingError('timeout', errorStack(error), running);
-    }
+    const running = this.#running[0] ?? 0;
+    if (this.#owner.disposed) return new CrossingError('disposed', errorStack(error), running);
+    if (error instanceof Error && /Script execution timed out/.test(error.message)) return new CrossingError('timeout', errorStack(error), running);
     return error;
   }
 
   release(): void {
     if (this.#released) return;
     this.#released = true;
-    for (const ref of [this.#createVu, this.#dispatch, this.#drain, this.#running, this.#router]) ref.release();
+    for (const ref of [this.#createVu, this.#dispatch, this.#drain, this.#router]) ref.release();
     if (!this.#owner.disposed) this.#context.release();
     this.#owner.forget(this);
   }

@@ -337,7 +337,8 @@ export class VuHost {
     const victims = [...new Set(crossed)].filter((vu): vu is HostVu => vu !== null && vu.token !== 0);
     const culprit = error.runningVu !== 0 ? error.runningVu : victims.length === 1 ? victims[0]!.id : 0;
     const kind = error.failure === 'timeout' ? 'timeout' : 'memory';
-    this.#errors.push({ vu: culprit, kind, error: { message: error.message, stack: error.stack_ } });
+    const message = kind === 'memory' ? `its isolate's heap reached the limit of ${this.#setup.limits.memoryLimitMb} MB (--memory-limit)` : error.message;
+    this.#errors.push({ vu: culprit, kind, error: { message, stack: error.stack_ } });
     const failed = error.failure === 'disposed' ? place.vus.filter((vu) => vu.token !== 0) : victims;
     for (const vu of failed) {
       if (vu.id !== culprit) this.#errors.push({ vu: vu.id, kind: 'abandoned', error: { message: `stopped with VU ${culprit}`, stack: '' } });

@@ -100,7 +100,7 @@ describe.each(ISOLATIONS)('isolation %s', (isolation) => {
       ['--isolation', isolation, '--memory-limit', '64', '--summary-export', 'summary.json'],
     );
     expect(code).toBe(0);
-    expect(stderr).toMatch(/ran out of memory.*rebuilt/);
+    expect(stderr).toMatch(/ERROR \[VU 1\] ran out of memory: its isolate's heap reached the limit of 64 MB .*rebuilt/);
     const summary = JSON.parse((await import('node:fs')).readFileSync(`${dir}/summary.json`, 'utf8')) as { metrics: Record<string, { values: Record<string, number> }> };
     expect(summary.metrics['finished']!.values['count']).toBeGreaterThan(20);
   });
