@@ -1,9 +1,9 @@
 /**
  * Live progress: on a TTY one line per scenario redrawn a few times a second; otherwise a plain
- * line every few seconds, so CI logs stay readable. Counts iterations per scenario as they end.
+ * line every few seconds, so CI logs stay readable.
  */
 import type { Output } from '../io.js';
-import type { Clock, PlannedScenario, VirtualUser } from '../types.js';
+import type { Clock, IterationResult, PlannedScenario } from '../types.js';
 import { scenarioDurationMs } from '../executors/plan.js';
 import { formatDuration } from '../summary/format.js';
 
@@ -26,6 +26,8 @@ export class Progress {
   readonly #out: Output;
   readonly #clock: Clock;
   readonly #rows: Map<string, ScenarioProgress>;
+  /** The same rows by scenario index. */
+  readonly #byIndex: ScenarioProgress[];
   readonly #timer: NodeJS.Timeout | undefined;
   #drawnLines = 0;
 
@@ -38,22 +40,16 @@ export class Progress {
         { scenario, durationMs: scenarioDurationMs(scenario), startedAt: undefined, finishedAt: undefined, active: 0, completed: 0, failed: 0, interrupted: 0 },
       ]),
     );
+    this.#byIndex = [...this.#rows.values()];
     if (quiet) return;
     this.#timer = setInterval(() => this.#draw(), out.isTTY ? TTY_INTERVAL_MS : PLAIN_INTERVAL_MS);
     this.#timer.unref();
   }
 
-  /** Wraps a VU so its iterations are counted for `scenario`. */
-  count(scenario: PlannedScenario, vu: VirtualUser): VirtualUser {
-    const row = this.#rows.get(scenario.name)!;
-    return {
-      id: vu.id,
-      runIteration: async (s, signal) => {
-        const result = await vu.runIteration(s, signal);
-        row[result]++;
-        return result;
-      },
-    };
+  /** Counts an iteration of the scenario with index `scenario` (in the order given to the constructor). */
+  iterationEnded(scenario: number, result: IterationResult): void {
+    const row = this.#byIndex[scenario];
+    if (row !== undefined) row[result]++;
   }
 
   started(scenario: PlannedScenario): void {

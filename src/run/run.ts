@@ -92,6 +92,7 @@ class TestRun {
     private readonly trendStats: readonly string[],
   ) {
     const { scenarios, sandboxSetup, output } = script;
+    this.#progress = new Progress(io.stderr, scenarios, this.#clock, request.quiet);
     this.#totalVus = scenarios.reduce((sum, s) => sum + maxVus(s), 0);
     const workers = Math.max(1, Math.min(request.workers ?? os.availableParallelism(), this.#totalVus));
     const setup = {
@@ -109,8 +110,8 @@ class TestRun {
         io.stderr.write(`ERROR a worker thread failed: ${error.message}; stopping the test\n`);
         this.#requestStop({ kind: 'crash', error });
       },
+      iterationEnded: (scenario, result) => this.#progress.iterationEnded(scenario, result),
     });
-    this.#progress = new Progress(io.stderr, scenarios, this.#clock, request.quiet);
   }
 
   async execute(): Promise<ExitCodeValue> {
@@ -159,7 +160,7 @@ class TestRun {
       timers.push(setInterval(() => active.sample(), VUS_SAMPLE_INTERVAL_MS));
       let firstVu = 1;
       const runs = this.script.scenarios.map((scenario) => {
-        const vus = Array.from({ length: maxVus(scenario) }, (_, i) => this.#progress.count(scenario, this.#pool.virtualUser(firstVu + i)));
+        const vus = Array.from({ length: maxVus(scenario) }, (_, i) => this.#pool.virtualUser(firstVu + i));
         firstVu += vus.length;
         return this.#runScenario(scenario, vus, active);
       });

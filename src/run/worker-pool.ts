@@ -21,6 +21,8 @@ export interface PoolEvents {
   defined(definitions: readonly MetricDefinition[]): void;
   /** A worker died: the run cannot go on as planned. */
   crashed(error: Error): void;
+  /** An iteration of the scenario with this index ended. */
+  iterationEnded(scenario: number, result: IterationResult): void;
 }
 
 const STATUS: Record<number, IterationResult> = {
@@ -31,6 +33,7 @@ const STATUS: Record<number, IterationResult> = {
 
 interface Waiting {
   readonly token: number;
+  readonly scenario: number;
   readonly resolve: (result: IterationResult) => void;
 }
 
@@ -165,9 +168,10 @@ export class WorkerPool {
           listened = signal;
           signal.addEventListener('abort', onAbort, { once: true });
         }
-        link.queueRun(id, token, this.#scenarioIndex.get(scenario.name) ?? 0, iteration);
+        const index = this.#scenarioIndex.get(scenario.name) ?? 0;
+        link.queueRun(id, token, index, iteration);
         return new Promise<IterationResult>((resolve) => {
-          this.#waiting.set(id, { token, resolve });
+          this.#waiting.set(id, { token, scenario: index, resolve });
         });
       },
     };
@@ -212,7 +216,9 @@ export class WorkerPool {
     const waiting = this.#waiting.get(vu);
     if (waiting === undefined || waiting.token !== token) return;
     this.#waiting.delete(vu);
-    waiting.resolve(STATUS[status] ?? 'failed');
+    const result = STATUS[status] ?? 'failed';
+    this.#events.iterationEnded(waiting.scenario, result);
+    waiting.resolve(result);
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Progress } from '../../../src/run/progress.js';
 import { memoryIo } from '../../../src/io.js';
-import type { Clock, PlannedScenario, VirtualUser } from '../../../src/types.js';
+import type { Clock, PlannedScenario } from '../../../src/types.js';
 
 const scenario: PlannedScenario = {
   name: 'default',
@@ -20,15 +20,13 @@ function fakeClock(): Clock & { t: number } {
 }
 
 describe('Progress', () => {
-  it('shows elapsed time, active VUs and iterations per scenario', async () => {
+  it('shows elapsed time, active VUs and iterations per scenario', () => {
     const clock = fakeClock();
     const progress = new Progress(memoryIo().stderr, [scenario], clock, true);
-    const vu: VirtualUser = { id: 1, runIteration: () => Promise.resolve('completed') };
-    const failing: VirtualUser = { id: 2, runIteration: () => Promise.resolve('failed') };
     progress.started(scenario);
     progress.active(scenario, 2);
-    await progress.count(scenario, vu).runIteration(scenario, new AbortController().signal);
-    await progress.count(scenario, failing).runIteration(scenario, new AbortController().signal);
+    progress.iterationEnded(0, 'completed');
+    progress.iterationEnded(0, 'failed');
     clock.t = 12_345;
     expect(progress.lines()).toEqual(['default [=========>              ] 12.3s/30s          2 VUs  2 iterations (1 failed)']);
     progress.finished(scenario);
