@@ -55,6 +55,7 @@ export function boot(
       }),
     openFile,
     inInit: () => initDepth > 0,
+    sockets: new Map(),
   };
 
   function createVu(id: number): VuInitResult {
@@ -121,6 +122,13 @@ export function boot(
           });
           if (event[0] === 'resolve') waiter.resolve(event[2]);
           else waiter.reject(new Error(event[2]));
+          break;
+        }
+        case 'ws': {
+          const socket = services.sockets.get(event[1]);
+          if (socket === undefined) break;
+          running[0] = socket.vu;
+          socket.deliver(event[2], event[3], event[4], event[5]);
           break;
         }
         case 'setupData':

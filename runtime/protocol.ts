@@ -14,7 +14,13 @@ export type RejectEvent = [kind: 'reject', op: number, message: string];
 export type ForgetEvent = [kind: 'forget', ops: number[]];
 /** setup()'s result, as JSON, for every VU of the realm. */
 export type SetupDataEvent = [kind: 'setupData', json: string];
-export type SandboxEvent = IterateEvent | ResolveEvent | RejectEvent | ForgetEvent | SetupDataEvent;
+/**
+ * Something happened on a WebSocket: a data message (`a` is the text or the bytes, `b` whether it was
+ * binary), its close (`a` code, `b` reason) or an error (`a` message, `b` kind). `at` is the host's
+ * clock (ms) when it happened, so latencies never include sandbox delay.
+ */
+export type SocketEvent = [kind: 'ws', socket: number, what: 'message' | 'close' | 'error', a: unknown, b: unknown, at: number];
+export type SandboxEvent = IterateEvent | ResolveEvent | RejectEvent | ForgetEvent | SetupDataEvent | SocketEvent;
 
 /** Sleep: resolve op after ms. */
 export type SleepAction = [kind: 'sleep', vu: number, op: number, ms: number];
@@ -25,7 +31,32 @@ export type DefineMetricAction = [kind: 'define', name: string, type: 'counter' 
 export type LogAction = [kind: 'log', vu: number, level: 'log' | 'info' | 'warn' | 'error' | 'debug', text: string];
 /** An iteration ended: error is null when it completed; result is the JSON of setup()'s or handleSummary()'s return value, else ''. */
 export type IterationEndAction = [kind: 'end', vu: number, token: number, error: ScriptErrorInfo | null, result: string];
-export type SandboxAction = SleepAction | MetricAction | DefineMetricAction | LogAction | IterationEndAction;
+/** Options of ws.open() as they cross to the host. */
+export interface SocketOpenOptions {
+  readonly headers: Record<string, string>;
+  readonly subprotocols: string[];
+  readonly compression: boolean;
+  readonly timeoutMs: number;
+  /** The VU's group and the script's tags for this socket's metrics. */
+  readonly group: string;
+  readonly tags: Record<string, string>;
+}
+/** Open socket `socket` of `vu`; op resolves with { protocol } or rejects with "<kind>: message". */
+export type SocketOpenAction = [kind: 'wsOpen', vu: number, op: number, socket: number, url: string, options: SocketOpenOptions];
+/** Send on a socket; `request` (non-zero) stamps the send time of a correlated request. */
+export type SocketSendAction = [kind: 'wsSend', vu: number, socket: number, data: string | ArrayBuffer, request: number];
+export type SocketCloseAction = [kind: 'wsClose', vu: number, socket: number, code: number, reason: string];
+/** Ping; op resolves with the round trip in ms. */
+export type SocketPingAction = [kind: 'wsPing', vu: number, op: number, socket: number];
+/**
+ * A correlated request is over: host times of its first and last reply (0: none came), whether it
+ * failed (timed out), and its group and tags. The host turns them into ws_req_* samples.
+ */
+export type RequestEndAction = [kind: 'wsReqEnd', vu: number, socket: number, request: number, firstAt: number, lastAt: number, failed: boolean, group: string, tags: Record<string, string> | null];
+/** Stream `bytes` as binary frames of frameBytes, one every intervalMs on a drift-free schedule; op resolves when the last is out. */
+export type SocketStreamAction = [kind: 'wsStream', vu: number, op: number, socket: number, bytes: ArrayBuffer, frameBytes: number, intervalMs: number, group: string, tags: Record<string, string> | null];
+export type SocketAction = SocketOpenAction | SocketSendAction | SocketCloseAction | SocketPingAction | RequestEndAction | SocketStreamAction;
+export type SandboxAction = SleepAction | MetricAction | DefineMetricAction | LogAction | IterationEndAction | SocketAction;
 
 /** An exception thrown by script code, as it crosses to the host (the stack still has bundle positions). */
 export interface ScriptErrorInfo {

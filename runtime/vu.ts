@@ -8,6 +8,7 @@ import { createWskModule } from './modules/wsk.js';
 import { createMetricsModule } from './modules/metrics.js';
 import { createExecutionModule } from './modules/execution.js';
 import { createConsole } from './console.js';
+import { createWsModule, type SocketSink } from './modules/ws.js';
 
 /** The user's bundle, wrapped by the host as a function of the names it expects. */
 export type ModuleFactory = (
@@ -29,6 +30,8 @@ export interface RealmServices {
   readonly openFile: (path: string, binary: boolean) => unknown;
   /** True while the realm is running init code (module top level). */
   readonly inInit: () => boolean;
+  /** The realm's open sockets by id, for the router to hand them their host events. */
+  readonly sockets: Map<number, SocketSink>;
 }
 
 export interface VuState {
@@ -80,6 +83,7 @@ export function instantiateVu(
     wsk: () => createWskModule(state),
     'wsk/metrics': () => createMetricsModule(state),
     'wsk/execution': () => createExecutionModule(state),
+    'wsk/ws': () => createWsModule(state, services.sockets),
   };
   const cache: Record<string, unknown> = {};
   const require = (id: string): unknown => {

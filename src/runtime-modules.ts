@@ -3,7 +3,7 @@
  * call them without `await` are rewritten to await them, and wsk-style scripts get a warning).
  * One table, shared by the bundler (resolution, rewriting) and the sandbox (module instances).
  */
-export const RUNTIME_MODULES = ['wsk', 'wsk/metrics', 'wsk/execution'] as const;
+export const RUNTIME_MODULES = ['wsk', 'wsk/metrics', 'wsk/execution', 'wsk/ws'] as const;
 export type RuntimeModuleId = (typeof RUNTIME_MODULES)[number];
 
 /** k6 module ids accepted as aliases of wsk's. */
@@ -21,6 +21,7 @@ export const BLOCKING_EXPORTS: Readonly<Record<RuntimeModuleId, { named: readonl
   wsk: { named: ['sleep', 'group'], defaultMembers: [] },
   'wsk/metrics': { named: [], defaultMembers: [] },
   'wsk/execution': { named: [], defaultMembers: [] },
+  'wsk/ws': { named: ['open'], defaultMembers: [] },
 };
 
 export function resolveRuntimeModule(specifier: string): RuntimeModuleId | undefined {

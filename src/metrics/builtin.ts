@@ -14,6 +14,18 @@ const BUILTINS = {
   groupDuration: metric('group_duration', 'trend', 'time'),
   dataSent: metric('data_sent', 'counter', 'data'),
   dataReceived: metric('data_received', 'counter', 'data'),
+  wsSessions: metric('ws_sessions', 'counter'),
+  wsConnecting: metric('ws_connecting', 'trend', 'time'),
+  wsConnectionFailed: metric('ws_connection_failed', 'rate'),
+  wsSessionDuration: metric('ws_session_duration', 'trend', 'time'),
+  wsMsgsSent: metric('ws_msgs_sent', 'counter'),
+  wsMsgsReceived: metric('ws_msgs_received', 'counter'),
+  wsReqTtfr: metric('ws_req_ttfr', 'trend', 'time'),
+  wsReqDuration: metric('ws_req_duration', 'trend', 'time'),
+  wsReqFailed: metric('ws_req_failed', 'rate'),
+  wsPing: metric('ws_ping', 'trend', 'time'),
+  wsStreamFrameLag: metric('ws_stream_frame_lag', 'trend', 'time'),
+  wsErrors: metric('ws_errors', 'counter'),
 } as const;
 
 type BuiltinKey = keyof typeof BUILTINS;

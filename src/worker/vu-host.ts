@@ -11,6 +11,7 @@ import { SampleAggregator } from '../metrics/sink.js';
 import { MetricRegistry } from '../metrics/registry.js';
 import { Metric } from '../metrics/builtin.js';
 import { onNextTurn } from '../next-turn.js';
+import { HostSocket, type SocketOwner } from './ws-host.js';
 import type { MetricDefinition, Tags } from '../types.js';
 import {
   IterationStatus,
@@ -37,6 +38,8 @@ interface Placement {
   /** Events waiting for the next crossing, and the VU each concerns (null: the whole realm). */
   readonly queue: SandboxEvent[];
   readonly queued: (HostVu | null)[];
+  /** The realm's open WebSockets by the id the sandbox gave them. */
+  readonly sockets: Map<number, HostSocket>;
 }
 
 interface HostVu {
@@ -162,7 +165,7 @@ export class VuHost {
       env: this.#setup.env,
       scenarioEnv: this.#setup.scenarioEnv,
     });
-    const place: Placement = { isolate, realm, vus, queue: [], queued: [] };
+    const place: Placement = { isolate, realm, vus, queue: [], queued: [], sockets: new Map() };
     if (this.#setupJson !== '') this.#enqueue(place, ['setupData', this.#setupJson], null);
     return place;
   }
@@ -319,6 +322,25 @@ export class VuHost {
       case 'log':
         this.#logs.push({ vu: action[1], level: action[2], text: action[3] });
         return;
+      case 'wsOpen': {
+        const vu = this.#vus.get(action[1]);
+        if (vu === undefined) return;
+        const id = action[3];
+        place.sockets.set(id, new HostSocket(this.#socketOwner(place, vu, id), action[2], id, action[4], action[5]));
+        return;
+      }
+      case 'wsSend':
+      case 'wsClose':
+      case 'wsReqEnd':
+        place.sockets.get(action[2])?.act(action);
+        return;
+      case 'wsPing':
+      case 'wsStream': {
+        const socket = place.sockets.get(action[3]);
+        if (socket !== undefined) socket.act(action);
+        else this.#enqueue(place, ['reject', action[2], `${action[0] === 'wsPing' ? 'ping' : 'stream'}(): the socket is closed`], null);
+        return;
+      }
       case 'end': {
         const vu = this.#vus.get(action[1]);
         if (action[4] !== '') this.#results.push({ vu: action[1], token: action[2], json: action[4] });
@@ -362,6 +384,15 @@ export class VuHost {
     this.#markDirty(place);
   }
 
+  #socketOwner(place: Placement, vu: HostVu, id: number): SocketOwner {
+    return {
+      deliver: (event) => this.#enqueue(place, event, vu),
+      record: (metric, value, tags) => this.#aggregator.add(this.#definition(metric), value, tags),
+      tags: (group, own) => this.#tags(vu.scenario, group, own),
+      forget: () => place.sockets.delete(id),
+    };
+  }
+
   // -- Tags and metrics ----------------------------------------------------------------------
 
   #definition(name: string): MetricDefinition {
@@ -393,12 +424,20 @@ export class VuHost {
 
   #shipMetrics(): void {
     if (this.#stopped) return;
+    this.#countSocketBytes();
     this.#send({ type: 'metrics', batch: this.#aggregator.drain() });
+  }
+
+  #countSocketBytes(): void {
+    for (const place of this.#placements) for (const socket of place.sockets.values()) socket.countBytes();
   }
 
   #stop(): void {
     if (this.#stopped) return;
     for (const vu of this.#vus.values()) if (vu.token !== 0) this.#abandon(vu);
+    // Sockets live until their VU stops: the end of the test.
+    this.#countSocketBytes();
+    for (const place of this.#placements) for (const socket of [...place.sockets.values()]) socket.terminate();
     this.#shipBatch();
     this.#stopped = true;
     clearInterval(this.#metricsTimer);

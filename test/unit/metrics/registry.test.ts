@@ -15,6 +15,18 @@ describe('built-in metrics', () => {
       { name: 'group_duration', type: 'trend', contains: 'time' },
       { name: 'data_sent', type: 'counter', contains: 'data' },
       { name: 'data_received', type: 'counter', contains: 'data' },
+      { name: 'ws_sessions', type: 'counter', contains: 'default' },
+      { name: 'ws_connecting', type: 'trend', contains: 'time' },
+      { name: 'ws_connection_failed', type: 'rate', contains: 'default' },
+      { name: 'ws_session_duration', type: 'trend', contains: 'time' },
+      { name: 'ws_msgs_sent', type: 'counter', contains: 'default' },
+      { name: 'ws_msgs_received', type: 'counter', contains: 'default' },
+      { name: 'ws_req_ttfr', type: 'trend', contains: 'time' },
+      { name: 'ws_req_duration', type: 'trend', contains: 'time' },
+      { name: 'ws_req_failed', type: 'rate', contains: 'default' },
+      { name: 'ws_ping', type: 'trend', contains: 'time' },
+      { name: 'ws_stream_frame_lag', type: 'trend', contains: 'time' },
+      { name: 'ws_errors', type: 'counter', contains: 'default' },
     ]);
     expect(Metric).toEqual({
       vus: 'vus',
@@ -26,6 +38,18 @@ describe('built-in metrics', () => {
       groupDuration: 'group_duration',
       dataSent: 'data_sent',
       dataReceived: 'data_received',
+      wsSessions: 'ws_sessions',
+      wsConnecting: 'ws_connecting',
+      wsConnectionFailed: 'ws_connection_failed',
+      wsSessionDuration: 'ws_session_duration',
+      wsMsgsSent: 'ws_msgs_sent',
+      wsMsgsReceived: 'ws_msgs_received',
+      wsReqTtfr: 'ws_req_ttfr',
+      wsReqDuration: 'ws_req_duration',
+      wsReqFailed: 'ws_req_failed',
+      wsPing: 'ws_ping',
+      wsStreamFrameLag: 'ws_stream_frame_lag',
+      wsErrors: 'ws_errors',
     });
   });
 });

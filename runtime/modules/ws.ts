@@ -1,0 +1,271 @@
+/**
+ * The `wsk/ws` module: WebSockets for VUs. The socket itself lives on the host (the `ws` library);
+ * this side keeps what the script sees — handlers, waiting receives, correlated requests — and
+ * turns host events into them. Every time that goes into a metric is the host's clock.
+ */
+import type * as Ws from 'wsk/ws';
+import type { VuState } from '../vu.js';
+
+type Data = string | ArrayBuffer;
+// Handlers take what their event gives; the public overloads in wsk/ws say which.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Handler = (...args: any[]) => void;
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+/** Messages kept for receive() on a socket that has no message handler; the oldest go first. */
+const INBOX_LIMIT = 1000;
+
+interface Receiver {
+  readonly match: ((data: Data) => boolean) | undefined;
+  resolve(data: Data): void;
+  reject(error: Error): void;
+}
+
+interface Collector {
+  readonly request: number;
+  readonly match: (data: Data) => boolean;
+  readonly until: (data: Data) => boolean;
+  readonly replies: Data[];
+  firstAt: number;
+  lastAt: number;
+  finish(failed: boolean): void;
+}
+
+/** What the realm's router needs to hand a socket its host events. */
+export interface SocketSink {
+  readonly vu: number;
+  deliver(what: 'message' | 'close' | 'error', a: unknown, b: unknown, at: number): void;
+}
+
+let nextSocket = 1;
+let nextRequest = 1;
+
+export function createWsModule(state: VuState, sockets: Map<number, SocketSink>): typeof Ws {
+  const { services } = state;
+
+  class Socket implements Ws.Socket, SocketSink {
+    readonly vu = state.id;
+    readonly url: string;
+    protocol = '';
+    readonly closed: Promise<Ws.CloseInfo>;
+    readonly #id: number;
+    readonly #tags: Record<string, string> | null;
+    readonly #handlers = new Map<string, Handler[]>();
+    readonly #receivers: Receiver[] = [];
+    readonly #collectors: Collector[] = [];
+    readonly #inbox: Data[] = [];
+    #closeInfo: Ws.CloseInfo | undefined;
+    #resolveClosed!: (info: Ws.CloseInfo) => void;
+
+    constructor(id: number, url: string, tags: Record<string, string> | null) {
+      this.#id = id;
+      this.url = url;
+      this.#tags = tags;
+      this.closed = new Promise((resolve) => {
+        this.#resolveClosed = resolve;
+      });
+    }
+
+    get isOpen(): boolean {
+      return this.#closeInfo === undefined;
+    }
+
+    send(data: string | ArrayBuffer | ArrayBufferView): void {
+      this.#assertOpen('send');
+      services.emit(['wsSend', state.id, this.#id, toWire(data), 0]);
+    }
+
+    on(event: Ws.SocketEvent, handler: Handler): void {
+      if (typeof handler !== 'function') throw new TypeError(`socket.on("${String(event)}"): the handler must be a function`);
+      const list = this.#handlers.get(event);
+      if (list === undefined) this.#handlers.set(event, [handler]);
+      else list.push(handler);
+    }
+
+    receive(options: Ws.ReceiveOptions = {}): Promise<Data> {
+      const match = options.match;
+      const index = match === undefined ? (this.#inbox.length > 0 ? 0 : -1) : this.#inbox.findIndex((d) => match(d));
+      if (index >= 0) return Promise.resolve(this.#inbox.splice(index, 1)[0]!);
+      if (this.#closeInfo !== undefined) return Promise.reject(this.#closedError('receive'));
+      return new Promise<Data>((resolve, reject) => {
+        const receiver: Receiver = { match, resolve, reject };
+        this.#receivers.push(receiver);
+        this.#timeout(options.timeout, () => {
+          this.#drop(this.#receivers, receiver);
+          reject(new Error(`receive() timed out after ${timeoutMs(options.timeout)} ms on ${this.url}`));
+        });
+      });
+    }
+
+    request(payload: string | ArrayBuffer | ArrayBufferView, options: Ws.RequestOptions = {}): Promise<Data[]> {
+      this.#assertOpen('request');
+      const match = options.match ?? (() => true);
+      const until = options.until ?? (() => true);
+      const tags = options.tags === undefined ? this.#tags : { ...this.#tags, ...options.tags };
+      const group = state.group;
+      const request = nextRequest++;
+      return new Promise<Data[]>((resolve) => {
+        let done = false;
+        const collector: Collector = {
+          request,
+          match,
+          until,
+          replies: [],
+          firstAt: 0,
+          lastAt: 0,
+          finish: (failed) => {
+            if (done) return;
+            done = true;
+            this.#drop(this.#collectors, collector);
+            services.emit(['wsReqEnd', state.id, this.#id, request, collector.firstAt, collector.lastAt, failed, group, tags]);
+            resolve(collector.replies);
+          },
+        };
+        this.#collectors.push(collector);
+        services.emit(['wsSend', state.id, this.#id, toWire(payload), request]);
+        this.#timeout(options.timeout, () => collector.finish(true));
+      });
+    }
+
+    async stream(bytes: ArrayBuffer | ArrayBufferView, options: Ws.StreamOptions): Promise<void> {
+      this.#assertOpen('stream');
+      const frameBytes = positiveInteger(options?.frameBytes, 'stream(): frameBytes');
+      const intervalMs = positiveNumber(options?.intervalMs, 'stream(): intervalMs');
+      const tags = options.tags === undefined ? this.#tags : { ...this.#tags, ...options.tags };
+      const group = state.group;
+      await services.hostOp(state.id, (op) => ['wsStream', state.id, op, this.#id, toBuffer(bytes), frameBytes, intervalMs, group, tags]);
+    }
+
+    async ping(): Promise<number> {
+      this.#assertOpen('ping');
+      return (await services.hostOp(state.id, (op) => ['wsPing', state.id, op, this.#id])) as number;
+    }
+
+    close(code = 1000, reason = ''): void {
+      if (this.#closeInfo !== undefined) return;
+      services.emit(['wsClose', state.id, this.#id, code, reason]);
+    }
+
+    deliver(what: 'message' | 'close' | 'error', a: unknown, b: unknown, at: number): void {
+      if (what === 'message') this.#message(a as Data, b === true, at);
+      else if (what === 'error') this.#emit('error', new Error(String(a)));
+      else this.#close({ code: a as number, reason: b as string });
+    }
+
+    #message(data: Data, binary: boolean, at: number): void {
+      this.#emit(binary ? 'binaryMessage' : 'message', data);
+      for (const collector of this.#collectors) {
+        if (!collector.match(data)) continue;
+        if (collector.firstAt === 0) collector.firstAt = at;
+        collector.lastAt = at;
+        collector.replies.push(data);
+        if (collector.until(data)) collector.finish(false);
+        return;
+      }
+      const receiver = this.#receivers.find((r) => r.match === undefined || r.match(data));
+      if (receiver !== undefined) {
+        this.#drop(this.#receivers, receiver);
+        receiver.resolve(data);
+        return;
+      }
+      if (this.#handlers.has('message') || this.#handlers.has('binaryMessage')) return;
+      if (this.#inbox.length >= INBOX_LIMIT) this.#inbox.shift();
+      this.#inbox.push(data);
+    }
+
+    #close(info: Ws.CloseInfo): void {
+      if (this.#closeInfo !== undefined) return;
+      this.#closeInfo = info;
+      sockets.delete(this.#id);
+      for (const collector of [...this.#collectors]) collector.finish(true);
+      for (const receiver of this.#receivers.splice(0)) receiver.reject(this.#closedError('receive'));
+      this.#emit('close', info.code, info.reason);
+      this.#resolveClosed(info);
+    }
+
+    #emit(event: string, ...args: unknown[]): void {
+      const handlers = this.#handlers.get(event);
+      if (handlers === undefined) return;
+      for (const handler of handlers) handler(...args);
+    }
+
+    #timeout(timeout: number | undefined, fire: () => void): void {
+      void services.hostOp(state.id, (op) => ['sleep', state.id, op, timeoutMs(timeout)]).then(fire);
+    }
+
+    #drop<T>(list: T[], item: T): void {
+      const index = list.indexOf(item);
+      if (index >= 0) list.splice(index, 1);
+    }
+
+    #assertOpen(what: string): void {
+      if (this.#closeInfo !== undefined) throw this.#closedError(what);
+    }
+
+    #closedError(what: string): Error {
+      const info = this.#closeInfo!;
+      return new Error(`${what}() on a closed socket (${this.url} closed with code ${info.code}${info.reason === '' ? '' : `: ${info.reason}`})`);
+    }
+  }
+
+  async function open(url: string, params: Ws.OpenParams = {}): Promise<Ws.Socket> {
+    if (typeof url !== 'string' || !/^wss?:\/\//.test(url)) {
+      throw new TypeError(`ws.open(): url must start with ws:// or wss://, got ${JSON.stringify(url)}`);
+    }
+    const tags = params.tags === undefined ? null : { ...params.tags };
+    const id = nextSocket++;
+    const socket = new Socket(id, url, tags);
+    sockets.set(id, socket);
+    try {
+      const opened = (await services.hostOp(state.id, (op) => [
+        'wsOpen',
+        state.id,
+        op,
+        id,
+        url,
+        {
+          headers: { ...params.headers },
+          subprotocols: [...(params.subprotocols ?? [])],
+          compression: params.compression === 'deflate',
+          timeoutMs: timeoutMs(params.timeout),
+          group: state.group,
+          tags: { ...params.tags },
+        },
+      ])) as { protocol: string };
+      socket.protocol = opened.protocol;
+    } catch (error) {
+      sockets.delete(id);
+      throw error;
+    }
+    return socket;
+  }
+
+  return { open };
+}
+
+function timeoutMs(timeout: number | undefined): number {
+  if (timeout === undefined) return DEFAULT_TIMEOUT_MS;
+  return positiveNumber(timeout, 'timeout');
+}
+
+function positiveNumber(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !(value > 0) || value === Infinity) throw new TypeError(`${what} must be a number > 0, got ${String(value)}`);
+  return value;
+}
+
+function positiveInteger(value: unknown, what: string): number {
+  if (!Number.isInteger(value) || (value as number) <= 0) throw new TypeError(`${what} must be a whole number > 0, got ${String(value)}`);
+  return value as number;
+}
+
+function toWire(data: string | ArrayBuffer | ArrayBufferView): Data {
+  if (typeof data === 'string') return data;
+  return toBuffer(data);
+}
+
+/** An exact-size copy of the bytes (a view's slice, not its whole buffer). */
+function toBuffer(data: ArrayBuffer | ArrayBufferView): ArrayBuffer {
+  if (data instanceof ArrayBuffer) return data;
+  if (ArrayBuffer.isView(data)) return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+  throw new TypeError(`expected a string, ArrayBuffer or typed array, got ${typeof data}`);
+}

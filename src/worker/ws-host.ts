@@ -1,0 +1,236 @@
+/**
+ * The host side of `wsk/ws`: real sockets (the `ws` library) for the VUs of one worker. It serves
+ * the sandbox's socket actions, stamps every send and receive with the host clock, feeds the ws_*
+ * metrics, and hands socket events back to the realm that owns the socket.
+ */
+import WebSocket from 'ws';
+import type { Socket as NetSocket } from 'node:net';
+import type { SandboxEvent, SocketAction, SocketOpenOptions } from '../../runtime/protocol.js';
+import { Metric } from '../metrics/builtin.js';
+import type { Tags } from '../types.js';
+
+/** What a socket needs from the worker that hosts it. */
+export interface SocketOwner {
+  /** Queues an event for the realm of the socket's VU. */
+  deliver(event: SandboxEvent): void;
+  /** Records a sample of a built-in metric. */
+  record(metric: string, value: number, tags: Tags): void;
+  /** The tags of the VU's samples: its scenario's, the group, the script's own. */
+  tags(group: string, own: Record<string, string> | null): Tags;
+  /** The socket is gone (closed, or never opened). */
+  forget(): void;
+}
+
+/** The kinds of ws_errors (the `error` tag). */
+export type SocketErrorKind = 'dns' | 'refused' | 'timeout' | 'tls' | 'handshake_status' | 'reset' | 'protocol' | 'closed_abnormally';
+
+/** Close codes of an orderly end: normal, going away, and "no status" (a close frame without a code). */
+const ORDERLY_CLOSE = new Set([1000, 1001, 1005]);
+
+export class HostSocket {
+  readonly #ws: WebSocket;
+  readonly #owner: SocketOwner;
+  readonly #id: number;
+  readonly #tags: Tags;
+  readonly #sentAt = new Map<number, number>();
+  readonly #pings: { op: number; at: number }[] = [];
+  #net: NetSocket | undefined;
+  #bytesRead = 0;
+  #bytesWritten = 0;
+  #openedAt = 0;
+  #streams = new Set<NodeJS.Timeout>();
+  #closed = false;
+
+  constructor(owner: SocketOwner, op: number, id: number, url: string, options: SocketOpenOptions) {
+    this.#owner = owner;
+    this.#id = id;
+    this.#tags = owner.tags(options.group, { url, name: url, ...options.tags });
+    const started = performance.now();
+    let opened = false;
+    this.#ws = new WebSocket(url, options.subprotocols, {
+      headers: options.headers,
+      perMessageDeflate: options.compression,
+      handshakeTimeout: options.timeoutMs,
+      followRedirects: false,
+    });
+    this.#ws.binaryType = 'arraybuffer';
+    this.#ws.on('upgrade', (response) => {
+      this.#net = response.socket as NetSocket;
+    });
+    this.#ws.on('unexpected-response', (_request, response) => {
+      this.#fail(op, 'handshake_status', `handshake answered with HTTP ${response.statusCode}`, { status: String(response.statusCode) });
+      response.resume();
+      this.#ws.terminate();
+    });
+    this.#ws.on('open', () => {
+      opened = true;
+      this.#openedAt = performance.now();
+      owner.record(Metric.wsConnecting, this.#openedAt - started, this.#tags);
+      owner.record(Metric.wsConnectionFailed, 0, this.#tags);
+      owner.record(Metric.wsSessions, 1, this.#tags);
+      owner.deliver(['resolve', op, { protocol: this.#ws.protocol }]);
+    });
+    this.#ws.on('message', (data: ArrayBuffer | Buffer, binary: boolean) => {
+      const at = performance.now();
+      owner.record(Metric.wsMsgsReceived, 1, this.#tags);
+      const payload = binary ? toArrayBuffer(data) : Buffer.from(data as ArrayBuffer).toString('utf8');
+      owner.deliver(['ws', id, 'message', payload, binary, at]);
+    });
+    this.#ws.on('pong', () => {
+      const ping = this.#pings.shift();
+      if (ping === undefined) return;
+      const rtt = performance.now() - ping.at;
+      owner.record(Metric.wsPing, rtt, this.#tags);
+      owner.deliver(['resolve', ping.op, rtt]);
+    });
+    this.#ws.on('error', (error: NodeJS.ErrnoException) => {
+      const kind = classify(error);
+      if (!opened) {
+        this.#fail(op, kind, error.message);
+        return;
+      }
+      owner.record(Metric.wsErrors, 1, { ...this.#tags, error: kind });
+      owner.deliver(['ws', id, 'error', error.message, kind, performance.now()]);
+    });
+    this.#ws.on('close', (code: number, reason: Buffer) => {
+      owner.forget();
+      if (this.#closed && opened) return;
+      this.#closed = true;
+      for (const timer of this.#streams) clearTimeout(timer);
+      this.#countBytes();
+      if (!opened) return;
+      owner.record(Metric.wsSessionDuration, performance.now() - this.#openedAt, this.#tags);
+      if (!ORDERLY_CLOSE.has(code)) owner.record(Metric.wsErrors, 1, { ...this.#tags, error: 'closed_abnormally', close_code: String(code) });
+      for (const ping of this.#pings.splice(0)) owner.deliver(['reject', ping.op, `ping(): the socket closed with code ${code}`]);
+      owner.deliver(['ws', id, 'close', code, reason.toString('utf8'), performance.now()]);
+    });
+  }
+
+  /** Serves one socket action of the sandbox (not wsOpen, which made this socket). */
+  act(action: SocketAction): void {
+    switch (action[0]) {
+      case 'wsSend':
+        this.#send(action[3], action[4]);
+        return;
+      case 'wsClose':
+        if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) this.#ws.close(action[3], action[4]);
+        return;
+      case 'wsPing':
+        if (this.#ws.readyState !== WebSocket.OPEN) {
+          this.#owner.deliver(['reject', action[2], 'ping(): the socket is not open']);
+          return;
+        }
+        this.#pings.push({ op: action[2], at: performance.now() });
+        this.#ws.ping();
+        return;
+      case 'wsReqEnd':
+        this.#requestEnded(action[3], action[4], action[5], action[6], this.#owner.tags(action[7], { ...this.#tagsOwn(), ...action[8] }));
+        return;
+      case 'wsStream':
+        this.#stream(action[2], action[4], action[5], action[6], this.#owner.tags(action[7], { ...this.#tagsOwn(), ...action[8] }));
+        return;
+      case 'wsOpen':
+        return;
+    }
+  }
+
+  /** Closes the socket without a goodbye: its VU is stopping, so the session ends now. */
+  terminate(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#countBytes();
+    if (this.#openedAt > 0) this.#owner.record(Metric.wsSessionDuration, performance.now() - this.#openedAt, this.#tags);
+    this.#ws.terminate();
+  }
+
+  /** Bytes moved since the last call go to data_sent / data_received. */
+  countBytes(): void {
+    this.#countBytes();
+  }
+
+  #send(data: string | ArrayBuffer, request: number): void {
+    if (this.#ws.readyState !== WebSocket.OPEN) return;
+    if (request !== 0) this.#sentAt.set(request, performance.now());
+    this.#ws.send(typeof data === 'string' ? data : Buffer.from(data), { binary: typeof data !== 'string' });
+    this.#owner.record(Metric.wsMsgsSent, 1, this.#tags);
+  }
+
+  #requestEnded(request: number, firstAt: number, lastAt: number, failed: boolean, tags: Tags): void {
+    const sentAt = this.#sentAt.get(request);
+    this.#sentAt.delete(request);
+    this.#owner.record(Metric.wsReqFailed, failed ? 1 : 0, tags);
+    if (sentAt === undefined || failed || firstAt === 0) return;
+    this.#owner.record(Metric.wsReqTtfr, firstAt - sentAt, tags);
+    this.#owner.record(Metric.wsReqDuration, lastAt - sentAt, tags);
+  }
+
+  /** Frame i is due at start + i × interval: a late frame does not push the next ones back. */
+  #stream(op: number, bytes: ArrayBuffer, frameBytes: number, intervalMs: number, tags: Tags): void {
+    const start = performance.now();
+    const frames = Math.ceil(bytes.byteLength / frameBytes);
+    let index = 0;
+    const sendDue = (): void => {
+      if (this.#closed) {
+        this.#owner.deliver(['reject', op, 'stream(): the socket closed before the last frame']);
+        return;
+      }
+      const now = performance.now();
+      while (index < frames && start + index * intervalMs <= now) {
+        const due = start + index * intervalMs;
+        this.#ws.send(new Uint8Array(bytes, index * frameBytes, Math.min(frameBytes, bytes.byteLength - index * frameBytes)), { binary: true });
+        this.#owner.record(Metric.wsMsgsSent, 1, this.#tags);
+        this.#owner.record(Metric.wsStreamFrameLag, performance.now() - due, tags);
+        index++;
+      }
+      if (index >= frames) {
+        this.#owner.deliver(['resolve', op, undefined]);
+        return;
+      }
+      const timer = setTimeout(() => {
+        this.#streams.delete(timer);
+        sendDue();
+      }, Math.max(0, start + index * intervalMs - performance.now()));
+      this.#streams.add(timer);
+    };
+    sendDue();
+  }
+
+  #tagsOwn(): Record<string, string> {
+    return { url: this.#tags['url'] ?? '', name: this.#tags['name'] ?? '' };
+  }
+
+  #fail(op: number, kind: SocketErrorKind, message: string, extra: Record<string, string> = {}): void {
+    if (this.#closed && kind !== 'handshake_status') return;
+    this.#closed = true;
+    this.#owner.record(Metric.wsConnectionFailed, 1, this.#tags);
+    this.#owner.record(Metric.wsErrors, 1, { ...this.#tags, error: kind, ...extra });
+    this.#owner.deliver(['reject', op, `ws.open(${this.#tags['url']}): ${kind}: ${message}`]);
+  }
+
+  #countBytes(): void {
+    if (this.#net === undefined) return;
+    const read = this.#net.bytesRead - this.#bytesRead;
+    const written = this.#net.bytesWritten - this.#bytesWritten;
+    this.#bytesRead += read;
+    this.#bytesWritten += written;
+    if (read > 0) this.#owner.record(Metric.dataReceived, read, this.#tags);
+    if (written > 0) this.#owner.record(Metric.dataSent, written, this.#tags);
+  }
+}
+
+/** What went wrong, in the words of the ws_errors `error` tag. */
+export function classify(error: NodeJS.ErrnoException): SocketErrorKind {
+  const code = error.code ?? '';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns';
+  if (code === 'ECONNREFUSED') return 'refused';
+  if (code === 'ETIMEDOUT' || /timed out/i.test(error.message)) return 'timeout';
+  if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/.test(error.message)) return 'reset';
+  if (code.startsWith('ERR_TLS') || code.startsWith('CERT_') || code.includes('SSL') || code === 'EPROTO' || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN') return 'tls';
+  if (/Unexpected server response: (\d+)/.test(error.message)) return 'handshake_status';
+  return 'protocol';
+}
+
+function toArrayBuffer(data: ArrayBuffer | Buffer): ArrayBuffer {
+  if (data instanceof ArrayBuffer) return data;
+  return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+}

@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { AddressInfo } from 'node:net';
+import { runScript } from './harness.js';
+
+type Summary = { metrics: Record<string, { values: Record<string, number> }> };
+const summaryOf = (dir: string): Summary => JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary;
+
+/** A target on 127.0.0.1: echoes, except `{ id, reply: n }` gets n JSON parts then `{ id, done: true }` 20 ms apart. */
+let server: WebSocketServer;
+let url = '';
+beforeAll(async () => {
+  server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  server.on('connection', (socket: WebSocket) => {
+    socket.on('message', (data, binary) => {
+      if (binary) return socket.send(data, { binary: true });
+      const text = data.toString();
+      const request = (() => {
+        try {
+          return JSON.parse(text) as { id?: number; reply?: number; close?: number };
+        } catch {
+          return {};
+        }
+      })();
+      if (request.close !== undefined) return socket.close(request.close, 'asked to');
+      if (request.reply === undefined) return socket.send(text);
+      for (let part = 0; part <= request.reply; part++) {
+        setTimeout(() => socket.send(JSON.stringify(part < request.reply! ? { id: request.id, part } : { id: request.id, done: true })), 20 * (part + 1));
+      }
+    });
+  });
+  await new Promise((resolve) => server.once('listening', resolve));
+  url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe('wsk/ws async API against a real server', () => {
+  it('opens, sends, receives, correlates requests, pings and closes, with host-side metrics', async () => {
+    const { code, stderr, dir } = await runScript(
+      `import { check } from 'wsk';
+       import { open } from 'wsk/ws';
+       export const options = {
+         vus: 2, iterations: 6,
+         thresholds: { ws_req_failed: ['rate==0'], ws_connection_failed: ['rate==0'] },
+         summaryTrendStats: ['min', 'max', 'count'],
+       };
+       export default async function () {
+         const s = await open(__ENV.TARGET, { tags: { name: 'target' } });
+         s.send('hello');
+         check(await s.receive(), { 'echoed': (m) => m === 'hello' });
+         const id = __VU * 1000 + __ITER;
+         const replies = await s.request(JSON.stringify({ id, reply: 3 }), {
+           match: (m) => typeof m === 'string' && JSON.parse(m).id === id,
+           until: (m) => JSON.parse(m as string).done === true,
+         });
+         check(replies, { 'four replies': (r) => r.length === 4 });
+         const rtt = await s.ping();
+         check(rtt, { 'pong came back': (ms) => ms >= 0 && ms < 1000 });
+         s.close();
+         const closed = await s.closed;
+         check(closed.code, { 'closed normally': (c) => c === 1000 });
+       }`,
+      ['--summary-export', 'summary.json', '-e', `TARGET=${url}`],
+    );
+    expect(stderr).not.toContain('ERROR');
+    expect(code).toBe(0);
+    const { metrics } = summaryOf(dir);
+    expect(metrics['checks']!.values['fails']).toBe(0);
+    expect(metrics['ws_sessions']!.values['count']).toBe(6);
+    expect(metrics['ws_msgs_sent']!.values['count']).toBe(12);
+    expect(metrics['ws_msgs_received']!.values['count']).toBe(6 * 5);
+    expect(metrics['ws_req_ttfr']!.values['min']).toBeGreaterThanOrEqual(15);
+    expect(metrics['ws_req_duration']!.values['min']).toBeGreaterThanOrEqual(75);
+    expect(metrics['ws_req_duration']!.values['max']).toBeLessThan(1000);
+    expect(metrics['ws_ping']!.values['count']).toBe(6);
+    expect(metrics['data_sent']!.values['count']).toBeGreaterThan(0);
+    expect(metrics['data_received']!.values['count']).toBeGreaterThan(0);
+  });
+
+  it('counts a request that times out as failed, without killing the VU', async () => {
+    const { code, dir } = await runScript(
+      `import { open } from 'wsk/ws';
+       export const options = { iterations: 1 };
+       export default async function () {
+         const s = await open(__ENV.TARGET);
+         const replies = await s.request('{"id": 1, "reply": 0}', { match: () => false, timeout: 200 });
+         if (replies.length !== 0) throw new Error('expected no replies');
+         s.close();
+       }`,
+      ['--summary-export', 'summary.json', '-e', `TARGET=${url}`],
+    );
+    expect(code).toBe(0);
+    expect(summaryOf(dir).metrics['ws_req_failed']!.values['rate']).toBe(1);
+  });
+
+  it('streams paced binary frames and records how late each left', async () => {
+    const { code, dir, stderr } = await runScript(
+      `import { open } from 'wsk/ws';
+       export const options = { vus: 2, iterations: 2, summaryTrendStats: ['p(95)', 'count'] };
+       export default async function () {
+         const s = await open(__ENV.TARGET);
+         let echoed = 0;
+         s.on('binaryMessage', (b) => { echoed += b.byteLength; });
+         const started = Date.now();
+         await s.stream(new Uint8Array(640 * 25), { frameBytes: 640, intervalMs: 20 });
+         const took = Date.now() - started;
+         if (took < 400 || took > 1500) throw new Error('25 frames 20 ms apart took ' + took + ' ms');
+         s.close();
+         await s.closed;
+         console.log('echoed ' + echoed);
+       }`,
+      ['--summary-export', 'summary.json', '-e', `TARGET=${url}`],
+    );
+    expect(stderr).not.toContain('ERROR');
+    expect(code).toBe(0);
+    const lag = summaryOf(dir).metrics['ws_stream_frame_lag']!.values;
+    expect(lag['count']).toBe(50);
+    expect(lag['p(95)']).toBeLessThan(50);
+  });
+
+  it('reports a refused connection as a counted, tagged failure and the VU goes on', async () => {
+    const { code, stderr, dir } = await runScript(
+      `import { open } from 'wsk/ws';
+       export const options = { vus: 1, iterations: 3 };
+       export default async function () {
+         try { await open('ws://127.0.0.1:9/'); } catch (error) { console.log('caught: ' + (error as Error).message); }
+       }`,
+      ['--summary-export', 'summary.json'],
+    );
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/caught: ws\.open\(ws:\/\/127\.0\.0\.1:9\/\): refused/);
+    const { metrics } = summaryOf(dir);
+    expect(metrics['ws_connection_failed']!.values['rate']).toBe(1);
+    expect(metrics['ws_errors']!.values['count']).toBe(3);
+  });
+
+  it('sending on a closed socket is an error at the script line', async () => {
+    const { code, stderr } = await runScript(
+      `import { open } from 'wsk/ws';
+       export const options = { iterations: 1 };
+       export default async function () {
+         const s = await open(__ENV.TARGET);
+         s.send(JSON.stringify({ close: 4000 }));
+         await s.closed;
+         s.send('too late');
+       }`,
+      ['-e', `TARGET=${url}`],
+    );
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/ERROR \[VU 1\] Error: send\(\) on a closed socket .*code 4000: asked to.* at script\.ts:7:\d+/);
+  });
+});

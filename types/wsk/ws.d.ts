@@ -1,0 +1,86 @@
+/**
+ * `wsk/ws`: WebSockets for VUs. Sockets may outlive an iteration (keep one in a module-level
+ * variable) and are closed when the VU stops. Latencies are measured on the host, from the moment a
+ * message is sent to the moment a reply arrives, so sandbox scheduling never hides in them.
+ */
+export {};
+
+type Data = string | ArrayBuffer;
+type Payload = string | ArrayBuffer | ArrayBufferView;
+
+export interface OpenParams {
+  headers?: Record<string, string>;
+  subprotocols?: string[];
+  /** 'deflate' negotiates permessage-deflate. */
+  compression?: 'deflate';
+  /** Tags on this socket's metrics (`name` groups sockets whose URLs differ). */
+  tags?: Record<string, string>;
+  /** Handshake timeout in ms (default 10000). */
+  timeout?: number;
+}
+
+export interface CloseInfo {
+  readonly code: number;
+  readonly reason: string;
+}
+
+export interface ReceiveOptions {
+  /** Ms to wait before the promise rejects (default 10000). */
+  timeout?: number;
+  /** Wait for the next message for which this is true (others stay for later receives). */
+  match?: (data: Data) => boolean;
+}
+
+export interface RequestOptions {
+  /** Which incoming messages are replies to this request (default: every message). */
+  match?: (data: Data) => boolean;
+  /** The reply that ends the request (default: the first). */
+  until?: (data: Data) => boolean;
+  /** Ms before the request counts as failed (default 10000); it then resolves with the replies so far. */
+  timeout?: number;
+  tags?: Record<string, string>;
+}
+
+export interface StreamOptions {
+  /** Bytes per binary frame, e.g. 640 for 20 ms of 16 kHz 16-bit mono PCM. */
+  frameBytes: number;
+  /** Ms between frames; frame i is due at start + i × intervalMs, however late the previous one left. */
+  intervalMs: number;
+  tags?: Record<string, string>;
+}
+
+export type SocketEvent = 'message' | 'binaryMessage' | 'close' | 'error';
+
+export interface Socket {
+  readonly url: string;
+  /** The subprotocol the server chose ('' if none). */
+  readonly protocol: string;
+  readonly isOpen: boolean;
+  /** Resolves when the socket has closed, from either side. */
+  readonly closed: Promise<CloseInfo>;
+  /** Sends a text (string) or binary message. Throws on a closed socket. */
+  send(data: Payload): void;
+  on(event: 'message', handler: (data: string) => void): void;
+  on(event: 'binaryMessage', handler: (data: ArrayBuffer) => void): void;
+  on(event: 'close', handler: (code: number, reason: string) => void): void;
+  on(event: 'error', handler: (error: Error) => void): void;
+  /**
+   * The next message (or the next matching one). Messages that arrive while nothing waits are kept
+   * for later receives (up to 1000), unless the socket has a message handler.
+   */
+  receive(options?: ReceiveOptions): Promise<Data>;
+  /**
+   * Sends `payload`, then collects the replies `match` accepts until `until` accepts one. Records
+   * ws_req_ttfr (to the first reply) and ws_req_duration (to the last); a timeout is counted in
+   * ws_req_failed and resolves with the replies so far rather than throwing.
+   */
+  request(payload: Payload, options?: RequestOptions): Promise<Data[]>;
+  /** Sends `bytes` as paced binary frames; records ws_stream_frame_lag; resolves when the last frame is out. */
+  stream(bytes: ArrayBuffer | ArrayBufferView, options: StreamOptions): Promise<void>;
+  /** Resolves with the pong's round trip in ms (recorded in ws_ping). */
+  ping(): Promise<number>;
+  close(code?: number, reason?: string): void;
+}
+
+/** Opens a socket; rejects (an error naming the kind: refused, dns, timeout, handshake_status, tls, ...) if it cannot. */
+export function open(url: string, params?: OpenParams): Promise<Socket>;
