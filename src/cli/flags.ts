@@ -6,6 +6,7 @@ import { configError, quote } from '../errors.js';
 import { parseDuration } from '../duration.js';
 import type { Stage } from '../types.js';
 import type { Isolation } from '../sandbox/isolate.js';
+import type { TargetKind } from '../serve/index.js';
 import type { ScriptRequest } from '../run/prepare.js';
 import type { RunRequest } from '../run/run.js';
 
@@ -42,6 +43,7 @@ export function parseCliFlags(flags: Record<string, unknown>, env: Readonly<Reco
       quiet: flags['quiet'] === true,
       color,
       workers: integerFlag(flags['workers'], '--workers', 1),
+      serve: flags['serve'] as TargetKind | undefined,
     },
   };
 }

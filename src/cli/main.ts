@@ -6,7 +6,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { ExitCode, WskError, type ExitCodeValue } from '../errors.js';
+import { ExitCode, WskError, configError, quote, type ExitCodeValue } from '../errors.js';
+import { TARGET_KINDS, parseServeFlags, serveUntil, type TargetKind } from '../serve/index.js';
 import { processIo, type Io } from '../io.js';
 import { runTest } from '../run/run.js';
 import { inspectScript } from '../run/inspect.js';
@@ -45,6 +46,7 @@ export async function cli(argv: readonly string[], io: Io = processIo()): Promis
     .option('-q, --quiet', 'no progress output')
     .option('--no-color', 'no ANSI colours in the summary')
     .option('-w, --workers <n>', 'worker threads hosting VUs (default: one per core)')
+    .addOption(new Option('--serve <kind>', 'start a built-in target for the run; its URL is __ENV.WSK_TARGET').choices([...TARGET_KINDS]))
     .addOption(new Option('--call-timeout <duration>', 'longest a VU may run without yielding before it is stopped').default('10s'))
     .addOption(new Option('--memory-limit <MB>', 'heap limit of one sandbox isolate').default('2048'))
     .addOption(new Option('--vus-per-isolate <n>', 'VUs sharing one isolate (compartment isolation)').default('2000'))
@@ -61,6 +63,37 @@ export async function cli(argv: readonly string[], io: Io = processIo()): Promis
       result = guard(io, async () => {
         const parsed = withFlags(flags);
         io.stdout.write(`${JSON.stringify(await inspectScript({ script, ...parsed.script }, io), null, 2)}\n`);
+        return ExitCode.ok;
+      });
+    });
+
+  program
+    .command('serve')
+    .description('run a built-in target server (echo, chat or voice) on 127.0.0.1 until Ctrl+C')
+    .argument('<kind>', `the target: ${TARGET_KINDS.join(', ')}`)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--port <n>', 'port to listen on (0: any free port)', '0')
+    .option('--seed <n>', 'seed of the chat target\'s random choices')
+    .option('--parts <n>', 'chat: reply parts per request')
+    .option('--delay <duration>', 'chat: delay between reply parts')
+    .option('--jitter <duration>', 'chat: random spread of that delay')
+    .option('--drop <fraction>', 'chat: share of replies never sent (0..1)')
+    .option('--garble <fraction>', 'chat: share of reply parts sent as invalid JSON (0..1)')
+    .option('--processing-delay <duration>', 'voice: delay between the end of an utterance and the reply')
+    .option('--silence <duration>', 'voice: silent audio that ends an utterance')
+    .option('--reply-audio <duration>', 'voice: length of the audio reply')
+    .action((kind: string, flags: Record<string, unknown>) => {
+      result = guard(io, async () => {
+        if (!(TARGET_KINDS as readonly string[]).includes(kind)) {
+          throw configError('INVALID_CLI', `serve: unknown target ${quote(kind)}; allowed: ${TARGET_KINDS.join(', ')}`);
+        }
+        const stopped = new Promise<void>((resolve) => {
+          const off = io.onSignal(() => {
+            off();
+            resolve();
+          });
+        });
+        await serveUntil(kind as TargetKind, parseServeFlags(flags), io.stdout, stopped);
         return ExitCode.ok;
       });
     });

@@ -8,6 +8,7 @@ import { VuHost } from '../worker/vu-host.js';
 import { IterationStatus, type FromWorker, type WorkerError, type WorkerLog, type WorkerSetup } from '../worker/messages.js';
 import type { MetricBatch } from '../metrics/sink.js';
 import type { MetricDefinition } from '../types.js';
+import { DEFAULT_NETWORK, type NetworkOptions } from '../options/network.js';
 
 export const LIFECYCLE_FUNCTIONS = ['setup', 'teardown', 'handleSummary'] as const;
 export type LifecycleFunction = (typeof LIFECYCLE_FUNCTIONS)[number];
@@ -44,10 +45,17 @@ export class LifecycleVu {
   #created: ((message: Extract<FromWorker, { type: 'vusCreated' }>) => void) | undefined;
   #stopped: ((batch: MetricBatch) => void) | undefined;
 
-  constructor(setup: Omit<WorkerSetup, 'workerIndex' | 'scenarios' | 'recordIterations'>, events: LifecycleEvents) {
+  constructor(setup: Omit<WorkerSetup, 'workerIndex' | 'scenarios' | 'recordIterations' | 'network'>, events: LifecycleEvents) {
     this.#events = events;
     const scenarios = LIFECYCLE_FUNCTIONS.map((name) => ({ name, exec: name, tags: { scenario: name } }));
-    this.#host = new VuHost({ ...setup, workerIndex: -1, scenarios, recordIterations: false }, (message) => this.#receive(message));
+    this.#host = new VuHost({ ...setup, workerIndex: -1, scenarios, recordIterations: false, network: DEFAULT_NETWORK }, (message) =>
+      this.#receive(message),
+    );
+  }
+
+  /** The script's network options, for setup() and teardown(). */
+  network(options: NetworkOptions): void {
+    this.#host.receive({ type: 'network', options });
   }
 
   /** Runs the init code once; rejects with InitError if it throws. */

@@ -21,6 +21,8 @@ import { describeFailure, initFailure, prepareScript, type PreparedScript, type 
 import { WorkerPool, VuInitError } from './worker-pool.js';
 import { Progress } from './progress.js';
 import { checkWritable, writeResults } from './results.js';
+import { readNetworkOptions, type NetworkOptions } from '../options/network.js';
+import { spawnTarget, type TargetKind } from '../serve/index.js';
 
 export interface RunRequest extends ScriptRequest {
   readonly summaryExport?: string | undefined;
@@ -28,6 +30,8 @@ export interface RunRequest extends ScriptRequest {
   readonly color: boolean;
   /** Worker threads hosting VUs (default: one per core). */
   readonly workers?: number | undefined;
+  /** A built-in target to start in its own process for the run; its URL becomes __ENV.WSK_TARGET. */
+  readonly serve?: TargetKind | undefined;
 }
 
 const THRESHOLD_EVAL_INTERVAL_MS = 2000;
@@ -37,6 +41,19 @@ const VUS_SAMPLE_INTERVAL_MS = 1000;
 type StopReason = { kind: 'signal' } | { kind: 'threshold'; outcome: ThresholdOutcome } | { kind: 'crash'; error: Error };
 
 export async function runTest(request: RunRequest, io: Io): Promise<ExitCodeValue> {
+  if (request.serve === undefined) return runWithTarget(request, io);
+  const target = await spawnTarget(request.serve, {});
+  try {
+    // An explicit WSK_TARGET (environment or -e) wins: the script then runs against that target.
+    const explicit = request.env['WSK_TARGET'] ?? io.env['WSK_TARGET'];
+    io.stderr.write(`started the ${request.serve} target at ${target.url}${explicit === undefined ? '' : ' (WSK_TARGET is set, so the script uses that)'}\n`);
+    return await runWithTarget({ ...request, env: { WSK_TARGET: target.url, ...request.env } }, io);
+  } finally {
+    await target.stop();
+  }
+}
+
+async function runWithTarget(request: RunRequest, io: Io): Promise<ExitCodeValue> {
   const registry = new MetricRegistry();
   const store = new MetricStore(registry);
   const define = (definitions: readonly MetricDefinition[]): void => {
@@ -44,18 +61,25 @@ export async function runTest(request: RunRequest, io: Io): Promise<ExitCodeValu
   };
   if (request.summaryExport !== undefined) checkWritable(request.summaryExport, io.cwd, '--summary-export');
   const prepared = await prepareScript(request, io, { defined: define, metrics: (batch) => store.merge(batch) });
-  let checked: { thresholds: ThresholdSpec[]; trendStats: readonly string[] };
+  let checked: RunOptions;
   try {
     checked = checkRunOptions(prepared.options, registry);
   } catch (error) {
     await prepared.lifecycle.stop();
     throw error;
   }
-  return new TestRun(request, io, prepared, store, define, checked.thresholds, checked.trendStats).execute();
+  prepared.lifecycle.network(checked.network);
+  return new TestRun(request, io, prepared, store, define, checked).execute();
+}
+
+interface RunOptions {
+  readonly thresholds: readonly ThresholdSpec[];
+  readonly trendStats: readonly string[];
+  readonly network: NetworkOptions;
 }
 
 /** Options only the run itself uses, checked before any VU starts. */
-function checkRunOptions(options: ScriptOptions, registry: MetricRegistry): { thresholds: ThresholdSpec[]; trendStats: readonly string[] } {
+function checkRunOptions(options: ScriptOptions, registry: MetricRegistry): RunOptions {
   parseDuration(options.setupTimeout ?? DEFAULT_LIFECYCLE_TIMEOUT, 'options.setupTimeout');
   parseDuration(options.teardownTimeout ?? DEFAULT_LIFECYCLE_TIMEOUT, 'options.teardownTimeout');
   const stats: unknown = options.summaryTrendStats;
@@ -68,6 +92,7 @@ function checkRunOptions(options: ScriptOptions, registry: MetricRegistry): { th
   return {
     thresholds: parseThresholds(options.thresholds, (name) => registry.get(name), registry.names()),
     trendStats: (stats as string[] | undefined) ?? DEFAULT_TREND_STATS,
+    network: readNetworkOptions(options),
   };
 }
 
@@ -88,8 +113,7 @@ class TestRun {
     private readonly script: PreparedScript,
     private readonly store: MetricStore,
     define: (definitions: readonly MetricDefinition[]) => void,
-    private readonly thresholds: readonly ThresholdSpec[],
-    private readonly trendStats: readonly string[],
+    private readonly checked: RunOptions,
   ) {
     const { scenarios, sandboxSetup, output } = script;
     this.#progress = new Progress(io.stderr, scenarios, this.#clock, request.quiet);
@@ -100,6 +124,7 @@ class TestRun {
       scenarioEnv: Object.fromEntries(scenarios.map((s) => [s.name, { ...s.env }])),
       scenarios: scenarios.map((s) => ({ name: s.name, exec: s.exec, tags: this.#scenarioTags(s) })),
       recordIterations: true,
+      network: checked.network,
     };
     this.#pool = new WorkerPool(workers, setup, scenarios, {
       metrics: (batch) => store.merge(batch),
@@ -123,7 +148,7 @@ class TestRun {
       // Teardown runs when the test was stopped too, as in k6 (not after an init or setup failure).
       if (exitCode === ExitCode.ok) exitCode = await this.#teardown();
       for (const batch of await this.#pool.stop()) this.store.merge(batch);
-      const outcomes = evaluateThresholds(this.thresholds, (metric, tags) => this.store.snapshot(metric, tags, durationMs));
+      const outcomes = evaluateThresholds(this.checked.thresholds, (metric, tags) => this.store.snapshot(metric, tags, durationMs));
       exitCode = this.#exitCode(exitCode, outcomes);
       const suppressed = this.script.output.suppressed();
       if (suppressed > 0) this.io.stderr.write(`(${suppressed} repeated error messages were not printed)\n`);
@@ -133,7 +158,7 @@ class TestRun {
         exports: this.script.exports,
         store: this.store,
         outcomes,
-        trendStats: this.trendStats,
+        trendStats: this.checked.trendStats,
         testDurationMs: durationMs,
         summaryExport: this.request.summaryExport,
         color: this.request.color,
@@ -155,7 +180,7 @@ class TestRun {
       await this.#initVus();
       if (this.script.exports.functions.includes('setup') && !this.#stop.signal.aborted) await this.#setup();
       this.#startedAt = this.#clock.now();
-      if (this.thresholds.some((t) => t.abortOnFail)) timers.push(setInterval(() => this.#checkAbort(), THRESHOLD_EVAL_INTERVAL_MS));
+      if (this.checked.thresholds.some((t) => t.abortOnFail)) timers.push(setInterval(() => this.#checkAbort(), THRESHOLD_EVAL_INTERVAL_MS));
       const active = new ActiveVus(this.store);
       timers.push(setInterval(() => active.sample(), VUS_SAMPLE_INTERVAL_MS));
       let firstVu = 1;
@@ -248,7 +273,7 @@ class TestRun {
 
   #checkAbort(): void {
     const elapsed = this.#clock.now() - this.#startedAt;
-    const outcomes = evaluateThresholds(this.thresholds, (metric, tags) => this.store.snapshot(metric, tags, elapsed));
+    const outcomes = evaluateThresholds(this.checked.thresholds, (metric, tags) => this.store.snapshot(metric, tags, elapsed));
     const failing = findAbortingThreshold(outcomes, elapsed);
     if (failing === undefined) return;
     this.io.stderr.write(`ERROR test aborted: threshold "${failing.spec.expression.source}" on ${failing.spec.key} failed (abortOnFail)\n`);

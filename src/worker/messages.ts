@@ -6,6 +6,7 @@ import type { Isolation, SandboxCode, SandboxLimits } from '../sandbox/isolate.j
 import type { ScriptErrorInfo } from '../../runtime/protocol.js';
 import type { MetricBatch } from '../metrics/sink.js';
 import type { MetricDefinition, Tags } from '../types.js';
+import type { NetworkOptions } from '../options/network.js';
 
 export interface WorkerScenario {
   readonly name: string;
@@ -29,6 +30,8 @@ export interface WorkerSetup {
   readonly recordIterations: boolean;
   /** How often the worker ships its aggregated metrics. */
   readonly metricsIntervalMs: number;
+  /** DNS override and TLS settings for the VUs' connections. */
+  readonly network: NetworkOptions;
 }
 
 /** Status codes in `ended` triples. */
@@ -37,6 +40,8 @@ export const IterationStatus = { completed: 0, failed: 1, interrupted: 2 } as co
 export type ToWorker =
   | { readonly type: 'createVus'; readonly ids: readonly number[] }
   | { readonly type: 'setupData'; readonly json: string }
+  /** Network options, once known (the lifecycle VU starts before the script's options are read). */
+  | { readonly type: 'network'; readonly options: NetworkOptions }
   /** Quads: vu, token, scenario index, iteration in scenario. */
   | { readonly type: 'run'; readonly items: readonly number[] }
   /** Pairs: vu, token. */

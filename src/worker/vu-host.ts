@@ -12,6 +12,7 @@ import { MetricRegistry } from '../metrics/registry.js';
 import { Metric } from '../metrics/builtin.js';
 import { onNextTurn } from '../next-turn.js';
 import { HostSocket, type SocketOwner } from './ws-host.js';
+import type { NetworkOptions } from '../options/network.js';
 import type { MetricDefinition, Tags } from '../types.js';
 import {
   IterationStatus,
@@ -71,12 +72,14 @@ export class VuHost {
   /** Custom metrics already reported to the coordinator. */
   readonly #reported = new Set<string>();
   #setupJson = '';
+  #network: NetworkOptions;
   #metricsTimer: NodeJS.Timeout | undefined;
   #stopped = false;
 
   constructor(setup: WorkerSetup, send: (message: FromWorker) => void) {
     this.#setup = setup;
     this.#send = send;
+    this.#network = setup.network;
     this.#metricsTimer = setInterval(() => this.#shipMetrics(), setup.metricsIntervalMs);
     this.#metricsTimer.unref();
   }
@@ -97,6 +100,9 @@ export class VuHost {
         break;
       case 'interrupt':
         for (let i = 0; i + 1 < message.items.length; i += 2) this.#interrupt(message.items[i]!, message.items[i + 1]!);
+        break;
+      case 'network':
+        this.#network = message.options;
         break;
       case 'stop':
         this.#stop();
@@ -326,7 +332,12 @@ export class VuHost {
         const vu = this.#vus.get(action[1]);
         if (vu === undefined) return;
         const id = action[3];
-        place.sockets.set(id, new HostSocket(this.#socketOwner(place, vu, id), action[2], id, action[4], action[5]));
+        try {
+          place.sockets.set(id, new HostSocket(this.#socketOwner(place, vu, id), action[2], id, action[4], action[5], this.#network));
+        } catch (error) {
+          // The ws library refuses a malformed URL before any connection is tried.
+          this.#enqueue(place, ['reject', action[2], `ws.open(${action[4]}): ${(error as Error).message}`], vu);
+        }
         return;
       }
       case 'wsSend':

@@ -7,6 +7,8 @@ import WebSocket from 'ws';
 import type { Socket as NetSocket } from 'node:net';
 import type { SandboxEvent, SocketAction, SocketOpenOptions } from '../../runtime/protocol.js';
 import { Metric } from '../metrics/builtin.js';
+import { connectOptions } from '../net/connect-options.js';
+import type { NetworkOptions } from '../options/network.js';
 import type { Tags } from '../types.js';
 
 /** What a socket needs from the worker that hosts it. */
@@ -41,13 +43,14 @@ export class HostSocket {
   #streams = new Set<NodeJS.Timeout>();
   #closed = false;
 
-  constructor(owner: SocketOwner, op: number, id: number, url: string, options: SocketOpenOptions) {
+  constructor(owner: SocketOwner, op: number, id: number, url: string, options: SocketOpenOptions, network: NetworkOptions) {
     this.#owner = owner;
     this.#id = id;
     this.#tags = owner.tags(options.group, { url, name: url, ...options.tags });
     const started = performance.now();
     let opened = false;
     this.#ws = new WebSocket(url, options.subprotocols, {
+      ...connectOptions(network, new URL(url)),
       headers: options.headers,
       perMessageDeflate: options.compression,
       handshakeTimeout: options.timeoutMs,

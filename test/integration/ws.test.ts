@@ -152,3 +152,49 @@ describe('wsk/ws async API against a real server', () => {
     expect(stderr).toMatch(/ERROR \[VU 1\] Error: send\(\) on a closed socket .*code 4000: asked to.* at script\.ts:7:\d+/);
   });
 });
+
+describe('built-in targets and network options', () => {
+  it('wsk run --serve chat starts the chat target for the run and passes its URL as WSK_TARGET', async () => {
+    const { code, stderr, dir } = await runScript(
+      `import { check } from 'wsk';
+       import { open } from 'wsk/ws';
+       export const options = { vus: 2, iterations: 4, thresholds: { ws_req_failed: ['rate==0'] } };
+       export default async function () {
+         const s = await open(__ENV.WSK_TARGET);
+         const id = __VU * 100 + __ITER;
+         const replies = await s.request(JSON.stringify({ id, text: 'hello' }), {
+           match: (m) => JSON.parse(m as string).id === id,
+           until: (m) => JSON.parse(m as string).done === true,
+         });
+         check(replies, { 'parts then done': (r) => r.length === 4 });
+         s.close();
+       }`,
+      ['--serve', 'chat', '--summary-export', 'summary.json'],
+    );
+    expect(stderr).toMatch(/started the chat target at ws:\/\/127\.0\.0\.1:\d+/);
+    expect(code).toBe(0);
+    expect(summaryOf(dir).metrics['checks']!.values['passes']).toBe(4);
+  });
+
+  it('options.hosts resolves a name to the chosen address', async () => {
+    const port = new URL(url).port;
+    const { code, stderr } = await runScript(
+      `import { open } from 'wsk/ws';
+       export const options = { iterations: 1, hosts: { 'chat.example.test': '127.0.0.1' } };
+       export default async function () {
+         const s = await open('ws://chat.example.test:${port}/');
+         s.send('via hosts');
+         console.log('got ' + (await s.receive()));
+         s.close();
+       }`,
+    );
+    expect(code).toBe(0);
+    expect(stderr).toContain('got via hosts');
+  });
+
+  it('rejects a hosts entry that is not an address', async () => {
+    const { code, stderr } = await runScript(`export const options = { hosts: { 'a.test': 'nowhere' } };\nexport default function () {}`);
+    expect(code).toBe(104);
+    expect(stderr).toMatch(/options\.hosts\.a\.test: invalid value "nowhere"; use an IPv4 or IPv6 address/);
+  });
+});
