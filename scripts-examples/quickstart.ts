@@ -1,29 +1,36 @@
-// The quickstart: 20 VUs ramp up, hold and ramp down, each checking a value and pausing 100 ms per
-// iteration. Thresholds make the run fail (exit 99) if iterations get slow or checks fail.
+// The quickstart: VUs ramp up, chat over WebSocket with the built-in chat target, and ramp down.
+// Each VU keeps one socket for its whole life and asks a question per iteration; the answer streams
+// back in parts. Thresholds fail the run (exit 99) if answers get slow or requests fail.
+//   npx wsk run --serve chat scripts-examples/quickstart.ts
 import { check, sleep } from 'wsk';
+import * as ws from 'wsk/ws';
 
 export const options = {
   stages: [
+    { duration: '3s', target: 20 },
     { duration: '5s', target: 20 },
-    { duration: '10s', target: 20 },
-    { duration: '3s', target: 0 },
+    { duration: '2s', target: 0 },
   ],
   thresholds: {
-    iteration_duration: ['p(95)<500'],
+    ws_req_ttfr: ['p(95)<250'], // question sent → first part of the answer
+    ws_req_duration: ['p(95)<500'], // question sent → answer complete
+    ws_req_failed: ['rate<0.01'],
+    ws_connection_failed: ['rate<0.01'],
     checks: ['rate>0.99'],
   },
 };
 
-export function setup() {
-  return { startedAt: Date.now() };
-}
+type Reply = { id: number; part?: number; text?: string; done?: boolean };
 
-export default async function (data: { startedAt: number }) {
-  check(data, { 'setup data arrived': (d) => d.startedAt > 0 });
-  check(1, { 'is one': (v) => v === 1 });
-  await sleep(0.1);
-}
+let socket: ws.Socket | undefined;
 
-export function teardown(data: { startedAt: number }) {
-  console.log(`test ran for ${Math.round((Date.now() - data.startedAt) / 1000)} s`);
+export default async function () {
+  if (socket === undefined || !socket.isOpen) socket = await ws.open(__ENV.WSK_TARGET ?? 'ws://127.0.0.1:8080');
+  const id = __VU * 100_000 + __ITER;
+  const replies = await socket.request(JSON.stringify({ id, text: 'hello' }), {
+    match: (message) => typeof message === 'string' && (JSON.parse(message) as Reply).id === id,
+    until: (message) => (JSON.parse(message as string) as Reply).done === true,
+  });
+  check(replies, { 'answer complete': (r) => r.length > 1 });
+  await sleep(0.5);
 }

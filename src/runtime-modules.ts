@@ -11,6 +11,7 @@ export const K6_ALIASES: Readonly<Record<string, RuntimeModuleId>> = {
   k6: 'wsk',
   'k6/metrics': 'wsk/metrics',
   'k6/execution': 'wsk/execution',
+  'k6/ws': 'wsk/ws',
 };
 
 /**
@@ -21,7 +22,7 @@ export const BLOCKING_EXPORTS: Readonly<Record<RuntimeModuleId, { named: readonl
   wsk: { named: ['sleep', 'group'], defaultMembers: [] },
   'wsk/metrics': { named: [], defaultMembers: [] },
   'wsk/execution': { named: [], defaultMembers: [] },
-  'wsk/ws': { named: ['open'], defaultMembers: [] },
+  'wsk/ws': { named: ['open', 'connect'], defaultMembers: ['open', 'connect'] },
 };
 
 export function resolveRuntimeModule(specifier: string): RuntimeModuleId | undefined {

@@ -240,7 +240,102 @@ export function createWsModule(state: VuState, sockets: Map<number, SocketSink>)
     return socket;
   }
 
-  return { open };
+  /**
+   * k6's callback form: opens the socket, hands it to `callback` to register handlers, and resolves
+   * with the handshake's response once the socket has closed (the iteration waits, as in k6).
+   */
+  async function connect(url: string, params?: Ws.OpenParams | Ws.ConnectCallback, callback?: Ws.ConnectCallback): Promise<Ws.ConnectResponse> {
+    const [options, handler] = typeof params === 'function' ? [{}, params] : [params ?? {}, callback];
+    if (typeof handler !== 'function') throw new TypeError('ws.connect(url, params, callback): the callback must be a function');
+    let socket: Ws.Socket;
+    try {
+      socket = await open(url, options);
+    } catch (error) {
+      return { status: 0, headers: {}, url, error: error instanceof Error ? error.message : String(error) };
+    }
+    const k6socket = new CallbackSocket(socket);
+    handler(k6socket);
+    k6socket.opened();
+    await socket.closed;
+    k6socket.stopTimers();
+    return { status: 101, headers: {}, url, error: '' };
+  }
+
+  /** The socket k6 scripts know: event handlers, sendBinary, and timers that live as long as the socket. */
+  class CallbackSocket implements Ws.CallbackSocket {
+    readonly #socket: Ws.Socket;
+    readonly #local = new Map<string, Handler[]>();
+    #timers = true;
+
+    constructor(socket: Ws.Socket) {
+      this.#socket = socket;
+    }
+
+    on(event: Ws.CallbackSocketEvent, handler: Handler): void {
+      if (event === 'open' || event === 'pong' || event === 'ping') {
+        const list = this.#local.get(event) ?? [];
+        list.push(handler);
+        this.#local.set(event, list);
+      } else {
+        this.#socket.on(event as 'message', handler);
+      }
+    }
+
+    send(data: string): void {
+      this.#socket.send(data);
+    }
+
+    sendBinary(data: ArrayBuffer | ArrayBufferView): void {
+      this.#socket.send(data);
+    }
+
+    ping(): void {
+      this.#socket.ping().then(
+        () => this.#emit('pong'),
+        () => undefined,
+      );
+    }
+
+    close(code?: number): void {
+      this.#socket.close(code);
+    }
+
+    setTimeout(fn: () => void, ms: number): void {
+      void this.#after(ms).then((alive) => {
+        if (alive) fn();
+      });
+    }
+
+    setInterval(fn: () => void, ms: number): void {
+      if (!(ms > 0)) throw new TypeError(`socket.setInterval(): interval must be > 0 ms, got ${String(ms)}`);
+      const tick = (alive: boolean): void => {
+        if (!alive) return;
+        fn();
+        void this.#after(ms).then(tick);
+      };
+      void this.#after(ms).then(tick);
+    }
+
+    opened(): void {
+      this.#emit('open');
+    }
+
+    stopTimers(): void {
+      this.#timers = false;
+    }
+
+    /** Resolves after `ms` with whether the socket's timers still run. */
+    async #after(ms: number): Promise<boolean> {
+      await services.hostOp(state.id, (op) => ['sleep', state.id, op, ms]);
+      return this.#timers && this.#socket.isOpen;
+    }
+
+    #emit(event: string): void {
+      for (const handler of this.#local.get(event) ?? []) handler();
+    }
+  }
+
+  return { open, connect };
 }
 
 function timeoutMs(timeout: number | undefined): number {

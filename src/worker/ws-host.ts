@@ -40,8 +40,11 @@ export class HostSocket {
   #bytesRead = 0;
   #bytesWritten = 0;
   #openedAt = 0;
-  #streams = new Set<NodeJS.Timeout>();
+  /** The pending frames of each unfinished stream(), with its op. */
+  readonly #streams = new Map<NodeJS.Timeout, number>();
   #closed = false;
+  /** An error was counted in this session, so its close is not counted again. */
+  #errored = false;
 
   constructor(owner: SocketOwner, op: number, id: number, url: string, options: SocketOpenOptions, network: NetworkOptions) {
     this.#owner = owner;
@@ -59,6 +62,11 @@ export class HostSocket {
     this.#ws.binaryType = 'arraybuffer';
     this.#ws.on('upgrade', (response) => {
       this.#net = response.socket as NetSocket;
+      // After the handshake the ws library swallows socket errors (a reset only shows as close 1006),
+      // so the socket is watched here to tell a reset from a close.
+      this.#net.on('error', (error: NodeJS.ErrnoException) => {
+        if (opened) this.#sessionError(error);
+      });
     });
     this.#ws.on('unexpected-response', (_request, response) => {
       this.#fail(op, 'handshake_status', `handshake answered with HTTP ${response.statusCode}`, { status: String(response.statusCode) });
@@ -87,24 +95,24 @@ export class HostSocket {
       owner.deliver(['resolve', ping.op, rtt]);
     });
     this.#ws.on('error', (error: NodeJS.ErrnoException) => {
-      const kind = classify(error);
-      if (!opened) {
-        this.#fail(op, kind, error.message);
-        return;
-      }
-      owner.record(Metric.wsErrors, 1, { ...this.#tags, error: kind });
-      owner.deliver(['ws', id, 'error', error.message, kind, performance.now()]);
+      if (opened) this.#sessionError(error);
+      else this.#fail(op, classify(error), error.message);
     });
     this.#ws.on('close', (code: number, reason: Buffer) => {
       owner.forget();
-      if (this.#closed && opened) return;
+      if (!opened) {
+        // Every handshake failure should have come as an error first; this settles open() if one did not.
+        this.#fail(op, 'closed_abnormally', `closed with code ${code} during the handshake`, { close_code: String(code) });
+        return;
+      }
+      if (this.#closed) return;
       this.#closed = true;
-      for (const timer of this.#streams) clearTimeout(timer);
       this.#countBytes();
-      if (!opened) return;
       owner.record(Metric.wsSessionDuration, performance.now() - this.#openedAt, this.#tags);
-      if (!ORDERLY_CLOSE.has(code)) owner.record(Metric.wsErrors, 1, { ...this.#tags, error: 'closed_abnormally', close_code: String(code) });
-      for (const ping of this.#pings.splice(0)) owner.deliver(['reject', ping.op, `ping(): the socket closed with code ${code}`]);
+      if (!this.#errored && !ORDERLY_CLOSE.has(code)) owner.record(Metric.wsErrors, 1, { ...this.#tags, error: 'closed_abnormally', close_code: String(code) });
+      const why = `the socket closed with code ${code}`;
+      for (const ping of this.#pings.splice(0)) owner.deliver(['reject', ping.op, `ping(): ${why}`]);
+      this.#endStreams(`stream(): ${why} before the last frame`);
       owner.deliver(['ws', id, 'close', code, reason.toString('utf8'), performance.now()]);
     });
   }
@@ -141,6 +149,8 @@ export class HostSocket {
   terminate(): void {
     if (this.#closed) return;
     this.#closed = true;
+    for (const timer of this.#streams.keys()) clearTimeout(timer);
+    this.#streams.clear();
     this.#countBytes();
     if (this.#openedAt > 0) this.#owner.record(Metric.wsSessionDuration, performance.now() - this.#openedAt, this.#tags);
     this.#ws.terminate();
@@ -173,7 +183,7 @@ export class HostSocket {
     const frames = Math.ceil(bytes.byteLength / frameBytes);
     let index = 0;
     const sendDue = (): void => {
-      if (this.#closed) {
+      if (this.#ws.readyState !== WebSocket.OPEN) {
         this.#owner.deliver(['reject', op, 'stream(): the socket closed before the last frame']);
         return;
       }
@@ -193,7 +203,7 @@ export class HostSocket {
         this.#streams.delete(timer);
         sendDue();
       }, Math.max(0, start + index * intervalMs - performance.now()));
-      this.#streams.add(timer);
+      this.#streams.set(timer, op);
     };
     sendDue();
   }
@@ -202,8 +212,25 @@ export class HostSocket {
     return { url: this.#tags['url'] ?? '', name: this.#tags['name'] ?? '' };
   }
 
+  /** A failed session is counted once, by its first error; the script's error handlers see that one. */
+  #sessionError(error: NodeJS.ErrnoException): void {
+    if (this.#errored || this.#closed) return;
+    this.#errored = true;
+    const kind = classify(error);
+    this.#owner.record(Metric.wsErrors, 1, { ...this.#tags, error: kind });
+    this.#owner.deliver(['ws', this.#id, 'error', error.message, kind, performance.now()]);
+  }
+
+  #endStreams(reason: string): void {
+    for (const [timer, op] of this.#streams) {
+      clearTimeout(timer);
+      this.#owner.deliver(['reject', op, reason]);
+    }
+    this.#streams.clear();
+  }
+
   #fail(op: number, kind: SocketErrorKind, message: string, extra: Record<string, string> = {}): void {
-    if (this.#closed && kind !== 'handshake_status') return;
+    if (this.#closed) return;
     this.#closed = true;
     this.#owner.record(Metric.wsConnectionFailed, 1, this.#tags);
     this.#owner.record(Metric.wsErrors, 1, { ...this.#tags, error: kind, ...extra });

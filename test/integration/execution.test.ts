@@ -124,12 +124,6 @@ describe('stopping a run', () => {
     expect(stdout).toContain('✗ never true');
   });
 
-  it('the quickstart example runs and passes', async () => {
-    const running = start(['run', '--quiet', 'scripts-examples/quickstart.ts', '--duration', '2s', '--vus', '4'], { cwd: ROOT });
-    const { code, stdout } = await running.done;
-    expect(code).toBe(0);
-    expect(stdout).toContain('✓ is one');
-  });
 });
 
 describe('more ways a run ends', () => {

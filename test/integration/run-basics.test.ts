@@ -142,7 +142,7 @@ describe('wsk run', () => {
     const { code, stdout } = await wsk(['inspect', 'scripts-examples/quickstart.ts'], { cwd: ROOT });
     expect(code).toBe(0);
     const plan = JSON.parse(stdout) as { scenarios: { name: string; executor: string; maxVUs: number }[] };
-    expect(plan.scenarios).toEqual([expect.objectContaining({ name: 'default', executor: 'ramping-vus', maxVUs: 20 })]);
+    expect(plan.scenarios).toEqual([expect.objectContaining({ name: 'default', executor: 'ramping-vus', maxVUs: 20, durationMs: 10_000 })]);
   });
 
   it('prints its version', async () => {

@@ -84,3 +84,40 @@ export interface Socket {
 
 /** Opens a socket; rejects (an error naming the kind: refused, dns, timeout, handshake_status, tls, ...) if it cannot. */
 export function open(url: string, params?: OpenParams): Promise<Socket>;
+
+// ---------------------------------------------------------------------------------------------
+// k6's callback form (what `k6/ws` scripts use)
+// ---------------------------------------------------------------------------------------------
+
+export type CallbackSocketEvent = 'open' | 'message' | 'binaryMessage' | 'ping' | 'pong' | 'close' | 'error';
+
+export interface CallbackSocket {
+  on(event: 'open' | 'ping' | 'pong', handler: () => void): void;
+  on(event: 'message', handler: (data: string) => void): void;
+  on(event: 'binaryMessage', handler: (data: ArrayBuffer) => void): void;
+  on(event: 'close', handler: (code: number, reason: string) => void): void;
+  on(event: 'error', handler: (error: Error) => void): void;
+  send(data: string): void;
+  sendBinary(data: ArrayBuffer | ArrayBufferView): void;
+  ping(): void;
+  close(code?: number): void;
+  /** Runs `fn` once after `ms`, while the socket is open. */
+  setTimeout(fn: () => void, ms: number): void;
+  /** Runs `fn` every `ms` while the socket is open. */
+  setInterval(fn: () => void, ms: number): void;
+}
+
+export type ConnectCallback = (socket: CallbackSocket) => void;
+
+export interface ConnectResponse {
+  /** 101 when the socket opened, 0 when it could not. */
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly url: string;
+  /** Why the socket could not open ('' when it did). */
+  readonly error: string;
+}
+
+/** Opens a socket, lets `callback` set it up, and resolves when it has closed. */
+export function connect(url: string, callback: ConnectCallback): Promise<ConnectResponse>;
+export function connect(url: string, params: OpenParams, callback: ConnectCallback): Promise<ConnectResponse>;

@@ -1,0 +1,403 @@
+// `npm run bench`, WebSocket part: what wsk costs per message, per idle socket and per streamed
+// frame, next to a bare `ws` client (test/bench/bare-ws-client.mjs) doing the same work in the same
+// run. Every run gets a fresh `wsk serve echo` in its own process; generator and server are pinned
+// to different cores when `taskset` exists. CPU and memory are read from /proc.
+//
+//   W1  100 VUs, closed loop `await s.request(msg)` of a 100-byte text, one socket per VU: CPU-µs per round trip.
+//   W2  --fleet VUs (10,000) each holding one socket, one small message every 5 s: all connected? RSS per VU.
+//   W3  200 VUs each streaming 640-byte frames every 20 ms: p99 ws_stream_frame_lag, CPU-µs per frame.
+//
+// Flags: --only=W1,W3  --seconds=5 (every workload's duration)  --repeat=3 (prints medians)
+//        --fleet=50000 (W2's size)  --wsk-args=--workers,2 (more flags for wsk run)
+//
+// Operations are counted at the server: it writes exactly one echo per message it receives, so the
+// bytes it wrote during the measured window, divided by the size of one echo frame, count the round
+// trips (W1) or frames (W3) of either client the same way.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const WSK = path.join(ROOT, 'bin', 'wsk.js');
+const BARE = path.join(ROOT, 'test', 'bench', 'bare-ws-client.mjs');
+const TICKS = 100; // USER_HZ on Linux
+const PAGE = 4096;
+const GENERATOR_CORE = 1;
+const SERVER_CORE = 0;
+/** Asked of the shell before each process starts; where the hard limit is lower, the hard limit is used. */
+const WANTED_OPEN_FILES = 200_000;
+
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
+const ONLY = (args.get('only') ?? 'W1,W2,W3').split(',').map((name) => name.toUpperCase());
+const SECONDS = args.has('seconds') ? Number(args.get('seconds')) : undefined;
+const REPEAT = Number(args.get('repeat') ?? 1);
+const FLEET = Number(args.get('fleet') ?? 10_000);
+const WSK_ARGS = args.has('wsk-args') ? args.get('wsk-args').split(',') : [];
+const PINNED = spawnSync('bash', ['-c', 'command -v taskset'], { encoding: 'utf8' }).status === 0;
+const OPEN_FILES = Number(spawnSync('bash', ['-c', `ulimit -n ${WANTED_OPEN_FILES} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; ulimit -n`], { encoding: 'utf8' }).stdout);
+
+/** Bytes the echo server writes for one echo of `payload` bytes: a server frame is unmasked. */
+function echoFrameBytes(payload) {
+  return payload + (payload < 126 ? 2 : payload < 65536 ? 4 : 10);
+}
+
+const W1_BYTES = 100;
+const W3_FRAME_BYTES = 640;
+const W3_INTERVAL_MS = 20;
+
+/**
+ * Each workload: the wsk script (its sizes come from __ENV), the bare client's flags, and what to
+ * measure: `cpu` (CPU per operation over a steady window) or `memory` (RSS per connection).
+ */
+const WORKLOADS = {
+  W1: {
+    title: `100 VUs, closed-loop request of ${W1_BYTES} bytes`,
+    seconds: 20,
+    conns: 100,
+    measure: 'cpu',
+    operation: 'round trip',
+    echoBytes: echoFrameBytes(W1_BYTES),
+    script: `import ws from 'wsk/ws';
+import type { Socket } from 'wsk/ws';
+export const options = { vus: Number(__ENV.VUS), duration: __ENV.DURATION };
+const message = 'x'.repeat(${W1_BYTES});
+let socket: Socket | undefined;
+export default async function () {
+  socket ??= await ws.open(__ENV.URL!);
+  await socket.request(message);
+}
+`,
+    bareArgs: () => ['--mode=request', `--bytes=${W1_BYTES}`],
+  },
+  W2: {
+    title: `${FLEET} VUs each holding one socket, a message every 5 s`,
+    seconds: 30,
+    conns: FLEET,
+    measure: 'memory',
+    script: `import ws from 'wsk/ws';
+import { sleep } from 'wsk';
+import type { Socket } from 'wsk/ws';
+export const options = { vus: Number(__ENV.VUS), duration: __ENV.DURATION };
+let socket: Socket | undefined;
+export default async function () {
+  if (socket === undefined) {
+    socket = await ws.open(__ENV.URL!);
+    socket.on('message', () => {});
+  }
+  socket.send('ping');
+  await sleep(5);
+}
+`,
+    bareArgs: () => ['--mode=idle', '--bytes=4', '--every-ms=5000'],
+  },
+  W3: {
+    title: `200 VUs each streaming ${W3_FRAME_BYTES}-byte frames every ${W3_INTERVAL_MS} ms`,
+    seconds: 20,
+    conns: 200,
+    measure: 'cpu',
+    operation: 'frame',
+    echoBytes: echoFrameBytes(W3_FRAME_BYTES),
+    // One iteration per VU streams the whole run, so the run ends when the last frame is out.
+    script: `import ws from 'wsk/ws';
+export const options = {
+  scenarios: { stream: { executor: 'per-vu-iterations', vus: Number(__ENV.VUS), iterations: 1, maxDuration: '10m' } },
+  summaryTrendStats: ['avg', 'p(50)', 'p(99)', 'max'],
+};
+const audio = new Uint8Array(${W3_FRAME_BYTES} * Number(__ENV.FRAMES));
+export default async function () {
+  const socket = await ws.open(__ENV.URL!);
+  socket.on('binaryMessage', () => {});
+  await socket.stream(audio, { frameBytes: ${W3_FRAME_BYTES}, intervalMs: ${W3_INTERVAL_MS} });
+  socket.close();
+}
+`,
+    bareArgs: (seconds) => ['--mode=stream', `--frame-bytes=${W3_FRAME_BYTES}`, `--interval-ms=${W3_INTERVAL_MS}`, `--frames=${w3Frames(seconds)}`],
+  },
+};
+
+function w3Frames(seconds) {
+  return Math.round((seconds * 1000) / W3_INTERVAL_MS);
+}
+
+// ---- /proc ----
+
+function procStat(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return {
+    cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS,
+    rssBytes: Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE,
+  };
+}
+
+/** Bytes the process has written through write(2) and friends: for the echo server, its sockets. */
+function bytesWritten(pid) {
+  return Number(/^wchar: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))[1]);
+}
+
+function openFiles(pid) {
+  return readdirSync(`/proc/${pid}/fd`).length;
+}
+
+// ---- processes ----
+
+/** Starts argv on `core` (when pinning is possible) with the open-files limit raised. */
+function spawnOn(core, argv, options) {
+  const pin = PINNED ? ['taskset', '-c', String(core)] : [];
+  const raise = `ulimit -n ${WANTED_OPEN_FILES} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"`;
+  // bash and taskset both exec, so the child's pid is the Node process being measured.
+  return spawn('bash', ['-c', raise, 'ws-bench', ...pin, ...argv], options);
+}
+
+/** Calls `onLine` for each line the stream writes. */
+function eachLine(stream, onLine) {
+  let rest = '';
+  stream.on('data', (chunk) => {
+    const lines = (rest + chunk.toString()).split('\n');
+    rest = lines.pop();
+    for (const line of lines) onLine(line);
+  });
+}
+
+async function startServer() {
+  const child = spawnOn(SERVER_CORE, [process.execPath, '--no-node-snapshot', WSK, 'serve', 'echo', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise((resolve, reject) => {
+    let output = '';
+    const collect = (chunk) => {
+      output += chunk.toString();
+      const listening = /listening on (ws:\/\/\S+)/.exec(output);
+      if (listening) resolve(listening[1]);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('close', (code) => reject(new Error(`wsk serve echo exited with ${code}: ${output.trim()}`)));
+  });
+  return {
+    url,
+    pid: child.pid,
+    stop: () =>
+      new Promise((resolve) => {
+        child.on('close', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/**
+ * Runs one client ('wsk' or 'bare') through one workload against a fresh server and measures it.
+ * `markers` are the child's lines that mean "about to create VUs/sockets" (the memory baseline) and
+ * "VUs exist, load starts" (the origin of the measuring window).
+ */
+async function runClient(name, workload, client, seconds, dir) {
+  const server = await startServer();
+  const argv =
+    client === 'wsk'
+      ? [process.execPath, '--no-node-snapshot', WSK, 'run', `${name}.ts`, ...WSK_ARGS, '-e', `URL=${server.url}`, '-e', `VUS=${workload.conns}`,
+         '-e', `DURATION=${seconds}s`, '-e', `FRAMES=${w3Frames(seconds)}`, '--summary-export', `${name}-summary.json`]
+      : [process.execPath, BARE, `--url=${server.url}`, `--conns=${workload.conns}`, `--seconds=${seconds}`, ...workload.bareArgs(seconds)];
+  // A stalled run must not hang the bench: allow for creating the VUs, the run, and a graceful stop.
+  const limitMs = (seconds + 120) * 1000;
+  const child = spawnOn(GENERATOR_CORE, argv, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const killer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+  const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve(code ?? signal)));
+  let tail = [];
+  let baseline;
+  let startedAt;
+  let bareDone;
+  let bareConnected;
+  const started = new Promise((resolve) => {
+    const onLine = (line) => {
+      tail = [...tail.slice(-4), line];
+      if (/^initialising \d+ VUs|^opening$/.test(line)) baseline = { ...procStat(child.pid), files: openFiles(child.pid) };
+      if (/^initialised \d+ VUs|^opening$/.test(line)) {
+        startedAt = performance.now();
+        resolve();
+      }
+      if (line.startsWith('connected ')) bareConnected = JSON.parse(line.slice('connected '.length));
+      if (line.startsWith('done ')) bareDone = JSON.parse(line.slice('done '.length));
+    };
+    eachLine(child.stdout, onLine);
+    eachLine(child.stderr, onLine);
+  });
+  try {
+    const measured = await Promise.race([
+      started.then(() => (workload.measure === 'cpu' ? measureCpu(child.pid, server.pid, workload, seconds) : measureMemory(child.pid, baseline, workload, seconds))),
+      exited.then((code) => ({ error: `exited (${code}) before the load started` })),
+    ]);
+    const code = await exited;
+    if (measured.error !== undefined || code !== 0) return { error: `${measured.error ?? `exit ${code}`}: ${tail.join(' | ')}` };
+    const outcome = client === 'wsk' ? wskOutcome(path.join(dir, `${name}-summary.json`), workload) : bareOutcome(bareConnected, bareDone, workload);
+    return { ...measured, ...outcome, elapsedS: (performance.now() - startedAt) / 1000 };
+  } finally {
+    clearTimeout(killer);
+    await server.stop();
+  }
+}
+
+/** Warm-up and tail left out of the window: sockets opening at the start, VUs stopping at the end. */
+function cpuWindow(seconds) {
+  const warm = Math.min(3, Math.max(1, seconds * 0.15));
+  const tail = Math.min(2, Math.max(0.5, seconds * 0.1));
+  return { warmMs: warm * 1000, windowMs: (seconds - warm - tail) * 1000 };
+}
+
+async function measureCpu(pid, serverPid, workload, seconds) {
+  const { warmMs, windowMs } = cpuWindow(seconds);
+  await sleep(warmMs);
+  try {
+    const from = { cpu: procStat(pid).cpuSeconds, echoed: bytesWritten(serverPid) };
+    await sleep(windowMs);
+    const cpu = procStat(pid).cpuSeconds - from.cpu;
+    const ops = (bytesWritten(serverPid) - from.echoed) / workload.echoBytes;
+    return { cpuUsPerOp: (cpu * 1e6) / ops, opsPerSecond: ops / (windowMs / 1000), cpuShare: cpu / (windowMs / 1000) };
+  } catch (error) {
+    return { error: `the generator exited during the window (${error.message})` };
+  }
+}
+
+/** RSS once every socket is open and each has sent once more (its heap at working size), minus the baseline. */
+async function measureMemory(pid, baseline, workload, seconds) {
+  const startedAt = performance.now();
+  const lastSampleAt = startedAt + (seconds - 0.5) * 1000;
+  try {
+    let connectedMs;
+    while (performance.now() < lastSampleAt) {
+      if (openFiles(pid) - baseline.files >= workload.conns) {
+        connectedMs = performance.now() - startedAt;
+        break;
+      }
+      await sleep(250);
+    }
+    await sleep(Math.min(startedAt + (connectedMs ?? 0) + 6000, lastSampleAt) - performance.now());
+    const { rssBytes } = procStat(pid);
+    return { rssPerVuKB: (rssBytes - baseline.rssBytes) / workload.conns / 1024, rssMB: rssBytes / 2 ** 20, connectedS: connectedMs === undefined ? NaN : connectedMs / 1000 };
+  } catch (error) {
+    return { error: `the generator exited before all sockets were open (${error.message})` };
+  }
+}
+
+function wskOutcome(file, workload) {
+  const metrics = JSON.parse(readFileSync(file, 'utf8')).metrics;
+  const open = metrics.ws_sessions?.values.count ?? 0;
+  // A Rate's `passes` are its non-zero samples: here, the failed connections.
+  const failed = metrics.ws_connection_failed?.values.passes ?? 0;
+  return { connected: `${open}/${workload.conns}`, failed, lagP99Ms: metrics.ws_stream_frame_lag?.values['p(99)'] };
+}
+
+function bareOutcome(connected, done, workload) {
+  return { connected: `${connected?.open ?? 0}/${workload.conns}`, failed: connected?.failed ?? workload.conns, lagP99Ms: done?.lagP99Ms };
+}
+
+// ---- report ----
+
+const COLUMNS = [
+  { key: 'cpuUsPerOp', title: 'CPU-µs/op', digits: 1 },
+  { key: 'opsPerSecond', title: 'ops/s', digits: 0 },
+  { key: 'cpuShare', title: 'CPU share', digits: 2 },
+  { key: 'lagP99Ms', title: 'lag p99 ms', digits: 2 },
+  { key: 'connected', title: 'connected', text: true },
+  { key: 'failed', title: 'failed', digits: 0 },
+  { key: 'connectedS', title: 'all open s', digits: 1 },
+  { key: 'rssPerVuKB', title: 'RSS/VU KB', digits: 1 },
+  { key: 'rssMB', title: 'RSS MB', digits: 0 },
+];
+
+function median(values) {
+  const sorted = values.filter((v) => typeof v === 'number' && !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return undefined;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The columns this workload fills, in a fixed order. */
+function columnsOf(results) {
+  return COLUMNS.filter((column) => results.some((r) => r[column.key] !== undefined));
+}
+
+function cell(column, value) {
+  if (value === undefined) return '-'.padStart(column.title.length);
+  const text = column.text ? String(value) : value.toFixed(column.digits);
+  return text.padStart(Math.max(column.title.length, 10));
+}
+
+function header(columns) {
+  return `${'client'.padEnd(8)}${columns.map((c) => ` ${c.title.padStart(Math.max(c.title.length, 10))}`).join('')}`;
+}
+
+function row(label, columns, result) {
+  return `${label.padEnd(8)}${columns.map((c) => ` ${cell(c, result[c.key])}`).join('')}`;
+}
+
+/** wsk ÷ bare for the figures where lower is better, run by run, then their median. */
+function ratios(runs) {
+  const cpu = median(runs.map((r) => r.wsk.cpuUsPerOp / r.bare.cpuUsPerOp));
+  const rss = median(runs.map((r) => r.wsk.rssPerVuKB / r.bare.rssPerVuKB));
+  return [cpu === undefined ? '' : `CPU per op ${cpu.toFixed(2)}×`, rss === undefined ? '' : `RSS per VU ${rss.toFixed(2)}×`].filter(Boolean).join(', ');
+}
+
+function medianResult(results) {
+  const out = {};
+  for (const column of COLUMNS) {
+    const values = results.map((r) => r[column.key]).filter((v) => v !== undefined);
+    if (values.length === 0) continue;
+    out[column.key] = column.text ? [...new Set(values)].join(' ') : median(values);
+  }
+  return out;
+}
+
+// ---- main ----
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'wsk-ws-bench-'));
+const selected = ONLY.filter((name) => {
+  if (WORKLOADS[name] !== undefined) return true;
+  console.log(`unknown workload ${JSON.stringify(name)}; expected W1, W2 or W3`);
+  return false;
+});
+for (const name of selected) writeFileSync(path.join(dir, `${name}.ts`), WORKLOADS[name].script);
+
+console.log(
+  `wsk ws bench: ${os.cpus().length} cores, node ${process.version}, ` +
+    (PINNED ? `generator on core ${GENERATOR_CORE}, server on core ${SERVER_CORE}` : 'taskset not found: generator and server NOT pinned') +
+    `, open files ${OPEN_FILES}, ${REPEAT} run(s) each${WSK_ARGS.length > 0 ? `, wsk run ${WSK_ARGS.join(' ')}` : ''}`,
+);
+for (const name of selected) {
+  const workload = WORKLOADS[name];
+  const seconds = SECONDS ?? workload.seconds;
+  console.log(`\n${name}: ${workload.title}, ${seconds} s${workload.operation ? ` (op = one ${workload.operation})` : ''}`);
+  // wsk and the bare client each need a socket per connection, the server one per connection too.
+  if (workload.conns + 100 > OPEN_FILES) {
+    console.log(`  skipped: ${workload.conns} sockets need more than this machine's open-files limit (${OPEN_FILES}) per process`);
+    continue;
+  }
+  const runs = [];
+  let columns;
+  for (let i = 0; i < REPEAT; i++) {
+    const run = {};
+    for (const client of ['wsk', 'bare']) {
+      run[client] = await runClient(name, workload, client, seconds, dir);
+      if (run[client].error !== undefined) {
+        console.log(`${client.padEnd(8)} failed: ${run[client].error}`);
+        continue;
+      }
+      if (columns === undefined) {
+        columns = columnsOf([run[client]]);
+        console.log(header(columns));
+      }
+      console.log(row(client, columns, run[client]));
+    }
+    if (run.wsk.error === undefined && run.bare.error === undefined) {
+      runs.push(run);
+      console.log(`  wsk ÷ bare: ${ratios([run])}`);
+    }
+  }
+  if (REPEAT > 1 && runs.length > 0) {
+    console.log(`medians of ${runs.length} run(s):`);
+    console.log(header(columns));
+    for (const client of ['wsk', 'bare']) console.log(row(client, columns, medianResult(runs.map((r) => r[client]))));
+    console.log(`  wsk ÷ bare (median of per-run ratios): ${ratios(runs)}`);
+  }
+}
