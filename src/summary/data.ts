@@ -93,6 +93,7 @@ function buildMetrics(input: SummaryInput, trendStats: readonly string[]): Recor
     const definition = store.definition(name);
     if (definition !== undefined) metrics[name] = entry(definition, {});
   }
+  addErrorKinds(metrics, input, entry);
   // A threshold's metric appears even without samples (as zeros), so its outcome is visible.
   for (const { spec, ok } of input.thresholds) {
     const definition = store.definition(spec.metric);
@@ -104,6 +105,29 @@ function buildMetrics(input: SummaryInput, trendStats: readonly string[]): Recor
     metric.thresholds[spec.expression.source] = { ok: ok && (previous?.ok ?? true) };
   }
   return metrics;
+}
+
+/** Error counters shown split by kind: the tags that say what went wrong, in this order. */
+const ERROR_KIND_TAGS: Readonly<Record<string, readonly string[]>> = { [Metric.wsErrors]: ['error', 'status', 'close_code'] };
+
+/** `ws_errors{error:handshake_status,status:403}` and so on: one entry per kind of error seen. */
+function addErrorKinds(
+  metrics: Record<string, SummaryMetric>,
+  input: SummaryInput,
+  entry: (definition: MetricDefinition, tags: Tags) => SummaryMetric,
+): void {
+  for (const [name, kindTags] of Object.entries(ERROR_KIND_TAGS)) {
+    const definition = input.store.definition(name);
+    if (definition === undefined) continue;
+    const kinds = new Map<string, Tags>();
+    for (const { tags } of input.store.series(name)) {
+      const kind: Record<string, string> = {};
+      for (const tag of kindTags) if (tags[tag] !== undefined) kind[tag] = tags[tag];
+      if (Object.keys(kind).length === 0) continue;
+      kinds.set(`${name}{${Object.entries(kind).map(([tag, value]) => `${tag}:${value}`).join(',')}}`, kind);
+    }
+    for (const [key, tags] of [...kinds].sort(([a], [b]) => a.localeCompare(b))) metrics[key] = entry(definition, tags);
+  }
 }
 
 function emptyView(definition: MetricDefinition): SnapshotView {

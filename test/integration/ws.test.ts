@@ -121,7 +121,7 @@ describe('wsk/ws async API against a real server', () => {
   });
 
   it('reports a refused connection as a counted, tagged failure and the VU goes on', async () => {
-    const { code, stderr, dir } = await runScript(
+    const { code, stderr, stdout, dir } = await runScript(
       `import { open } from 'wsk/ws';
        export const options = { vus: 1, iterations: 3 };
        export default async function () {
@@ -134,6 +134,8 @@ describe('wsk/ws async API against a real server', () => {
     const { metrics } = summaryOf(dir);
     expect(metrics['ws_connection_failed']!.values['rate']).toBe(1);
     expect(metrics['ws_errors']!.values['count']).toBe(3);
+    expect(metrics['ws_errors{error:refused}']!.values['count']).toBe(3);
+    expect(stdout).toMatch(/\{ error:refused \}\.+: 3\b/);
   });
 
   it('sending on a closed socket is an error at the script line', async () => {
