@@ -53,6 +53,19 @@ export function boot(
         pending.set(op, { resolve, reject, vu });
         outbox.push(start(op));
       }),
+    timeout: (vu, ms) => {
+      const op = nextOp++;
+      const expired = new Promise((resolve, reject) => {
+        pending.set(op, { resolve, reject, vu });
+      });
+      outbox.push(['sleep', vu, op, ms]);
+      return {
+        expired,
+        cancel: () => {
+          if (pending.delete(op)) outbox.push(['cancel', vu, op]);
+        },
+      };
+    },
     openFile,
     inInit: () => initDepth > 0,
     sockets: new Map(),

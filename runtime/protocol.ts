@@ -24,6 +24,8 @@ export type SandboxEvent = IterateEvent | ResolveEvent | RejectEvent | ForgetEve
 
 /** Sleep: resolve op after ms. */
 export type SleepAction = [kind: 'sleep', vu: number, op: number, ms: number];
+/** A sleep that is no longer needed (a timeout whose operation finished first). */
+export type CancelAction = [kind: 'cancel', vu: number, op: number];
 /** A metric sample; group is the k6 group path ('' at the root); tags are the script's own (or null). */
 export type MetricAction = [kind: 'metric', vu: number, name: string, value: number, group: string, tags: Record<string, string> | null];
 /** A custom metric created in init code. */
@@ -56,7 +58,7 @@ export type RequestEndAction = [kind: 'wsReqEnd', vu: number, socket: number, re
 /** Stream `bytes` as binary frames of frameBytes, one every intervalMs on a drift-free schedule; op resolves when the last is out. */
 export type SocketStreamAction = [kind: 'wsStream', vu: number, op: number, socket: number, bytes: ArrayBuffer, frameBytes: number, intervalMs: number, group: string, tags: Record<string, string> | null];
 export type SocketAction = SocketOpenAction | SocketSendAction | SocketCloseAction | SocketPingAction | RequestEndAction | SocketStreamAction;
-export type SandboxAction = SleepAction | MetricAction | DefineMetricAction | LogAction | IterationEndAction | SocketAction;
+export type SandboxAction = SleepAction | CancelAction | MetricAction | DefineMetricAction | LogAction | IterationEndAction | SocketAction;
 
 /** An exception thrown by script code, as it crosses to the host (the stack still has bundle positions). */
 export interface ScriptErrorInfo {

@@ -27,6 +27,8 @@ export interface RealmServices {
   readonly emit: (action: SandboxAction) => void;
   /** Starts a host operation for `vu` and returns its promise (resolved by a later 'resolve' event). */
   readonly hostOp: (vu: number, start: (op: number) => SandboxAction) => Promise<unknown>;
+  /** A host timer for a timeout: `expired` resolves after `ms` unless `cancel()` came first. */
+  readonly timeout: (vu: number, ms: number) => { readonly expired: Promise<unknown>; cancel(): void };
   readonly openFile: (path: string, binary: boolean) => unknown;
   /** True while the realm is running init code (module top level). */
   readonly inInit: () => boolean;

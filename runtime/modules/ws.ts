@@ -88,12 +88,22 @@ export function createWsModule(state: VuState, sockets: Map<number, SocketSink>)
       if (index >= 0) return Promise.resolve(this.#inbox.splice(index, 1)[0]!);
       if (this.#closeInfo !== undefined) return Promise.reject(this.#closedError('receive'));
       return new Promise<Data>((resolve, reject) => {
-        const receiver: Receiver = { match, resolve, reject };
-        this.#receivers.push(receiver);
-        this.#timeout(options.timeout, () => {
+        const timer = this.#timeout(options.timeout, () => {
           this.#drop(this.#receivers, receiver);
           reject(new Error(`receive() timed out after ${timeoutMs(options.timeout)} ms on ${this.url}`));
         });
+        const receiver: Receiver = {
+          match,
+          resolve: (data) => {
+            timer.cancel();
+            resolve(data);
+          },
+          reject: (error) => {
+            timer.cancel();
+            reject(error);
+          },
+        };
+        this.#receivers.push(receiver);
       });
     }
 
@@ -106,6 +116,7 @@ export function createWsModule(state: VuState, sockets: Map<number, SocketSink>)
       const request = nextRequest++;
       return new Promise<Data[]>((resolve) => {
         let done = false;
+        let timer: { cancel(): void } | undefined;
         const collector: Collector = {
           request,
           match,
@@ -116,6 +127,7 @@ export function createWsModule(state: VuState, sockets: Map<number, SocketSink>)
           finish: (failed) => {
             if (done) return;
             done = true;
+            timer?.cancel();
             this.#drop(this.#collectors, collector);
             services.emit(['wsReqEnd', state.id, this.#id, request, collector.firstAt, collector.lastAt, failed, group, tags]);
             resolve(collector.replies);
@@ -123,7 +135,7 @@ export function createWsModule(state: VuState, sockets: Map<number, SocketSink>)
         };
         this.#collectors.push(collector);
         services.emit(['wsSend', state.id, this.#id, toWire(payload), request]);
-        this.#timeout(options.timeout, () => collector.finish(true));
+        if (!done) timer = this.#timeout(options.timeout, () => collector.finish(true));
       });
     }
 
@@ -189,8 +201,11 @@ export function createWsModule(state: VuState, sockets: Map<number, SocketSink>)
       for (const handler of handlers) handler(...args);
     }
 
-    #timeout(timeout: number | undefined, fire: () => void): void {
-      void services.hostOp(state.id, (op) => ['sleep', state.id, op, timeoutMs(timeout)]).then(fire);
+    /** Calls `fire` after the timeout unless the returned timer is cancelled first. */
+    #timeout(timeout: number | undefined, fire: () => void): { cancel(): void } {
+      const timer = services.timeout(state.id, timeoutMs(timeout));
+      void timer.expired.then(fire);
+      return timer;
     }
 
     #drop<T>(list: T[], item: T): void {

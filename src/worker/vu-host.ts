@@ -304,6 +304,14 @@ export class VuHost {
         vu.ops.set(op, timer);
         return;
       }
+      case 'cancel': {
+        const vu = this.#vus.get(action[1]);
+        const timer = vu?.ops.get(action[2]);
+        if (vu === undefined || timer === undefined) return;
+        clearTimeout(timer);
+        vu.ops.delete(action[2]);
+        return;
+      }
       case 'metric': {
         const vu = this.#vus.get(action[1]);
         const definition = this.#registry.get(action[2]);
