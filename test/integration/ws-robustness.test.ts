@@ -230,8 +230,8 @@ describe('wsk/ws against misbehaving targets', () => {
        import { open } from 'wsk/ws';
        export const options = {
          scenarios: {
-           flood: { executor: 'constant-vus', vus: 2, duration: '1500ms', gracefulStop: '1s', exec: 'flood' },
-           stuck: { executor: 'constant-vus', vus: 1, duration: '1500ms', gracefulStop: '1s', exec: 'stuck' },
+           flood: { executor: 'constant-vus', vus: 2, duration: '1s', gracefulStop: '1s', exec: 'flood' },
+           stuck: { executor: 'constant-vus', vus: 1, duration: '1s', gracefulStop: '1s', exec: 'stuck' },
          },
        };
        const chunk = new Uint8Array(64 * 1024);
@@ -256,7 +256,7 @@ describe('wsk/ws against misbehaving targets', () => {
          console.log('the stuck close ended');
        }`,
     );
-    // About 1.5 s of scenario and 1 s of gracefulStop; a hang would wait for ws's 30 s close timeout.
+    // About 1 s of scenario and 1 s of gracefulStop; a hang would wait for ws's 30 s close timeout.
     expect(ms).toBeLessThan(8000);
     expect(stderr).not.toContain('the stuck close ended');
     expect(stdout).toContain('ws_msgs_sent');
