@@ -19,7 +19,9 @@ export type SetupDataEvent = [kind: 'setupData', json: string];
  * binary), its close (`a` code, `b` reason) or an error (`a` message, `b` kind). `at` is the host's
  * clock (ms) when it happened, so latencies never include sandbox delay.
  */
-export type SocketEvent = [kind: 'ws', socket: number, what: 'message' | 'close' | 'error', a: unknown, b: unknown, at: number];
+export type SocketEvent = [kind: 'ws', socket: number, what: SocketEventKind, a: unknown, b: unknown, at: number];
+/** 'ping': the server pinged; 'buffered': `a` is the socket's send buffer size, which changed. */
+export type SocketEventKind = 'message' | 'close' | 'error' | 'ping' | 'buffered';
 export type SandboxEvent = IterateEvent | ResolveEvent | RejectEvent | ForgetEvent | SetupDataEvent | SocketEvent;
 
 /** Sleep: resolve op after ms. */

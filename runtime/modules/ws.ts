@@ -4,6 +4,7 @@
  * turns host events into them. Every time that goes into a metric is the host's clock.
  */
 import type * as Ws from 'wsk/ws';
+import type { SocketEventKind } from '../protocol.js';
 import type { VuState } from '../vu.js';
 
 type Data = string | ArrayBuffer;
@@ -34,7 +35,7 @@ interface Collector {
 /** What the realm's router needs to hand a socket its host events. */
 export interface SocketSink {
   readonly vu: number;
-  deliver(what: 'message' | 'close' | 'error', a: unknown, b: unknown, at: number): void;
+  deliver(what: SocketEventKind, a: unknown, b: unknown, at: number): void;
 }
 
 let nextSocket = 1;
@@ -47,6 +48,8 @@ export function createWsModule(state: VuState, sockets: Map<number, SocketSink>)
     readonly vu = state.id;
     readonly url: string;
     protocol = '';
+    headers: Record<string, string> = {};
+    bufferedAmount = 0;
     readonly closed: Promise<Ws.CloseInfo>;
     readonly #id: number;
     readonly #tags: Record<string, string> | null;
@@ -158,10 +161,20 @@ export function createWsModule(state: VuState, sockets: Map<number, SocketSink>)
       services.emit(['wsClose', state.id, this.#id, code, reason]);
     }
 
-    deliver(what: 'message' | 'close' | 'error', a: unknown, b: unknown, at: number): void {
-      if (what === 'message') this.#message(a as Data, b === true, at);
-      else if (what === 'error') this.#emit('error', new Error(String(a)));
-      else this.#close({ code: a as number, reason: b as string });
+    deliver(what: SocketEventKind, a: unknown, b: unknown, at: number): void {
+      switch (what) {
+        case 'message':
+          return this.#message(a as Data, b === true, at);
+        case 'error':
+          return this.#emit('error', new Error(String(a)));
+        case 'close':
+          return this.#close({ code: a as number, reason: b as string });
+        case 'ping':
+          return this.#emit('ping');
+        case 'buffered':
+          this.bufferedAmount = a as number;
+          return;
+      }
     }
 
     #message(data: Data, binary: boolean, at: number): void {
@@ -246,8 +259,9 @@ export function createWsModule(state: VuState, sockets: Map<number, SocketSink>)
           group: state.group,
           tags: { ...params.tags },
         },
-      ])) as { protocol: string };
+      ])) as { protocol: string; headers: Record<string, string> };
       socket.protocol = opened.protocol;
+      socket.headers = opened.headers;
     } catch (error) {
       sockets.delete(id);
       throw error;
@@ -273,7 +287,7 @@ export function createWsModule(state: VuState, sockets: Map<number, SocketSink>)
     k6socket.opened();
     await socket.closed;
     k6socket.stopTimers();
-    return { status: 101, headers: {}, url, error: '' };
+    return { status: 101, headers: socket.headers, url, error: '' };
   }
 
   /** The socket k6 scripts know: event handlers, sendBinary, and timers that live as long as the socket. */
@@ -287,7 +301,7 @@ export function createWsModule(state: VuState, sockets: Map<number, SocketSink>)
     }
 
     on(event: Ws.CallbackSocketEvent, handler: Handler): void {
-      if (event === 'open' || event === 'pong' || event === 'ping') {
+      if (event === 'open' || event === 'pong') {
         const list = this.#local.get(event) ?? [];
         list.push(handler);
         this.#local.set(event, list);

@@ -45,6 +45,11 @@ export class HostSocket {
   #closed = false;
   /** An error was counted in this session, so its close is not counted again. */
   #errored = false;
+  /** The script closed the socket itself: whatever code it chose is not an abnormal close. */
+  #closedByScript = false;
+  /** The send buffer's size the sandbox last heard of. */
+  #reportedBuffered = 0;
+  #headers: Record<string, string> = {};
 
   constructor(owner: SocketOwner, op: number, id: number, url: string, options: SocketOpenOptions, network: NetworkOptions) {
     this.#owner = owner;
@@ -62,6 +67,7 @@ export class HostSocket {
     this.#ws.binaryType = 'arraybuffer';
     this.#ws.on('upgrade', (response) => {
       this.#net = response.socket as NetSocket;
+      this.#headers = flatHeaders(response.headers);
       // After the handshake the ws library swallows socket errors (a reset only shows as close 1006),
       // so the socket is watched here to tell a reset from a close.
       this.#net.on('error', (error: NodeJS.ErrnoException) => {
@@ -79,13 +85,16 @@ export class HostSocket {
       owner.record(Metric.wsConnecting, this.#openedAt - started, this.#tags);
       owner.record(Metric.wsConnectionFailed, 0, this.#tags);
       owner.record(Metric.wsSessions, 1, this.#tags);
-      owner.deliver(['resolve', op, { protocol: this.#ws.protocol }]);
+      owner.deliver(['resolve', op, { protocol: this.#ws.protocol, headers: this.#headers }]);
     });
     this.#ws.on('message', (data: ArrayBuffer | Buffer, binary: boolean) => {
       const at = performance.now();
       owner.record(Metric.wsMsgsReceived, 1, this.#tags);
       const payload = binary ? toArrayBuffer(data) : Buffer.from(data as ArrayBuffer).toString('utf8');
       owner.deliver(['ws', id, 'message', payload, binary, at]);
+    });
+    this.#ws.on('ping', () => {
+      owner.deliver(['ws', id, 'ping', null, null, performance.now()]);
     });
     this.#ws.on('pong', () => {
       const ping = this.#pings.shift();
@@ -109,7 +118,7 @@ export class HostSocket {
       this.#closed = true;
       this.#countBytes();
       owner.record(Metric.wsSessionDuration, performance.now() - this.#openedAt, this.#tags);
-      if (!this.#errored && !ORDERLY_CLOSE.has(code)) owner.record(Metric.wsErrors, 1, { ...this.#tags, error: 'closed_abnormally', close_code: String(code) });
+      if (!this.#errored && !this.#closedByScript && !ORDERLY_CLOSE.has(code)) owner.record(Metric.wsErrors, 1, { ...this.#tags, error: 'closed_abnormally', close_code: String(code) });
       const why = `the socket closed with code ${code}`;
       for (const ping of this.#pings.splice(0)) owner.deliver(['reject', ping.op, `ping(): ${why}`]);
       this.#endStreams(`stream(): ${why} before the last frame`);
@@ -124,7 +133,10 @@ export class HostSocket {
         this.#send(action[3], action[4]);
         return;
       case 'wsClose':
-        if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) this.#ws.close(action[3], action[4]);
+        if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) {
+          this.#closedByScript = true;
+          this.#ws.close(action[3], action[4]);
+        }
         return;
       case 'wsPing':
         if (this.#ws.readyState !== WebSocket.OPEN) {
@@ -164,8 +176,22 @@ export class HostSocket {
   #send(data: string | ArrayBuffer, request: number): void {
     if (this.#ws.readyState !== WebSocket.OPEN) return;
     if (request !== 0) this.#sentAt.set(request, performance.now());
-    this.#ws.send(typeof data === 'string' ? data : Buffer.from(data), { binary: typeof data !== 'string' });
+    this.#ws.send(typeof data === 'string' ? data : Buffer.from(data), { binary: typeof data !== 'string' }, this.#onWritten);
     this.#owner.record(Metric.wsMsgsSent, 1, this.#tags);
+    this.#reportBuffered();
+  }
+
+  readonly #onWritten = (): void => this.#reportBuffered();
+
+  /**
+   * Tells the sandbox the send buffer's size when it changed: only a target that reads slower than
+   * the script writes (back-pressure) makes it non-zero, so a healthy socket sends no such events.
+   */
+  #reportBuffered(): void {
+    const amount = this.#ws.bufferedAmount;
+    if (amount === this.#reportedBuffered || this.#closed) return;
+    this.#reportedBuffered = amount;
+    this.#owner.deliver(['ws', this.#id, 'buffered', amount, null, performance.now()]);
   }
 
   #requestEnded(request: number, firstAt: number, lastAt: number, failed: boolean, tags: Tags): void {
@@ -258,6 +284,12 @@ export function classify(error: NodeJS.ErrnoException): SocketErrorKind {
   if (code.startsWith('ERR_TLS') || code.startsWith('CERT_') || code.includes('SSL') || code === 'EPROTO' || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN') return 'tls';
   if (/Unexpected server response: (\d+)/.test(error.message)) return 'handshake_status';
   return 'protocol';
+}
+
+function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  return flat;
 }
 
 function toArrayBuffer(data: ArrayBuffer | Buffer): ArrayBuffer {

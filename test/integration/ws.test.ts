@@ -200,3 +200,62 @@ describe('built-in targets and network options', () => {
     expect(stderr).toMatch(/options\.hosts\.a\.test: invalid value "nowhere"; use an IPv4 or IPv6 address/);
   });
 });
+
+describe('socket details', () => {
+  it('a close code the script chose is not an abnormal close; handshake headers and server pings reach the script', async () => {
+    const pinger = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    pinger.on('connection', (socket: WebSocket) => {
+      socket.ping();
+      socket.on('message', (data) => socket.send(data));
+    });
+    await new Promise((resolve) => pinger.once('listening', resolve));
+    const target = `ws://127.0.0.1:${(pinger.address() as AddressInfo).port}`;
+    try {
+      const { code, stderr, dir } = await runScript(
+        `import ws from 'k6/ws';
+         export const options = { iterations: 1 };
+         export default function () {
+           const res = ws.connect(__ENV.TARGET, {}, function (socket) {
+             socket.on('ping', () => { console.log('server pinged'); socket.close(4001); });
+           });
+           console.log('status ' + res.status + ' upgrade ' + res.headers['upgrade']);
+         }`,
+        ['--summary-export', 'summary.json', '-e', `TARGET=${target}`],
+        'script.js',
+      );
+      expect(code).toBe(0);
+      expect(stderr).toContain('server pinged');
+      expect(stderr).toMatch(/status 101 upgrade websocket/i);
+      expect(summaryOf(dir).metrics['ws_errors']).toBeUndefined();
+    } finally {
+      await new Promise<void>((resolve) => pinger.close(() => resolve()));
+    }
+  });
+
+  it('bufferedAmount grows while the target does not read', async () => {
+    const stalled = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    stalled.on('connection', (_socket: WebSocket, request) => request.socket.pause());
+    await new Promise((resolve) => stalled.once('listening', resolve));
+    const target = `ws://127.0.0.1:${(stalled.address() as AddressInfo).port}`;
+    try {
+      const { code, stderr } = await runScript(
+        `import { sleep } from 'wsk';
+         import { open } from 'wsk/ws';
+         export const options = { iterations: 1 };
+         export default async function () {
+           const s = await open(__ENV.TARGET);
+           const chunk = new Uint8Array(256 * 1024);
+           for (let i = 0; i < 40 && s.bufferedAmount === 0; i++) { s.send(chunk); await sleep(0.05); }
+           console.log('buffered ' + (s.bufferedAmount > 0 ? 'grew' : 'stayed 0'));
+           s.close();
+         }`,
+        ['-e', `TARGET=${target}`],
+      );
+      expect(code).toBe(0);
+      expect(stderr).toContain('buffered grew');
+    } finally {
+      for (const client of stalled.clients) client.terminate();
+      await new Promise<void>((resolve) => stalled.close(() => resolve()));
+    }
+  });
+});

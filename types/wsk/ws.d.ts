@@ -49,13 +49,20 @@ export interface StreamOptions {
   tags?: Record<string, string>;
 }
 
-export type SocketEvent = 'message' | 'binaryMessage' | 'close' | 'error';
+export type SocketEvent = 'message' | 'binaryMessage' | 'close' | 'error' | 'ping';
 
 export interface Socket {
   readonly url: string;
   /** The subprotocol the server chose ('' if none). */
   readonly protocol: string;
   readonly isOpen: boolean;
+  /** The handshake response's headers. */
+  readonly headers: Readonly<Record<string, string>>;
+  /**
+   * Bytes handed to send() that the network has not taken yet. Non-zero only when the target reads
+   * slower than the script writes; a script can wait or skip sending while it grows.
+   */
+  readonly bufferedAmount: number;
   /** Resolves when the socket has closed, from either side. */
   readonly closed: Promise<CloseInfo>;
   /** Sends a text (string) or binary message. Throws on a closed socket. */
@@ -64,6 +71,8 @@ export interface Socket {
   on(event: 'binaryMessage', handler: (data: ArrayBuffer) => void): void;
   on(event: 'close', handler: (code: number, reason: string) => void): void;
   on(event: 'error', handler: (error: Error) => void): void;
+  /** The server pinged (the pong is answered automatically). */
+  on(event: 'ping', handler: () => void): void;
   /**
    * The next message (or the next matching one). Messages that arrive while nothing waits are kept
    * for later receives (up to 1000), unless the socket has a message handler.
