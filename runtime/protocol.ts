@@ -20,8 +20,8 @@ export type SetupDataEvent = [kind: 'setupData', json: string];
  * clock (ms) when it happened, so latencies never include sandbox delay.
  */
 export type SocketEvent = [kind: 'ws', socket: number, what: SocketEventKind, a: unknown, b: unknown, at: number];
-/** 'ping': the server pinged; 'buffered': `a` is the socket's send buffer size, which changed. */
-export type SocketEventKind = 'message' | 'close' | 'error' | 'ping' | 'buffered';
+/** 'ping': the server pinged; 'buffered': `a` is the socket's send buffer size, which changed; 'timeout': request `a` timed out. */
+export type SocketEventKind = 'message' | 'close' | 'error' | 'ping' | 'buffered' | 'timeout';
 export type SandboxEvent = IterateEvent | ResolveEvent | RejectEvent | ForgetEvent | SetupDataEvent | SocketEvent;
 
 /** Sleep: resolve op after ms. */
@@ -47,8 +47,11 @@ export interface SocketOpenOptions {
 }
 /** Open socket `socket` of `vu`; op resolves with { protocol } or rejects with "<kind>: message". */
 export type SocketOpenAction = [kind: 'wsOpen', vu: number, op: number, socket: number, url: string, options: SocketOpenOptions];
-/** Send on a socket; `request` (non-zero) stamps the send time of a correlated request. */
-export type SocketSendAction = [kind: 'wsSend', vu: number, socket: number, data: string | ArrayBuffer, request: number];
+/**
+ * Send on a socket; `request` (non-zero) stamps the send time of a correlated request, and the host
+ * answers with a 'timeout' socket event for it if no wsReqEnd came within `timeoutMs`.
+ */
+export type SocketSendAction = [kind: 'wsSend', vu: number, socket: number, data: string | ArrayBuffer, request: number, timeoutMs: number];
 export type SocketCloseAction = [kind: 'wsClose', vu: number, socket: number, code: number, reason: string];
 /** Ping; op resolves with the round trip in ms. */
 export type SocketPingAction = [kind: 'wsPing', vu: number, op: number, socket: number];

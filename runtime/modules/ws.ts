@@ -75,7 +75,7 @@ export function createWsModule(state: VuState, sockets: Map<number, SocketSink>)
 
     send(data: string | ArrayBuffer | ArrayBufferView): void {
       this.#assertOpen('send');
-      services.emit(['wsSend', state.id, this.#id, toWire(data), 0]);
+      services.emit(['wsSend', state.id, this.#id, toWire(data), 0, 0]);
     }
 
     on(event: Ws.SocketEvent, handler: Handler): void {
@@ -117,9 +117,9 @@ export function createWsModule(state: VuState, sockets: Map<number, SocketSink>)
       const tags = options.tags === undefined ? this.#tags : { ...this.#tags, ...options.tags };
       const group = state.group;
       const request = nextRequest++;
+      const timeout = timeoutMs(options.timeout);
       return new Promise<Data[]>((resolve) => {
         let done = false;
-        let timer: { cancel(): void } | undefined;
         const collector: Collector = {
           request,
           match,
@@ -130,15 +130,14 @@ export function createWsModule(state: VuState, sockets: Map<number, SocketSink>)
           finish: (failed) => {
             if (done) return;
             done = true;
-            timer?.cancel();
             this.#drop(this.#collectors, collector);
             services.emit(['wsReqEnd', state.id, this.#id, request, collector.firstAt, collector.lastAt, failed, group, tags]);
             resolve(collector.replies);
           },
         };
         this.#collectors.push(collector);
-        services.emit(['wsSend', state.id, this.#id, toWire(payload), request]);
-        if (!done) timer = this.#timeout(options.timeout, () => collector.finish(true));
+        // The host keeps the request's timer: a 'timeout' event comes back only if it expires.
+        services.emit(['wsSend', state.id, this.#id, toWire(payload), request, timeout]);
       });
     }
 
@@ -173,6 +172,9 @@ export function createWsModule(state: VuState, sockets: Map<number, SocketSink>)
           return this.#emit('ping');
         case 'buffered':
           this.bufferedAmount = a as number;
+          return;
+        case 'timeout':
+          this.#collectors.find((c) => c.request === a)?.finish(true);
           return;
       }
     }

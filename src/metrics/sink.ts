@@ -34,10 +34,12 @@ interface WorkerMetric {
 
 export class SampleAggregator {
   private readonly metrics = new Map<string, WorkerMetric>();
-  // Callers often pass one tags object many times in a row (a VU's tags); remembering the last
-  // one skips rebuilding its key without the cost of a WeakMap entry per fresh object.
+  // Callers pass a few tags objects over and over (a socket's tags, its requests' tags); remembering
+  // the last two skips rebuilding their keys without the cost of a WeakMap entry per fresh object.
   private lastTags: Tags | undefined;
   private lastKey = '';
+  private previousTags: Tags | undefined;
+  private previousKey = '';
 
   /**
    * Adds one sample. `tags` must not be mutated afterwards (its series key is remembered). `timeMs`
@@ -53,8 +55,11 @@ export class SampleAggregator {
       this.metrics.set(metric.name, entry);
     }
     if (tags !== this.lastTags) {
-      this.lastKey = tagsKey(tags);
+      const key = tags === this.previousTags ? this.previousKey : tagsKey(tags);
+      this.previousTags = this.lastTags;
+      this.previousKey = this.lastKey;
       this.lastTags = tags;
+      this.lastKey = key;
     }
     const key = this.lastKey;
     let series = entry.series.get(key);

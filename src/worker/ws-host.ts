@@ -34,7 +34,8 @@ export class HostSocket {
   readonly #owner: SocketOwner;
   readonly #id: number;
   readonly #tags: Tags;
-  readonly #sentAt = new Map<number, number>();
+  /** Open correlated requests: when each was sent, and its timeout timer. */
+  readonly #requests = new Map<number, { sentAt: number; timer: NodeJS.Timeout }>();
   readonly #pings: { op: number; at: number }[] = [];
   #net: NetSocket | undefined;
   #bytesRead = 0;
@@ -50,6 +51,8 @@ export class HostSocket {
   /** The send buffer's size the sandbox last heard of. */
   #reportedBuffered = 0;
   #headers: Record<string, string> = {};
+  #plainRequestTags: Tags | undefined;
+  #plainRequestGroup = '';
 
   constructor(owner: SocketOwner, op: number, id: number, url: string, options: SocketOpenOptions, network: NetworkOptions) {
     this.#owner = owner;
@@ -122,6 +125,7 @@ export class HostSocket {
       const why = `the socket closed with code ${code}`;
       for (const ping of this.#pings.splice(0)) owner.deliver(['reject', ping.op, `ping(): ${why}`]);
       this.#endStreams(`stream(): ${why} before the last frame`);
+      this.#clearRequests();
       owner.deliver(['ws', id, 'close', code, reason.toString('utf8'), performance.now()]);
     });
   }
@@ -130,7 +134,7 @@ export class HostSocket {
   act(action: SocketAction): void {
     switch (action[0]) {
       case 'wsSend':
-        this.#send(action[3], action[4]);
+        this.#send(action[3], action[4], action[5]);
         return;
       case 'wsClose':
         if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) {
@@ -147,10 +151,10 @@ export class HostSocket {
         this.#ws.ping();
         return;
       case 'wsReqEnd':
-        this.#requestEnded(action[3], action[4], action[5], action[6], this.#owner.tags(action[7], { ...this.#tagsOwn(), ...action[8] }));
+        this.#requestEnded(action[3], action[4], action[5], action[6], this.#tagsFor(action[7], action[8]));
         return;
       case 'wsStream':
-        this.#stream(action[2], action[4], action[5], action[6], this.#owner.tags(action[7], { ...this.#tagsOwn(), ...action[8] }));
+        this.#stream(action[2], action[4], action[5], action[6], this.#tagsFor(action[7], action[8]));
         return;
       case 'wsOpen':
         return;
@@ -163,6 +167,7 @@ export class HostSocket {
     this.#closed = true;
     for (const timer of this.#streams.keys()) clearTimeout(timer);
     this.#streams.clear();
+    this.#clearRequests();
     this.#countBytes();
     if (this.#openedAt > 0) this.#owner.record(Metric.wsSessionDuration, performance.now() - this.#openedAt, this.#tags);
     this.#ws.terminate();
@@ -173,9 +178,12 @@ export class HostSocket {
     this.#countBytes();
   }
 
-  #send(data: string | ArrayBuffer, request: number): void {
+  #send(data: string | ArrayBuffer, request: number, timeoutMs: number): void {
     if (this.#ws.readyState !== WebSocket.OPEN) return;
-    if (request !== 0) this.#sentAt.set(request, performance.now());
+    if (request !== 0) {
+      const timer = setTimeout(() => this.#owner.deliver(['ws', this.#id, 'timeout', request, null, performance.now()]), timeoutMs);
+      this.#requests.set(request, { sentAt: performance.now(), timer });
+    }
     this.#ws.send(typeof data === 'string' ? data : Buffer.from(data), { binary: typeof data !== 'string' }, this.#onWritten);
     this.#owner.record(Metric.wsMsgsSent, 1, this.#tags);
     this.#reportBuffered();
@@ -194,9 +202,17 @@ export class HostSocket {
     this.#owner.deliver(['ws', this.#id, 'buffered', amount, null, performance.now()]);
   }
 
+  /** The socket is gone: its requests end in the sandbox (as failed) without the host's timers. */
+  #clearRequests(): void {
+    for (const { timer } of this.#requests.values()) clearTimeout(timer);
+    this.#requests.clear();
+  }
+
   #requestEnded(request: number, firstAt: number, lastAt: number, failed: boolean, tags: Tags): void {
-    const sentAt = this.#sentAt.get(request);
-    this.#sentAt.delete(request);
+    const open = this.#requests.get(request);
+    this.#requests.delete(request);
+    if (open !== undefined) clearTimeout(open.timer);
+    const sentAt = open?.sentAt;
     this.#owner.record(Metric.wsReqFailed, failed ? 1 : 0, tags);
     if (sentAt === undefined || failed || firstAt === 0) return;
     this.#owner.record(Metric.wsReqTtfr, firstAt - sentAt, tags);
@@ -232,6 +248,16 @@ export class HostSocket {
       this.#streams.set(timer, op);
     };
     sendDue();
+  }
+
+  /** Tags of a request's or a stream's samples; the same object while group and tags stay the same, so series keys are reused. */
+  #tagsFor(group: string, own: Record<string, string> | null): Tags {
+    if (own !== null) return this.#owner.tags(group, { ...this.#tagsOwn(), ...own });
+    if (this.#plainRequestTags === undefined || this.#plainRequestGroup !== group) {
+      this.#plainRequestTags = this.#owner.tags(group, this.#tagsOwn());
+      this.#plainRequestGroup = group;
+    }
+    return this.#plainRequestTags;
   }
 
   #tagsOwn(): Record<string, string> {
