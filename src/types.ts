@@ -168,9 +168,29 @@ export interface Clock {
 
 export type IterationResult = 'completed' | 'failed' | 'interrupted';
 
+/** When a VU's own loop of iterations stops starting new ones. */
+export interface LoopLimits {
+  /** No iteration starts at or after this time: ms since the Unix epoch (fractional), comparable across threads. */
+  readonly untilEpochMs: number;
+  /** At most this many iterations (Infinity for no limit). */
+  readonly maxIterations: number;
+}
+
+export interface LoopResult {
+  readonly completed: number;
+  readonly failed: number;
+  readonly interrupted: number;
+}
+
 /** One initialised virtual user, as an executor sees it. */
 export interface VirtualUser {
   readonly id: number;
+  /**
+   * Optional fast path for closed loops: runs iterations back to back where the VU lives, without a
+   * round trip to the executor per iteration, until `limits` say stop or `signal` aborts (which
+   * interrupts the running iteration). Resolves with what happened to them. Never rejects.
+   */
+  runLoop?(scenario: PlannedScenario, limits: LoopLimits, signal: AbortSignal): Promise<LoopResult>;
   /**
    * Runs one iteration of `scenario.exec`. Resolves when it ends; 'failed' when the script threw
    * (already logged and counted by the runner); 'interrupted' when `signal` aborted it mid-way.

@@ -7,7 +7,7 @@ export const constantVus: Executor = {
     const scenario = scenarioFor(context, 'constant-vus');
     const run = new ScenarioRun(context, scenario.durationMs);
     try {
-      await Promise.all(context.vus.slice(0, scenario.vus).map((vu) => run.loop(vu, () => true)));
+      await Promise.all(context.vus.slice(0, scenario.vus).map((vu) => run.loopUpTo(vu, Infinity)));
     } finally {
       run.finish();
     }

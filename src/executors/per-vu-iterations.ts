@@ -10,14 +10,9 @@ export const perVuIterations: Executor = {
     let unstarted = vus.length * scenario.iterations;
     try {
       await Promise.all(
-        vus.map((vu) => {
-          let left = scenario.iterations;
-          return run.loop(vu, () => {
-            if (left === 0) return false;
-            left--;
-            unstarted--;
-            return true;
-          });
+        vus.map(async (vu) => {
+          const started = await run.loopUpTo(vu, scenario.iterations);
+          unstarted -= started;
         }),
       );
       // As k6 does, iterations that maxDuration left unstarted count as dropped.

@@ -84,6 +84,30 @@ export class ScenarioRun {
     if (active) this.activate(-1);
   }
 
+  /**
+   * Like `loop` for a VU that may run up to `maxIterations` (Infinity: no limit) until the regular
+   * end; uses the VU's own loop when it has one. Resolves with the number of iterations started.
+   */
+  async loopUpTo(vu: VirtualUser, maxIterations: number): Promise<number> {
+    if (vu.runLoop === undefined || maxIterations <= 0 || !this.acceptsIterations) {
+      let started = 0;
+      await this.loop(vu, () => started < maxIterations && ++started > 0);
+      return started;
+    }
+    const controller = this.controllerOf(vu);
+    if (this.interrupted) controller.abort();
+    const untilEpochMs = performance.timeOrigin + performance.now() + (this.regularEndMs - this.context.clock.now());
+    this.activate(1);
+    this.running.add(controller);
+    try {
+      const result = await vu.runLoop(this.context.scenario, { untilEpochMs, maxIterations }, controller.signal);
+      return result.completed + result.failed + result.interrupted;
+    } finally {
+      this.running.delete(controller);
+      this.activate(-1);
+    }
+  }
+
   private controllerOf(vu: VirtualUser): AbortController {
     let controller = this.controllers.get(vu);
     if (controller === undefined || controller.signal.aborted) {

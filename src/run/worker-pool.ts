@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { packageRoot } from '../package-root.js';
 import { onNextTurn } from '../next-turn.js';
-import type { IterationResult, PlannedScenario, VirtualUser } from '../types.js';
+import type { IterationResult, LoopResult, PlannedScenario, VirtualUser } from '../types.js';
 import type { ScriptErrorInfo } from '../../runtime/protocol.js';
 import type { MetricBatch } from '../metrics/sink.js';
 import { IterationStatus, type FromWorker, type ToWorker, type WorkerError, type WorkerLog, type WorkerSetup } from '../worker/messages.js';
@@ -40,6 +40,7 @@ interface Waiting {
 class WorkerLink {
   readonly worker: Worker;
   #runs: number[] = [];
+  #loops: number[] = [];
   #interrupts: number[] = [];
   #stopped: Promise<void> | undefined;
   onCreated: ((message: Extract<FromWorker, { type: 'vusCreated' }>) => void) | undefined;
@@ -65,6 +66,11 @@ class WorkerLink {
     this.#schedule();
   }
 
+  queueLoop(vu: number, token: number, scenario: number, first: number, max: number, untilEpochMs: number): void {
+    this.#loops.push(vu, token, scenario, first, max, untilEpochMs);
+    this.#schedule();
+  }
+
   queueInterrupt(vu: number, token: number): void {
     this.#interrupts.push(vu, token);
     this.#schedule();
@@ -72,8 +78,10 @@ class WorkerLink {
 
   readonly #schedule = onNextTurn(() => {
     if (this.#runs.length > 0) this.post({ type: 'run', items: this.#runs });
+    if (this.#loops.length > 0) this.post({ type: 'loop', items: this.#loops });
     if (this.#interrupts.length > 0) this.post({ type: 'interrupt', items: this.#interrupts });
     this.#runs = [];
+    this.#loops = [];
     this.#interrupts = [];
   });
 
@@ -94,6 +102,7 @@ export class WorkerPool {
   readonly #links: WorkerLink[] = [];
   readonly #owner = new Map<number, WorkerLink>();
   readonly #waiting = new Map<number, Waiting>();
+  readonly #looping = new Map<number, { readonly token: number; readonly resolve: (result: LoopResult) => void }>();
   readonly #scenarioIndex: Map<string, number>;
   readonly #events: PoolEvents;
   #tokens = 0;
@@ -153,21 +162,41 @@ export class WorkerPool {
     let listened: AbortSignal | undefined;
     let current = 0;
     const onAbort = (): void => {
-      if (this.#waiting.get(id)?.token === current) link.queueInterrupt(id, current);
+      if (this.#waiting.get(id)?.token === current || this.#looping.get(id)?.token === current) link.queueInterrupt(id, current);
+    };
+    const listen = (signal: AbortSignal): void => {
+      if (signal === listened) return;
+      listened?.removeEventListener('abort', onAbort);
+      listened = signal;
+      signal.addEventListener('abort', onAbort, { once: true });
     };
     return {
       id,
+      runLoop: (scenario, limits, signal) => {
+        const none: LoopResult = { completed: 0, failed: 0, interrupted: 0 };
+        if (signal.aborted) return Promise.resolve(none);
+        const token = ++this.#tokens;
+        current = token;
+        const first = iterations.get(scenario.name) ?? 0;
+        listen(signal);
+        link.queueLoop(id, token, this.#scenarioIndex.get(scenario.name) ?? 0, first, limits.maxIterations, limits.untilEpochMs);
+        return new Promise<LoopResult>((resolve) => {
+          this.#looping.set(id, {
+            token,
+            resolve: (result) => {
+              iterations.set(scenario.name, first + result.completed + result.failed + result.interrupted);
+              resolve(result);
+            },
+          });
+        });
+      },
       runIteration: (scenario, signal) => {
         if (signal.aborted) return Promise.resolve('interrupted');
         const token = ++this.#tokens;
         current = token;
         const iteration = iterations.get(scenario.name) ?? 0;
         iterations.set(scenario.name, iteration + 1);
-        if (signal !== listened) {
-          listened?.removeEventListener('abort', onAbort);
-          listened = signal;
-          signal.addEventListener('abort', onAbort, { once: true });
-        }
+        listen(signal);
         const index = this.#scenarioIndex.get(scenario.name) ?? 0;
         link.queueRun(id, token, index, iteration);
         return new Promise<IterationResult>((resolve) => {
@@ -187,6 +216,10 @@ export class WorkerPool {
       this.#waiting.delete(id);
       waiting.resolve('interrupted');
     }
+    for (const [id, looping] of this.#looping) {
+      this.#looping.delete(id);
+      looping.resolve({ completed: 0, failed: 0, interrupted: 1 });
+    }
     return batches;
   }
 
@@ -201,6 +234,16 @@ export class WorkerPool {
         if (message.logs.length > 0) this.#events.logs(message.logs);
         for (let i = 0; i + 2 < message.ended.length; i += 3) {
           this.#ended(message.ended[i]!, message.ended[i + 1]!, message.ended[i + 2]!);
+        }
+        for (let i = 0; i + 1 < message.loopIterations.length; i += 2) {
+          this.#events.iterationEnded(message.loopIterations[i]!, STATUS[message.loopIterations[i + 1]!] ?? 'failed');
+        }
+        for (let i = 0; i + 4 < message.loopsEnded.length; i += 5) {
+          const [vu, token, completed, failed, interrupted] = message.loopsEnded.slice(i, i + 5) as [number, number, number, number, number];
+          const looping = this.#looping.get(vu);
+          if (looping === undefined || looping.token !== token) continue;
+          this.#looping.delete(vu);
+          looping.resolve({ completed, failed, interrupted });
         }
         return;
       case 'metrics':

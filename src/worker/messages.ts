@@ -44,7 +44,9 @@ export type ToWorker =
   | { readonly type: 'network'; readonly options: NetworkOptions }
   /** Quads: vu, token, scenario index, iteration in scenario. */
   | { readonly type: 'run'; readonly items: readonly number[] }
-  /** Pairs: vu, token. */
+  /** Sextuples: vu, loop token, scenario index, first iteration in scenario, max iterations, until (epoch ms). */
+  | { readonly type: 'loop'; readonly items: readonly number[] }
+  /** Pairs: vu, token (of an iteration or of a loop). */
   | { readonly type: 'interrupt'; readonly items: readonly number[] }
   | { readonly type: 'stop' };
 
@@ -76,6 +78,10 @@ export type FromWorker =
       readonly logs: readonly WorkerLog[];
       readonly errors: readonly WorkerError[];
       readonly defined: readonly MetricDefinition[];
+      /** Loops that ended, quintuples: vu, loop token, completed, failed, interrupted. */
+      readonly loopsEnded: readonly number[];
+      /** Iterations of loops that ended, pairs: scenario index, status (for progress). */
+      readonly loopIterations: readonly number[];
       /** Return values (JSON) of lifecycle functions: setup() and handleSummary(). */
       readonly results: readonly { vu: number; token: number; json: string }[];
     }

@@ -52,6 +52,18 @@ interface HostVu {
   startedAt: number;
   /** Pending host operations of the running iteration, with their timers. */
   readonly ops: Map<number, NodeJS.Timeout>;
+  /** The loop this VU runs on its own, if the coordinator started one. */
+  loop: Loop | undefined;
+}
+
+interface Loop {
+  readonly token: number;
+  readonly scenario: number;
+  readonly untilEpochMs: number;
+  left: number;
+  iteration: number;
+  /** completed, failed, interrupted (indexed by IterationStatus). */
+  readonly counts: [number, number, number];
 }
 
 export class VuHost {
@@ -69,6 +81,10 @@ export class VuHost {
   #errors: WorkerError[] = [];
   #defined: MetricDefinition[] = [];
   #results: { vu: number; token: number; json: string }[] = [];
+  #loopsEnded: number[] = [];
+  #loopIterations: number[] = [];
+  /** Tokens of the iterations a VU's loop starts itself: negative, so they never meet the coordinator's. */
+  #loopTokens = -1;
   /** Custom metrics already reported to the coordinator. */
   readonly #reported = new Set<string>();
   #setupJson = '';
@@ -96,6 +112,12 @@ export class VuHost {
       case 'run':
         for (let i = 0; i + 3 < message.items.length; i += 4) {
           this.#startIteration(message.items[i]!, message.items[i + 1]!, message.items[i + 2]!, message.items[i + 3]!);
+        }
+        break;
+      case 'loop':
+        for (let i = 0; i + 5 < message.items.length; i += 6) {
+          const [id, token, scenario, first, max, until] = message.items.slice(i, i + 6) as [number, number, number, number, number, number];
+          this.#startLoop(id, token, scenario, first, max, until);
         }
         break;
       case 'interrupt':
@@ -145,7 +167,7 @@ export class VuHost {
     const place = this.#placementWithRoom();
     const result = place.realm.createVu(id);
     if (result.error !== null) return result;
-    const vu: HostVu = { id, place, token: 0, scenario: 0, startedAt: 0, ops: new Map() };
+    const vu: HostVu = { id, place, token: 0, scenario: 0, startedAt: 0, ops: new Map(), loop: undefined };
     place.vus.push(vu);
     this.#vus.set(id, vu);
     this.#markDirty(place);
@@ -219,12 +241,57 @@ export class VuHost {
     this.#enqueue(vu.place, ['iterate', id, token, definition.exec, iterInScenario, definition.name], vu);
   }
 
+  /** Runs iterations of `scenario` on the VU back to back until `max` of them or `untilEpochMs`. */
+  #startLoop(id: number, token: number, scenario: number, first: number, max: number, untilEpochMs: number): void {
+    const vu = this.#vus.get(id);
+    if (vu === undefined) {
+      this.#loopsEnded.push(id, token, 0, 0, 0);
+      this.#scheduleFlush();
+      return;
+    }
+    vu.loop = { token, scenario, untilEpochMs, left: max, iteration: first, counts: [0, 0, 0] };
+    this.#nextInLoop(vu, vu.loop);
+  }
+
+  #nextInLoop(vu: HostVu, loop: Loop): void {
+    if (loop.left <= 0 || performance.timeOrigin + performance.now() >= loop.untilEpochMs) {
+      vu.loop = undefined;
+      this.#loopsEnded.push(vu.id, loop.token, ...loop.counts);
+      this.#scheduleFlush();
+      return;
+    }
+    loop.left--;
+    this.#startIteration(vu.id, this.#loopTokens--, loop.scenario, loop.iteration++);
+  }
+
   #interrupt(id: number, token: number): void {
     const vu = this.#vus.get(id);
-    if (vu === undefined || vu.token !== token) return;
+    if (vu === undefined) return;
+    if (vu.loop?.token === token) {
+      vu.loop.left = 0;
+      if (vu.token !== 0) this.#finishIteration(vu, IterationStatus.interrupted);
+      return;
+    }
+    if (vu.token === token) this.#finishIteration(vu, IterationStatus.interrupted);
+  }
+
+  /**
+   * Every iteration ends here: reported to the coordinator, or counted in the VU's loop, which then
+   * starts the next one (unless it was interrupted, which ends the loop).
+   */
+  #finishIteration(vu: HostVu, status: (typeof IterationStatus)[keyof typeof IterationStatus]): void {
+    const token = vu.token;
     this.#abandon(vu);
-    this.#ended.push(id, token, IterationStatus.interrupted);
-    this.#scheduleFlush();
+    const loop = vu.loop;
+    if (loop === undefined) {
+      this.#ended.push(vu.id, token, status);
+      this.#scheduleFlush();
+      return;
+    }
+    loop.counts[status]++;
+    this.#loopIterations.push(loop.scenario, status);
+    if (status === IterationStatus.interrupted) loop.left = 0;
+    this.#nextInLoop(vu, loop);
   }
 
   /** Drops the running iteration's pending operations; its promise chain is left to be collected. */
@@ -245,8 +312,7 @@ export class VuHost {
       this.#aggregator.add(this.#definition(Metric.iterations), 1, tags);
     }
     if (error !== null) this.#errors.push({ vu: vu.id, kind: 'iteration', error });
-    this.#abandon(vu);
-    this.#ended.push(vu.id, token, error === null ? IterationStatus.completed : IterationStatus.failed);
+    this.#finishIteration(vu, error === null ? IterationStatus.completed : IterationStatus.failed);
   }
 
   // -- Crossing into the sandbox -------------------------------------------------------------
@@ -383,9 +449,7 @@ export class VuHost {
     const failed = error.failure === 'disposed' ? place.vus.filter((vu) => vu.token !== 0) : victims;
     for (const vu of failed) {
       if (vu.id !== culprit) this.#errors.push({ vu: vu.id, kind: 'abandoned', error: { message: `stopped with VU ${culprit}`, stack: '' } });
-      const token = vu.token;
-      this.#abandon(vu);
-      this.#ended.push(vu.id, token, IterationStatus.failed);
+      this.#finishIteration(vu, IterationStatus.failed);
     }
     if (error.failure === 'disposed') this.#rebuild(place);
   }
@@ -432,9 +496,21 @@ export class VuHost {
   // -- Reporting -----------------------------------------------------------------------------
 
   #shipBatch(): void {
-    if (this.#ended.length + this.#logs.length + this.#errors.length + this.#defined.length + this.#results.length === 0) return;
-    this.#send({ type: 'batch', ended: this.#ended, logs: this.#logs, errors: this.#errors, defined: this.#defined, results: this.#results });
+    const size = this.#ended.length + this.#logs.length + this.#errors.length + this.#defined.length + this.#results.length + this.#loopIterations.length + this.#loopsEnded.length;
+    if (size === 0) return;
+    this.#send({
+      type: 'batch',
+      ended: this.#ended,
+      logs: this.#logs,
+      errors: this.#errors,
+      defined: this.#defined,
+      results: this.#results,
+      loopsEnded: this.#loopsEnded,
+      loopIterations: this.#loopIterations,
+    });
     this.#results = [];
+    this.#loopsEnded = [];
+    this.#loopIterations = [];
     this.#ended = [];
     this.#logs = [];
     this.#errors = [];
@@ -453,7 +529,10 @@ export class VuHost {
 
   #stop(): void {
     if (this.#stopped) return;
-    for (const vu of this.#vus.values()) if (vu.token !== 0) this.#abandon(vu);
+    for (const vu of this.#vus.values()) {
+      if (vu.loop !== undefined) vu.loop.left = 0;
+      if (vu.token !== 0) this.#abandon(vu);
+    }
     // Sockets live until their VU stops: the end of the test.
     this.#countSocketBytes();
     for (const place of this.#placements) for (const socket of [...place.sockets.values()]) socket.terminate();
