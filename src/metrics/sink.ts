@@ -34,12 +34,9 @@ interface WorkerMetric {
 
 export class SampleAggregator {
   private readonly metrics = new Map<string, WorkerMetric>();
-  // Callers pass a few tags objects over and over (a socket's tags, its requests' tags); remembering
-  // the last two skips rebuilding their keys without the cost of a WeakMap entry per fresh object.
-  private lastTags: Tags | undefined;
-  private lastKey = '';
-  private previousTags: Tags | undefined;
-  private previousKey = '';
+  // Hot callers pass the same few tags objects over and over (a socket's, its requests', a scenario's),
+  // so each object's key is computed once.
+  private readonly keys = new WeakMap<Tags, string>();
 
   /**
    * Adds one sample. `tags` must not be mutated afterwards (its series key is remembered). `timeMs`
@@ -54,14 +51,11 @@ export class SampleAggregator {
       entry = { definition: metric, series: new Map() };
       this.metrics.set(metric.name, entry);
     }
-    if (tags !== this.lastTags) {
-      const key = tags === this.previousTags ? this.previousKey : tagsKey(tags);
-      this.previousTags = this.lastTags;
-      this.previousKey = this.lastKey;
-      this.lastTags = tags;
-      this.lastKey = key;
+    let key = this.keys.get(tags);
+    if (key === undefined) {
+      key = tagsKey(tags);
+      this.keys.set(tags, key);
     }
-    const key = this.lastKey;
     let series = entry.series.get(key);
     if (series === undefined) {
       series = { tags, state: createSeriesState(entry.definition.type) };

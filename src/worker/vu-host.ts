@@ -519,12 +519,12 @@ export class VuHost {
 
   #shipMetrics(): void {
     if (this.#stopped) return;
-    this.#countSocketBytes();
+    this.#countSocketTraffic();
     this.#send({ type: 'metrics', batch: this.#aggregator.drain() });
   }
 
-  #countSocketBytes(): void {
-    for (const place of this.#placements) for (const socket of place.sockets.values()) socket.countBytes();
+  #countSocketTraffic(): void {
+    for (const place of this.#placements) for (const socket of place.sockets.values()) socket.countTraffic();
   }
 
   #stop(): void {
@@ -534,7 +534,7 @@ export class VuHost {
       if (vu.token !== 0) this.#abandon(vu);
     }
     // Sockets live until their VU stops: the end of the test.
-    this.#countSocketBytes();
+    this.#countSocketTraffic();
     for (const place of this.#placements) for (const socket of [...place.sockets.values()]) socket.terminate();
     this.#shipBatch();
     this.#stopped = true;

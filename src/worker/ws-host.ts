@@ -5,7 +5,7 @@
  */
 import WebSocket from 'ws';
 import type { Socket as NetSocket } from 'node:net';
-import type { SandboxEvent, SocketAction, SocketOpenOptions } from '../../runtime/protocol.js';
+import type { SandboxEvent, SocketAction, SocketEvent, SocketOpenOptions } from '../../runtime/protocol.js';
 import { Metric } from '../metrics/builtin.js';
 import { connectOptions } from '../net/connect-options.js';
 import type { NetworkOptions } from '../options/network.js';
@@ -40,6 +40,9 @@ export class HostSocket {
   #net: NetSocket | undefined;
   #bytesRead = 0;
   #bytesWritten = 0;
+  /** Messages since the last count: recorded with the bytes once per metrics interval, not one sample each. */
+  #sent = 0;
+  #received = 0;
   #openedAt = 0;
   /** The pending frames of each unfinished stream(), with its op. */
   readonly #streams = new Map<NodeJS.Timeout, number>();
@@ -52,6 +55,8 @@ export class HostSocket {
   #reportedBuffered = 0;
   #headers: Record<string, string> = {};
   #plainRequestTags: Tags | undefined;
+  /** Socket events held back until the script has seen open() resolve; undefined when not holding. */
+  #held: SocketEvent[] | undefined;
   #plainRequestGroup = '';
 
   constructor(owner: SocketOwner, op: number, id: number, url: string, options: SocketOpenOptions, network: NetworkOptions) {
@@ -89,15 +94,23 @@ export class HostSocket {
       owner.record(Metric.wsConnectionFailed, 0, this.#tags);
       owner.record(Metric.wsSessions, 1, this.#tags);
       owner.deliver(['resolve', op, { protocol: this.#ws.protocol, headers: this.#headers }]);
+      // The script sets its handlers after open() resolves, in a crossing of its own: events that
+      // arrive meanwhile (a greeting, a ping) wait for the next crossing instead of finding none.
+      this.#held = [];
+      setImmediate(() => {
+        const held = this.#held ?? [];
+        this.#held = undefined;
+        for (const event of held) owner.deliver(event);
+      });
     });
     this.#ws.on('message', (data: ArrayBuffer | Buffer, binary: boolean) => {
       const at = performance.now();
-      owner.record(Metric.wsMsgsReceived, 1, this.#tags);
+      this.#received++;
       const payload = binary ? toArrayBuffer(data) : Buffer.from(data as ArrayBuffer).toString('utf8');
-      owner.deliver(['ws', id, 'message', payload, binary, at]);
+      this.#event(['ws', id, 'message', payload, binary, at]);
     });
     this.#ws.on('ping', () => {
-      owner.deliver(['ws', id, 'ping', null, null, performance.now()]);
+      this.#event(['ws', id, 'ping', null, null, performance.now()]);
     });
     this.#ws.on('pong', () => {
       const ping = this.#pings.shift();
@@ -119,15 +132,20 @@ export class HostSocket {
       }
       if (this.#closed) return;
       this.#closed = true;
-      this.#countBytes();
+      this.#countTraffic();
       owner.record(Metric.wsSessionDuration, performance.now() - this.#openedAt, this.#tags);
       if (!this.#errored && !this.#closedByScript && !ORDERLY_CLOSE.has(code)) owner.record(Metric.wsErrors, 1, { ...this.#tags, error: 'closed_abnormally', close_code: String(code) });
       const why = `the socket closed with code ${code}`;
       for (const ping of this.#pings.splice(0)) owner.deliver(['reject', ping.op, `ping(): ${why}`]);
       this.#endStreams(`stream(): ${why} before the last frame`);
       this.#clearRequests();
-      owner.deliver(['ws', id, 'close', code, reason.toString('utf8'), performance.now()]);
+      this.#event(['ws', id, 'close', code, reason.toString('utf8'), performance.now()]);
     });
+  }
+
+  #event(event: SocketEvent): void {
+    if (this.#held !== undefined) this.#held.push(event);
+    else this.#owner.deliver(event);
   }
 
   /** Serves one socket action of the sandbox (not wsOpen, which made this socket). */
@@ -168,24 +186,24 @@ export class HostSocket {
     for (const timer of this.#streams.keys()) clearTimeout(timer);
     this.#streams.clear();
     this.#clearRequests();
-    this.#countBytes();
+    this.#countTraffic();
     if (this.#openedAt > 0) this.#owner.record(Metric.wsSessionDuration, performance.now() - this.#openedAt, this.#tags);
     this.#ws.terminate();
   }
 
-  /** Bytes moved since the last call go to data_sent / data_received. */
-  countBytes(): void {
-    this.#countBytes();
+  /** Bytes and messages since the last call go to data_sent / data_received and ws_msgs_sent / ws_msgs_received. */
+  countTraffic(): void {
+    this.#countTraffic();
   }
 
   #send(data: string | ArrayBuffer, request: number, timeoutMs: number): void {
     if (this.#ws.readyState !== WebSocket.OPEN) return;
     if (request !== 0) {
-      const timer = setTimeout(() => this.#owner.deliver(['ws', this.#id, 'timeout', request, null, performance.now()]), timeoutMs);
+      const timer = setTimeout(() => this.#event(['ws', this.#id, 'timeout', request, null, performance.now()]), timeoutMs);
       this.#requests.set(request, { sentAt: performance.now(), timer });
     }
     this.#ws.send(typeof data === 'string' ? data : Buffer.from(data), { binary: typeof data !== 'string' }, this.#onWritten);
-    this.#owner.record(Metric.wsMsgsSent, 1, this.#tags);
+    this.#sent++;
     this.#reportBuffered();
   }
 
@@ -199,7 +217,7 @@ export class HostSocket {
     const amount = this.#ws.bufferedAmount;
     if (amount === this.#reportedBuffered || this.#closed) return;
     this.#reportedBuffered = amount;
-    this.#owner.deliver(['ws', this.#id, 'buffered', amount, null, performance.now()]);
+    this.#event(['ws', this.#id, 'buffered', amount, null, performance.now()]);
   }
 
   /** The socket is gone: its requests end in the sandbox (as failed) without the host's timers. */
@@ -233,7 +251,7 @@ export class HostSocket {
       while (index < frames && start + index * intervalMs <= now) {
         const due = start + index * intervalMs;
         this.#ws.send(new Uint8Array(bytes, index * frameBytes, Math.min(frameBytes, bytes.byteLength - index * frameBytes)), { binary: true });
-        this.#owner.record(Metric.wsMsgsSent, 1, this.#tags);
+        this.#sent++;
         this.#owner.record(Metric.wsStreamFrameLag, performance.now() - due, tags);
         index++;
       }
@@ -270,7 +288,7 @@ export class HostSocket {
     this.#errored = true;
     const kind = classify(error);
     this.#owner.record(Metric.wsErrors, 1, { ...this.#tags, error: kind });
-    this.#owner.deliver(['ws', this.#id, 'error', error.message, kind, performance.now()]);
+    this.#event(['ws', this.#id, 'error', error.message, kind, performance.now()]);
   }
 
   #endStreams(reason: string): void {
@@ -289,7 +307,11 @@ export class HostSocket {
     this.#owner.deliver(['reject', op, `ws.open(${this.#tags['url']}): ${kind}: ${message}`]);
   }
 
-  #countBytes(): void {
+  #countTraffic(): void {
+    if (this.#sent > 0) this.#owner.record(Metric.wsMsgsSent, this.#sent, this.#tags);
+    if (this.#received > 0) this.#owner.record(Metric.wsMsgsReceived, this.#received, this.#tags);
+    this.#sent = 0;
+    this.#received = 0;
     if (this.#net === undefined) return;
     const read = this.#net.bytesRead - this.#bytesRead;
     const written = this.#net.bytesWritten - this.#bytesWritten;
