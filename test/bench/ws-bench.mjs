@@ -8,7 +8,7 @@
 //   W3  200 VUs each streaming 640-byte frames every 20 ms: p99 ws_stream_frame_lag, CPU-µs per frame.
 //
 // Flags: --only=W1,W3  --seconds=5 (every workload's duration)  --repeat=3 (prints medians)
-//        --fleet=50000 (W2's size)  --wsk-args=--workers,2 (more flags for wsk run)
+//        --fleet=50000 (W2's size)  --wsk-args=--workers,2 (flags for wsk run; default --workers 1 when pinned)
 //
 // Operations are counted at the server: it writes exactly one echo per message it receives, so the
 // bytes it wrote during the measured window, divided by the size of one echo frame, count the round
@@ -34,8 +34,10 @@ const ONLY = (args.get('only') ?? 'W1,W2,W3').split(',').map((name) => name.toUp
 const SECONDS = args.has('seconds') ? Number(args.get('seconds')) : undefined;
 const REPEAT = Number(args.get('repeat') ?? 1);
 const FLEET = Number(args.get('fleet') ?? 10_000);
-const WSK_ARGS = args.has('wsk-args') ? args.get('wsk-args').split(',') : [];
 const PINNED = spawnSync('bash', ['-c', 'command -v taskset'], { encoding: 'utf8' }).status === 0;
+// Pinned to one core, wsk gets one worker thread, as the bare client has one thread: two workers
+// sharing a core only take turns and add switching.
+const WSK_ARGS = args.has('wsk-args') ? args.get('wsk-args').split(',') : PINNED ? ['--workers', '1'] : [];
 const OPEN_FILES = Number(spawnSync('bash', ['-c', `ulimit -n ${WANTED_OPEN_FILES} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; ulimit -n`], { encoding: 'utf8' }).stdout);
 
 /** Bytes the echo server writes for one echo of `payload` bytes: a server frame is unmasked. */
