@@ -75,6 +75,13 @@ export class ConsoleOutput {
     return error.message;
   }
 
+  /** "message at file:line:col" for an error a script threw ('interrupted' when there is none). */
+  failure(error: ScriptErrorInfo | null): string {
+    if (error === null) return 'interrupted';
+    const where = this.position(error);
+    return `${this.message(error)}${where === '' ? '' : ` at ${where}`}`;
+  }
+
   /** The first position in the user's sources, e.g. "script.ts:12:5", or '' when the stack has none. */
   position(error: ScriptErrorInfo): string {
     const mapped = this.#mapStack(error.stack);

@@ -111,15 +111,9 @@ function checkExports(scenarios: readonly PlannedScenario[], exports: ScriptExpo
 }
 
 export function initFailure(vu: number, error: ScriptErrorInfo, output: ConsoleOutput): WskError {
-  return scriptError('SCRIPT_EXCEPTION', `init code failed${vu === 0 ? '' : ` in VU ${vu}`}: ${describeFailure(error, output)}`);
+  return scriptError('SCRIPT_EXCEPTION', `init code failed${vu === 0 ? '' : ` in VU ${vu}`}: ${output.failure(error)}`);
 }
 
-/** "message at file:line:col" for an error a script threw. */
-export function describeFailure(error: ScriptErrorInfo | null, output: ConsoleOutput): string {
-  if (error === null) return 'interrupted';
-  const where = output.position(error);
-  return `${output.message(error)}${where === '' ? '' : ` at ${where}`}`;
-}
 
 function definedEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};

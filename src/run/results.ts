@@ -55,10 +55,7 @@ export async function writeResults(input: ResultsInput): Promise<SummaryData> {
       printDefault = false;
       writeSummaryMap(outcome.json, io);
     } else {
-      const where = outcome.error === null ? '' : input.output.position(outcome.error);
-      io.stderr.write(
-        `ERROR handleSummary() failed: ${outcome.error === null ? 'interrupted' : input.output.message(outcome.error)}${where === '' ? '' : ` at ${where}`}; printing the default summary\n`,
-      );
+      io.stderr.write(`ERROR handleSummary() failed: ${input.output.failure(outcome.error)}; printing the default summary\n`);
     }
   }
   if (printDefault) io.stdout.write(`\n${renderTextSummary(data, { color: input.color })}\n`);

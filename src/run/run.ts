@@ -17,10 +17,11 @@ import { MetricStore } from '../metrics/store.js';
 import { Metric } from '../metrics/builtin.js';
 import { DEFAULT_TREND_STATS, isTrendStat } from '../metrics/view.js';
 import { evaluateThresholds, findAbortingThreshold, parseThresholds, type ThresholdOutcome, type ThresholdSpec } from '../thresholds/index.js';
-import { describeFailure, initFailure, prepareScript, type PreparedScript, type ScriptRequest } from './prepare.js';
+import { initFailure, prepareScript, type PreparedScript, type ScriptRequest } from './prepare.js';
 import { WorkerPool, VuInitError } from './worker-pool.js';
 import { Progress } from './progress.js';
 import { checkWritable, writeResults } from './results.js';
+import type { ScriptErrorInfo } from '../../runtime/protocol.js';
 import { readNetworkOptions, type NetworkOptions } from '../options/network.js';
 import { spawnTarget, type TargetKind } from '../serve/index.js';
 
@@ -237,8 +238,8 @@ class TestRun {
     return ExitCode.scriptException;
   }
 
-  #lifecycleFailure(error: Parameters<typeof describeFailure>[0], option: string, limit: string): string {
-    return error === null ? `did not finish within ${option} (${limit})` : `failed: ${describeFailure(error, this.script.output)}`;
+  #lifecycleFailure(error: ScriptErrorInfo | null, option: string, limit: string): string {
+    return error === null ? `did not finish within ${option} (${limit})` : `failed: ${this.script.output.failure(error)}`;
   }
 
   async #runScenario(scenario: PlannedScenario, vus: VirtualUser[], active: ActiveVus): Promise<void> {

@@ -77,11 +77,9 @@ export class SandboxIsolate {
     return this.isolate.isDisposed;
   }
 
-  /** Heap in use by this isolate, in bytes. */
-  heapUsed(): number {
-    if (this.isolate.isDisposed) return 0;
-    const stats = this.isolate.getHeapStatisticsSync();
-    return stats.used_heap_size + stats.externally_allocated_size;
+  /** Realms (contexts) created in this isolate and not yet released. */
+  get realmCount(): number {
+    return this.#realms.size;
   }
 
   createRealm(config: RealmConfig): Realm {

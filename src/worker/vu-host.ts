@@ -179,7 +179,7 @@ export class VuHost {
     const last = this.#placements.at(-1);
     if (isolation === 'compartment' && last !== undefined && last.vus.length < vusPerIsolate) return last;
     const isolate =
-      isolation === 'context' && last !== undefined && this.#placementsIn(last.isolate) < vusPerIsolate
+      isolation === 'context' && last !== undefined && last.isolate.realmCount < vusPerIsolate
         ? last.isolate
         : this.#newIsolate();
     const place = this.#newPlacement(isolate, []);
@@ -196,10 +196,6 @@ export class VuHost {
     const place: Placement = { isolate, realm, vus, queue: [], queued: [], sockets: new Map() };
     if (this.#setupJson !== '') this.#enqueue(place, ['setupData', this.#setupJson], null);
     return place;
-  }
-
-  #placementsIn(isolate: SandboxIsolate): number {
-    return this.#placements.filter((p) => p.isolate === isolate).length;
   }
 
   #newIsolate(): SandboxIsolate {

@@ -23,6 +23,13 @@ describe('ConsoleOutput', () => {
     expect(io.err()).toBe('ERROR [VU 7] Error: boom at script.ts:11:5\n');
   });
 
+  it('describes a failure as its message and user position, or as interrupted', () => {
+    const output = new ConsoleOutput(memoryIo().stderr, mapStack, 'compartment');
+    expect(output.failure({ message: 'Error: boom', stack })).toBe('Error: boom at script.ts:11:5');
+    expect(output.failure({ message: 'Error: no stack', stack: '' })).toBe('Error: no stack');
+    expect(output.failure(null)).toBe('interrupted');
+  });
+
   it('prints a repeated error three times, then counts it', () => {
     const io = memoryIo();
     const output = new ConsoleOutput(io.stderr, mapStack, 'compartment');
