@@ -46,10 +46,10 @@ export class Progress {
     this.#timer.unref();
   }
 
-  /** Counts an iteration of the scenario with index `scenario` (in the order given to the constructor). */
-  iterationEnded(scenario: number, result: IterationResult): void {
+  /** Counts `count` iterations of the scenario with index `scenario` (in the order given to the constructor). */
+  iterationEnded(scenario: number, result: IterationResult, count = 1): void {
     const row = this.#byIndex[scenario];
-    if (row !== undefined) row[result]++;
+    if (row !== undefined) row[result] += count;
   }
 
   started(scenario: PlannedScenario): void {

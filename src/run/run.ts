@@ -136,7 +136,7 @@ class TestRun {
         io.stderr.write(`ERROR a worker thread failed: ${error.message}; stopping the test\n`);
         this.#requestStop({ kind: 'crash', error });
       },
-      iterationEnded: (scenario, result) => this.#progress.iterationEnded(scenario, result),
+      iterationEnded: (scenario, result, count) => this.#progress.iterationEnded(scenario, result, count),
     });
   }
 

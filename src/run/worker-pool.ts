@@ -22,7 +22,7 @@ export interface PoolEvents {
   /** A worker died: the run cannot go on as planned. */
   crashed(error: Error): void;
   /** An iteration of the scenario with this index ended. */
-  iterationEnded(scenario: number, result: IterationResult): void;
+  iterationEnded(scenario: number, result: IterationResult, count?: number): void;
 }
 
 const STATUS: Record<number, IterationResult> = {
@@ -235,8 +235,8 @@ export class WorkerPool {
         for (let i = 0; i + 2 < message.ended.length; i += 3) {
           this.#ended(message.ended[i]!, message.ended[i + 1]!, message.ended[i + 2]!);
         }
-        for (let i = 0; i + 1 < message.loopIterations.length; i += 2) {
-          this.#events.iterationEnded(message.loopIterations[i]!, STATUS[message.loopIterations[i + 1]!] ?? 'failed');
+        for (let i = 0; i + 2 < message.loopIterations.length; i += 3) {
+          this.#events.iterationEnded(message.loopIterations[i]!, STATUS[message.loopIterations[i + 1]!] ?? 'failed', message.loopIterations[i + 2]!);
         }
         for (let i = 0; i + 4 < message.loopsEnded.length; i += 5) {
           const [vu, token, completed, failed, interrupted] = message.loopsEnded.slice(i, i + 5) as [number, number, number, number, number];

@@ -80,7 +80,7 @@ export type FromWorker =
       readonly defined: readonly MetricDefinition[];
       /** Loops that ended, quintuples: vu, loop token, completed, failed, interrupted. */
       readonly loopsEnded: readonly number[];
-      /** Iterations of loops that ended, pairs: scenario index, status (for progress). */
+      /** Iterations that loops ran since the last batch that carried them, triples: scenario index, status, count (for progress). */
       readonly loopIterations: readonly number[];
       /** Return values (JSON) of lifecycle functions: setup() and handleSummary(). */
       readonly results: readonly { vu: number; token: number; json: string }[];

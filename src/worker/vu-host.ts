@@ -82,7 +82,8 @@ export class VuHost {
   #defined: MetricDefinition[] = [];
   #results: { vu: number; token: number; json: string }[] = [];
   #loopsEnded: number[] = [];
-  #loopIterations: number[] = [];
+  /** Iterations loops ran since the last report, by scenario × 3 + status: counted here, reported with the metrics. */
+  #loopIterations = new Map<number, number>();
   /** Tokens of the iterations a VU's loop starts itself: negative, so they never meet the coordinator's. */
   #loopTokens = -1;
   /** Custom metrics already reported to the coordinator. */
@@ -285,7 +286,8 @@ export class VuHost {
       return;
     }
     loop.counts[status]++;
-    this.#loopIterations.push(loop.scenario, status);
+    const key = loop.scenario * 3 + status;
+    this.#loopIterations.set(key, (this.#loopIterations.get(key) ?? 0) + 1);
     if (status === IterationStatus.interrupted) loop.left = 0;
     this.#nextInLoop(vu, loop);
   }
@@ -491,9 +493,16 @@ export class VuHost {
 
   // -- Reporting -----------------------------------------------------------------------------
 
-  #shipBatch(): void {
-    const size = this.#ended.length + this.#logs.length + this.#errors.length + this.#defined.length + this.#results.length + this.#loopIterations.length + this.#loopsEnded.length;
-    if (size === 0) return;
+  /**
+   * Sends what the coordinator waits for (ended iterations and loops, results, errors, logs). Loop
+   * iteration counts only feed the progress display: they ride along, or go out with the metrics.
+   */
+  #shipBatch(withCounts = false): void {
+    const size = this.#ended.length + this.#logs.length + this.#errors.length + this.#defined.length + this.#results.length + this.#loopsEnded.length;
+    if (size === 0 && !(withCounts && this.#loopIterations.size > 0)) return;
+    const loopIterations: number[] = [];
+    for (const [key, count] of this.#loopIterations) loopIterations.push(Math.floor(key / 3), key % 3, count);
+    this.#loopIterations.clear();
     this.#send({
       type: 'batch',
       ended: this.#ended,
@@ -502,11 +511,10 @@ export class VuHost {
       defined: this.#defined,
       results: this.#results,
       loopsEnded: this.#loopsEnded,
-      loopIterations: this.#loopIterations,
+      loopIterations,
     });
     this.#results = [];
     this.#loopsEnded = [];
-    this.#loopIterations = [];
     this.#ended = [];
     this.#logs = [];
     this.#errors = [];
@@ -516,6 +524,7 @@ export class VuHost {
   #shipMetrics(): void {
     if (this.#stopped) return;
     this.#countSocketTraffic();
+    this.#shipBatch(true);
     this.#send({ type: 'metrics', batch: this.#aggregator.drain() });
   }
 
@@ -532,7 +541,7 @@ export class VuHost {
     // Sockets live until their VU stops: the end of the test.
     this.#countSocketTraffic();
     for (const place of this.#placements) for (const socket of [...place.sockets.values()]) socket.terminate();
-    this.#shipBatch();
+    this.#shipBatch(true);
     this.#stopped = true;
     clearInterval(this.#metricsTimer);
     this.#send({ type: 'stopped', batch: this.#aggregator.drain() });

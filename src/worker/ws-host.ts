@@ -53,6 +53,8 @@ export class HostSocket {
   #closedByScript = false;
   /** The send buffer's size the sandbox last heard of. */
   #reportedBuffered = 0;
+  /** The send buffer is full: its 'drain' will say when it empties (a healthy socket never waits for it). */
+  #watchingDrain = false;
   #headers: Record<string, string> = {};
   #plainRequestTags: Tags | undefined;
   /** Socket events held back until the script has seen open() resolve; undefined when not holding. */
@@ -72,7 +74,8 @@ export class HostSocket {
       handshakeTimeout: options.timeoutMs,
       followRedirects: false,
     });
-    this.#ws.binaryType = 'arraybuffer';
+    // Buffers: a text message decodes straight from one; a binary one is sliced to an exact-size ArrayBuffer.
+    this.#ws.binaryType = 'nodebuffer';
     this.#ws.on('upgrade', (response) => {
       this.#net = response.socket as NetSocket;
       this.#headers = flatHeaders(response.headers);
@@ -103,10 +106,10 @@ export class HostSocket {
         for (const event of held) owner.deliver(event);
       });
     });
-    this.#ws.on('message', (data: ArrayBuffer | Buffer, binary: boolean) => {
+    this.#ws.on('message', (data: Buffer, binary: boolean) => {
       const at = performance.now();
       this.#received++;
-      const payload = binary ? toArrayBuffer(data) : Buffer.from(data as ArrayBuffer).toString('utf8');
+      const payload = binary ? toArrayBuffer(data) : data.toString('utf8');
       this.#event(['ws', id, 'message', payload, binary, at]);
     });
     this.#ws.on('ping', () => {
@@ -202,12 +205,23 @@ export class HostSocket {
       const timer = setTimeout(() => this.#event(['ws', this.#id, 'timeout', request, null, performance.now()]), timeoutMs);
       this.#requests.set(request, { sentAt: performance.now(), timer });
     }
-    this.#ws.send(typeof data === 'string' ? data : Buffer.from(data), { binary: typeof data !== 'string' }, this.#onWritten);
+    // A compressed frame is written later (deflate is asynchronous), so only then is the write watched.
+    const compressed = this.#ws.extensions !== '';
+    this.#ws.send(typeof data === 'string' ? data : Buffer.from(data), { binary: typeof data !== 'string' }, compressed ? this.#onWritten : undefined);
     this.#sent++;
     this.#reportBuffered();
+    if (this.#reportedBuffered > 0 && !this.#watchingDrain && this.#net !== undefined) {
+      this.#watchingDrain = true;
+      this.#net.once('drain', this.#onDrain);
+    }
   }
 
   readonly #onWritten = (): void => this.#reportBuffered();
+
+  readonly #onDrain = (): void => {
+    this.#watchingDrain = false;
+    this.#reportBuffered();
+  };
 
   /**
    * Tells the sandbox the send buffer's size when it changed: only a target that reads slower than
@@ -340,7 +354,6 @@ function flatHeaders(headers: Record<string, string | string[] | undefined>): Re
   return flat;
 }
 
-function toArrayBuffer(data: ArrayBuffer | Buffer): ArrayBuffer {
-  if (data instanceof ArrayBuffer) return data;
+function toArrayBuffer(data: Buffer): ArrayBuffer {
   return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
 }
