@@ -5,7 +5,8 @@
 //   node bare-ws-client.mjs --url=ws://127.0.0.1:PORT --mode=request|idle|stream --conns=N --seconds=S
 //     request: each socket sends a --bytes text message, waits for its echo, and repeats (closed loop).
 //     idle:    each socket sends a small message on open and every --every-ms after.
-//     stream:  each socket sends --frames binary frames of --frame-bytes, frame i due at start + i × --interval-ms.
+//     stream:  each socket sends --frames binary frames of --frame-bytes, frame i due at start + i × --interval-ms;
+//              socket k starts --start-after-ms after it opened, plus k × interval / conns (callers are not in step).
 //
 // It reports on stdout, one line each, so the parent can read /proc at the right moments:
 //   `opening`                         before the first socket is created (the memory baseline)
@@ -23,6 +24,7 @@ const EVERY_MS = Number(args.get('every-ms') ?? 5000);
 const FRAME_BYTES = Number(args.get('frame-bytes') ?? 640);
 const INTERVAL_MS = Number(args.get('interval-ms') ?? 20);
 const FRAMES = Number(args.get('frames') ?? 1000);
+const START_AFTER_MS = Number(args.get('start-after-ms') ?? 0);
 
 if (URL === undefined || !['request', 'idle', 'stream'].includes(MODE)) {
   process.stderr.write(`bare-ws-client: need --url=ws://... and --mode=request|idle|stream (got mode ${JSON.stringify(MODE)})\n`);
@@ -57,8 +59,16 @@ function startIdle(socket) {
 }
 
 /** Frame i is due at start + i × interval, however late frame i-1 left (drift-free, as wsk's stream()). */
-function startStream(socket) {
+function startStream(socket, index) {
   socket.on('message', () => counts.received++);
+  const timer = setTimeout(() => {
+    timers.delete(timer);
+    streamFrames(socket);
+  }, START_AFTER_MS + (index * INTERVAL_MS) / CONNS);
+  timers.add(timer);
+}
+
+function streamFrames(socket) {
   const start = performance.now();
   let index = 0;
   const sendDue = () => {
@@ -117,7 +127,7 @@ for (let i = 0; i < CONNS; i++) {
   sockets.push(socket);
   socket.on('open', () => {
     counts.open++;
-    STARTS[MODE](socket);
+    STARTS[MODE](socket, i);
     settled();
   });
   socket.on('error', (error) => {
@@ -127,4 +137,4 @@ for (let i = 0; i < CONNS; i++) {
     settled();
   });
 }
-setTimeout(finish, SECONDS * 1000);
+setTimeout(finish, SECONDS * 1000 + (MODE === 'stream' ? START_AFTER_MS + INTERVAL_MS : 0));

@@ -5,7 +5,10 @@
 //
 //   W1  100 VUs, closed loop `await s.request(msg)` of a 100-byte text, one socket per VU: CPU-µs per round trip.
 //   W2  --fleet VUs (10,000) each holding one socket, one small message every 5 s: all connected? RSS per VU.
-//   W3  200 VUs each streaming 640-byte frames every 20 ms: p99 ws_stream_frame_lag, CPU-µs per frame.
+//   W3  200 VUs each streaming 640-byte frames every 20 ms: p99 ws_stream_frame_lag, CPU-µs per frame. As
+//       independent callers would, the streams are not in step: each starts 1 s after its socket opened
+//       (the fleet is connected by then), offset by its index × interval / VUs. Frames due at one instant
+//       all together would make the last one late by the cost of sending the others, for any client.
 //
 // Flags: --only=W1,W3  --seconds=5 (every workload's duration)  --repeat=3 (prints medians)
 //        --fleet=50000 (W2's size)  --wsk-args=--workers,2 (flags for wsk run; default --workers 1 when pinned)
@@ -48,6 +51,7 @@ function echoFrameBytes(payload) {
 const W1_BYTES = 100;
 const W3_FRAME_BYTES = 640;
 const W3_INTERVAL_MS = 20;
+const W3_START_AFTER_MS = 1000;
 
 /**
  * Each workload: the wsk script (its sizes come from __ENV), the bare client's flags, and what to
@@ -103,6 +107,7 @@ export default async function () {
     echoBytes: echoFrameBytes(W3_FRAME_BYTES),
     // One iteration per VU streams the whole run, so the run ends when the last frame is out.
     script: `import ws from 'wsk/ws';
+import { sleep } from 'wsk';
 export const options = {
   scenarios: { stream: { executor: 'per-vu-iterations', vus: Number(__ENV.VUS), iterations: 1, maxDuration: '10m' } },
   summaryTrendStats: ['avg', 'p(50)', 'p(99)', 'max'],
@@ -111,11 +116,12 @@ const audio = new Uint8Array(${W3_FRAME_BYTES} * Number(__ENV.FRAMES));
 export default async function () {
   const socket = await ws.open(__ENV.URL!);
   socket.on('binaryMessage', () => {});
+  await sleep((${W3_START_AFTER_MS} + ((__VU - 1) * ${W3_INTERVAL_MS}) / Number(__ENV.VUS)) / 1000);
   await socket.stream(audio, { frameBytes: ${W3_FRAME_BYTES}, intervalMs: ${W3_INTERVAL_MS} });
   socket.close();
 }
 `,
-    bareArgs: (seconds) => ['--mode=stream', `--frame-bytes=${W3_FRAME_BYTES}`, `--interval-ms=${W3_INTERVAL_MS}`, `--frames=${w3Frames(seconds)}`],
+    bareArgs: (seconds) => ['--mode=stream', `--frame-bytes=${W3_FRAME_BYTES}`, `--interval-ms=${W3_INTERVAL_MS}`, `--frames=${w3Frames(seconds)}`, `--start-after-ms=${W3_START_AFTER_MS}`],
   },
 };
 
