@@ -1,14 +1,16 @@
 /**
  * Runs a built-in target: one HTTP server on HOST:PORT that upgrades any path to WebSocket and answers
- * `GET /health` with 200 "ok". The only module that touches `ws`; handlers see a small `Connection`.
+ * the HTTP API of http-api.ts (login, items, health, ...). An upgrade presenting a token the target did
+ * not issue is refused with 401. The only module that touches `ws`; handlers see a small `Connection`.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { realClock } from '../clock.js';
 import { configError, quote } from '../errors.js';
 import { chatHandler } from './chat.js';
 import { echoHandler } from './echo.js';
+import { createHttpApi } from './http-api.js';
 import { resolveTargetOptions, type ResolvedTargetOptions } from './options.js';
 import { connectionRandom } from './random.js';
 import { TARGET_KINDS, type Connection, type RunningTarget, type TargetHandler, type TargetKind, type TargetOptions } from './types.js';
@@ -30,9 +32,15 @@ export async function startTarget(kind: TargetKind, options: TargetOptions = {})
   const open = new Map<WebSocket, AbortController>();
   let accepted = 0;
 
-  const http = createServer(answerHttp);
+  const api = createHttpApi(clock);
+  const http = createServer(api.answer);
   // Offers permessage-deflate so clients can test compression; a client that does not ask gets none.
-  const wss = new WebSocketServer({ server: http, perMessageDeflate: true });
+  // verifyClient with one parameter: returning false makes `ws` answer the upgrade with 401.
+  const wss = new WebSocketServer({
+    server: http,
+    perMessageDeflate: true,
+    verifyClient: (info: { req: IncomingMessage }) => api.acceptsUpgrade(info.req),
+  });
   wss.on('connection', (socket) => {
     const abort = new AbortController();
     open.set(socket, abort);
@@ -90,13 +98,4 @@ function listen(http: ReturnType<typeof createServer>, wss: WebSocketServer, opt
       resolve();
     });
   });
-}
-
-function answerHttp(request: IncomingMessage, response: ServerResponse): void {
-  const path = (request.url ?? '/').split('?')[0];
-  if (request.method === 'GET' && path === '/health') {
-    response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-  } else {
-    response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-  }
 }
