@@ -9,6 +9,7 @@ import { createMetricsModule } from './modules/metrics.js';
 import { createExecutionModule } from './modules/execution.js';
 import { createConsole } from './console.js';
 import { createWsModule, type SocketSink } from './modules/ws.js';
+import { createHttpModule } from './modules/http.js';
 
 /** The user's bundle, wrapped by the host as a function of the names it expects. */
 export type ModuleFactory = (
@@ -86,6 +87,7 @@ export function instantiateVu(
     'wsk/metrics': () => createMetricsModule(state),
     'wsk/execution': () => createExecutionModule(state),
     'wsk/ws': () => createWsModule(state, services.sockets),
+    'wsk/http': () => createHttpModule(state),
   };
   const cache: Record<string, unknown> = {};
   const require = (id: string): unknown => {

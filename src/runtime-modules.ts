@@ -3,7 +3,7 @@
  * call them without `await` are rewritten to await them, and wsk-style scripts get a warning).
  * One table, shared by the bundler (resolution, rewriting) and the sandbox (module instances).
  */
-export const RUNTIME_MODULES = ['wsk', 'wsk/metrics', 'wsk/execution', 'wsk/ws'] as const;
+export const RUNTIME_MODULES = ['wsk', 'wsk/metrics', 'wsk/execution', 'wsk/ws', 'wsk/http'] as const;
 export type RuntimeModuleId = (typeof RUNTIME_MODULES)[number];
 
 /** k6 module ids accepted as aliases of wsk's. */
@@ -12,7 +12,11 @@ export const K6_ALIASES: Readonly<Record<string, RuntimeModuleId>> = {
   'k6/metrics': 'wsk/metrics',
   'k6/execution': 'wsk/execution',
   'k6/ws': 'wsk/ws',
+  'k6/http': 'wsk/http',
 };
+
+/** k6/http's calls that wait for a response (asyncRequest is awaited by the script itself). */
+const HTTP_BLOCKING = ['get', 'head', 'post', 'put', 'patch', 'del', 'options', 'request', 'batch'];
 
 /**
  * Exports that return a promise the VU must wait for. For a module whose default export is an
@@ -23,6 +27,7 @@ export const BLOCKING_EXPORTS: Readonly<Record<RuntimeModuleId, { named: readonl
   'wsk/metrics': { named: [], defaultMembers: [] },
   'wsk/execution': { named: [], defaultMembers: [] },
   'wsk/ws': { named: ['open', 'connect'], defaultMembers: ['open', 'connect'] },
+  'wsk/http': { named: HTTP_BLOCKING, defaultMembers: HTTP_BLOCKING },
 };
 
 export function resolveRuntimeModule(specifier: string): RuntimeModuleId | undefined {

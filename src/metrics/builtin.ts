@@ -26,6 +26,15 @@ const BUILTINS = {
   wsPing: metric('ws_ping', 'trend', 'time'),
   wsStreamFrameLag: metric('ws_stream_frame_lag', 'trend', 'time'),
   wsErrors: metric('ws_errors', 'counter'),
+  httpReqs: metric('http_reqs', 'counter'),
+  httpReqDuration: metric('http_req_duration', 'trend', 'time'),
+  httpReqBlocked: metric('http_req_blocked', 'trend', 'time'),
+  httpReqConnecting: metric('http_req_connecting', 'trend', 'time'),
+  httpReqTlsHandshaking: metric('http_req_tls_handshaking', 'trend', 'time'),
+  httpReqSending: metric('http_req_sending', 'trend', 'time'),
+  httpReqWaiting: metric('http_req_waiting', 'trend', 'time'),
+  httpReqReceiving: metric('http_req_receiving', 'trend', 'time'),
+  httpReqFailed: metric('http_req_failed', 'rate'),
 } as const;
 
 type BuiltinKey = keyof typeof BUILTINS;

@@ -1,8 +1,14 @@
 /**
  * Options that change how VUs reach their targets, shared by ws and http: `hosts` (a DNS override:
- * load-test a service by name on a chosen address), `insecureSkipTLSVerify` and `tlsAuth`.
+ * load-test a service by name on a chosen address), `insecureSkipTLSVerify` and `tlsAuth`; and
+ * k6's options of its HTTP client: `userAgent`, `noConnectionReuse`, `batchPerHost`, `maxRedirects`,
+ * `discardResponseBodies`.
  */
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../package-root.js';
 import { FieldReader, invalidOption, isFields } from './fields.js';
 import type { ScriptOptions } from '../types.js';
 
@@ -17,9 +23,29 @@ export interface NetworkOptions {
   readonly hosts: Readonly<Record<string, string>>;
   readonly insecureSkipTLSVerify: boolean;
   readonly tlsAuth: readonly ClientCertificate[];
+  /** Sent with every HTTP request that does not set its own ('' sends none). */
+  readonly userAgent: string;
+  readonly noConnectionReuse: boolean;
+  /** Connections a VU opens to one host at once (http.batch). */
+  readonly batchPerHost: number;
+  /** Redirects a request follows unless its params say otherwise. */
+  readonly maxRedirects: number;
+  /** Requests without a responseType get none: their bodies are read and dropped. */
+  readonly discardResponseBodies: boolean;
 }
 
-export const DEFAULT_NETWORK: NetworkOptions = { hosts: {}, insecureSkipTLSVerify: false, tlsAuth: [] };
+export const DEFAULT_USER_AGENT = `wsk/${packageVersion()} (load test)`;
+
+export const DEFAULT_NETWORK: NetworkOptions = {
+  hosts: {},
+  insecureSkipTLSVerify: false,
+  tlsAuth: [],
+  userAgent: DEFAULT_USER_AGENT,
+  noConnectionReuse: false,
+  batchPerHost: 6,
+  maxRedirects: 10,
+  discardResponseBodies: false,
+};
 
 export function readNetworkOptions(options: ScriptOptions): NetworkOptions {
   const fields = new FieldReader(options, 'options');
@@ -31,11 +57,29 @@ export function readNetworkOptions(options: ScriptOptions): NetworkOptions {
   if (skip !== undefined && typeof skip !== 'boolean') throw invalidOption('options.insecureSkipTLSVerify', skip, 'use true or false');
   const tlsAuth = fields.raw('tlsAuth');
   if (tlsAuth !== undefined && !Array.isArray(tlsAuth)) throw invalidOption('options.tlsAuth', tlsAuth, 'use an array of { domains, cert, key }');
+  const userAgent = fields.raw('userAgent');
+  if (userAgent !== undefined && typeof userAgent !== 'string') throw invalidOption('options.userAgent', userAgent, 'use a string ("" sends no User-Agent)');
   return {
     hosts,
     insecureSkipTLSVerify: skip === true,
     tlsAuth: (tlsAuth ?? []).map((entry: unknown, i: number) => readCertificate(entry, `options.tlsAuth[${i}]`)),
+    userAgent: userAgent ?? DEFAULT_USER_AGENT,
+    noConnectionReuse: flag(fields, 'noConnectionReuse'),
+    batchPerHost: fields.integer('batchPerHost', 1, DEFAULT_NETWORK.batchPerHost),
+    maxRedirects: fields.integer('maxRedirects', 0, DEFAULT_NETWORK.maxRedirects),
+    discardResponseBodies: flag(fields, 'discardResponseBodies'),
   };
+}
+
+function flag(fields: FieldReader, key: string): boolean {
+  const value = fields.raw(key);
+  if (value !== undefined && typeof value !== 'boolean') throw invalidOption(fields.pathOf(key), value, 'use true or false');
+  return value === true;
+}
+
+function packageVersion(): string {
+  const root = packageRoot(fileURLToPath(import.meta.url));
+  return (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 function readCertificate(entry: unknown, path: string): ClientCertificate {

@@ -12,6 +12,7 @@ import { MetricRegistry } from '../metrics/registry.js';
 import { Metric } from '../metrics/builtin.js';
 import { onNextTurn } from '../next-turn.js';
 import { HostSocket, type SocketOwner } from './ws-host.js';
+import { VuHttp, type HttpOwner } from './http-host.js';
 import type { NetworkOptions } from '../options/network.js';
 import type { MetricDefinition, Tags } from '../types.js';
 import {
@@ -54,6 +55,8 @@ interface HostVu {
   readonly ops: Map<number, NodeJS.Timeout>;
   /** The loop this VU runs on its own, if the coordinator started one. */
   loop: Loop | undefined;
+  /** Its HTTP client, from its first request on. */
+  http: VuHttp | undefined;
 }
 
 interface Loop {
@@ -168,7 +171,7 @@ export class VuHost {
     const place = this.#placementWithRoom();
     const result = place.realm.createVu(id);
     if (result.error !== null) return result;
-    const vu: HostVu = { id, place, token: 0, scenario: 0, startedAt: 0, ops: new Map(), loop: undefined };
+    const vu: HostVu = { id, place, token: 0, scenario: 0, startedAt: 0, ops: new Map(), loop: undefined, http: undefined };
     place.vus.push(vu);
     this.#vus.set(id, vu);
     this.#markDirty(place);
@@ -424,6 +427,20 @@ export class VuHost {
         else this.#enqueue(place, ['reject', action[2], `${action[0] === 'wsPing' ? 'ping' : 'stream'}(): the socket is closed`], null);
         return;
       }
+      case 'http': {
+        const vu = this.#vus.get(action[1]);
+        if (vu === undefined) return;
+        vu.http ??= new VuHttp(this.#vuOwner(vu), this.#network);
+        vu.http.request(action[2], action[3]);
+        return;
+      }
+      case 'cookie': {
+        const vu = this.#vus.get(action[1]);
+        if (vu === undefined) return;
+        vu.http ??= new VuHttp(this.#vuOwner(vu), this.#network);
+        vu.http.cookie(action);
+        return;
+      }
       case 'end': {
         const vu = this.#vus.get(action[1]);
         if (action[4] !== '') this.#results.push({ vu: action[1], token: action[2], json: action[4] });
@@ -466,11 +483,16 @@ export class VuHost {
   }
 
   #socketOwner(place: Placement, vu: HostVu, id: number): SocketOwner {
+    return { ...this.#vuOwner(vu), forget: () => place.sockets.delete(id) };
+  }
+
+  /** How a VU's host-side operations answer it and record their samples. */
+  #vuOwner(vu: HostVu): HttpOwner {
     return {
-      deliver: (event) => this.#enqueue(place, event, vu),
+      // The VU's placement changes when its isolate is rebuilt.
+      deliver: (event) => this.#enqueue(vu.place, event, vu),
       record: (metric, value, tags) => this.#aggregator.add(this.#definition(metric), value, tags),
       tags: (group, own) => this.#tags(vu.scenario, group, own),
-      forget: () => place.sockets.delete(id),
     };
   }
 
@@ -541,6 +563,7 @@ export class VuHost {
     // Sockets live until their VU stops: the end of the test.
     this.#countSocketTraffic();
     for (const place of this.#placements) for (const socket of [...place.sockets.values()]) socket.terminate();
+    for (const vu of this.#vus.values()) vu.http?.close();
     this.#shipBatch(true);
     this.#stopped = true;
     clearInterval(this.#metricsTimer);

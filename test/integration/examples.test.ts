@@ -9,6 +9,7 @@ describe('scripts-examples', () => {
     ['chat-request-reply.ts', ['--serve', 'chat', '--vus', '4', '--duration', '2s']],
     ['voice-agent.ts', ['--serve', 'voice', '--vus', '3', '--duration', '3s']],
     ['k6-compatible-ws.js', ['--serve', 'echo', '--vus', '2', '--duration', '2s']],
+    ['login-then-chat.ts', ['--serve', 'chat', '--vus', '3', '--duration', '3s']],
     ['scenarios.ts', []],
     ['k6-style.js', ['--duration', '1s']],
   ])('%s passes its thresholds', async (script, flags) => {

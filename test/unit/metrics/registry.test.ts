@@ -27,6 +27,15 @@ describe('built-in metrics', () => {
       { name: 'ws_ping', type: 'trend', contains: 'time' },
       { name: 'ws_stream_frame_lag', type: 'trend', contains: 'time' },
       { name: 'ws_errors', type: 'counter', contains: 'default' },
+      { name: 'http_reqs', type: 'counter', contains: 'default' },
+      { name: 'http_req_duration', type: 'trend', contains: 'time' },
+      { name: 'http_req_blocked', type: 'trend', contains: 'time' },
+      { name: 'http_req_connecting', type: 'trend', contains: 'time' },
+      { name: 'http_req_tls_handshaking', type: 'trend', contains: 'time' },
+      { name: 'http_req_sending', type: 'trend', contains: 'time' },
+      { name: 'http_req_waiting', type: 'trend', contains: 'time' },
+      { name: 'http_req_receiving', type: 'trend', contains: 'time' },
+      { name: 'http_req_failed', type: 'rate', contains: 'default' },
     ]);
     expect(Metric).toEqual({
       vus: 'vus',
@@ -50,6 +59,15 @@ describe('built-in metrics', () => {
       wsPing: 'ws_ping',
       wsStreamFrameLag: 'ws_stream_frame_lag',
       wsErrors: 'ws_errors',
+      httpReqs: 'http_reqs',
+      httpReqDuration: 'http_req_duration',
+      httpReqBlocked: 'http_req_blocked',
+      httpReqConnecting: 'http_req_connecting',
+      httpReqTlsHandshaking: 'http_req_tls_handshaking',
+      httpReqSending: 'http_req_sending',
+      httpReqWaiting: 'http_req_waiting',
+      httpReqReceiving: 'http_req_receiving',
+      httpReqFailed: 'http_req_failed',
     });
   });
 });

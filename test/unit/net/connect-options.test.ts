@@ -15,7 +15,7 @@ describe('network options', () => {
   });
 
   it('adds TLS settings only for secure URLs, and the client certificate only for its domains', () => {
-    const network = { hosts: {}, insecureSkipTLSVerify: true, tlsAuth: [{ domains: ['secure.test'], cert: PEM, key: PEM }] };
+    const network = { ...DEFAULT_NETWORK, insecureSkipTLSVerify: true, tlsAuth: [{ domains: ['secure.test'], cert: PEM, key: PEM }] };
     expect(connectOptions(network, new URL('ws://secure.test/'))).toEqual({});
     expect(connectOptions(network, new URL('wss://secure.test/'))).toEqual({ rejectUnauthorized: false, cert: PEM, key: PEM });
     expect(connectOptions(network, new URL('wss://other.test/'))).toEqual({ rejectUnauthorized: false });

@@ -1,0 +1,131 @@
+/**
+ * The host side of `wsk/http` for one VU: its HTTP client (keep-alive connections and cookie jar,
+ * kept across iterations as in k6), the http_req_* samples of every request on the wire (each
+ * redirect is one, as in k6), and the answers handed back to the VU's realm.
+ */
+import type { CookieAction, HttpRequestWire, HttpResponseWire, SandboxEvent } from '../../runtime/protocol.js';
+import { HttpClient, type HttpHop, type HttpResult } from '../http/client.js';
+import { Metric } from '../metrics/builtin.js';
+import type { NetworkOptions } from '../options/network.js';
+import type { Tags } from '../types.js';
+
+/** What a VU's HTTP needs from the worker that hosts it. */
+export interface HttpOwner {
+  /** Queues an event for the VU's realm. */
+  deliver(event: SandboxEvent): void;
+  record(metric: string, value: number, tags: Tags): void;
+  /** The tags of the VU's samples: its scenario's, the group, the script's own. */
+  tags(group: string, own: Record<string, string> | null): Tags;
+}
+
+const PHASES = [
+  [Metric.httpReqBlocked, 'blocked'],
+  [Metric.httpReqConnecting, 'connecting'],
+  [Metric.httpReqTlsHandshaking, 'tls_handshaking'],
+  [Metric.httpReqSending, 'sending'],
+  [Metric.httpReqWaiting, 'waiting'],
+  [Metric.httpReqReceiving, 'receiving'],
+] as const;
+
+export class VuHttp {
+  readonly #owner: HttpOwner;
+  readonly #network: NetworkOptions;
+  readonly #client: HttpClient;
+  #closed = false;
+
+  constructor(owner: HttpOwner, network: NetworkOptions) {
+    this.#owner = owner;
+    this.#network = network;
+    this.#client = new HttpClient(network, {
+      noConnectionReuse: network.noConnectionReuse,
+      userAgent: network.userAgent,
+      maxSocketsPerHost: network.batchPerHost,
+    });
+  }
+
+  request(op: number, wire: HttpRequestWire): void {
+    const network = this.#network;
+    const spec = {
+      method: wire.method,
+      url: wire.url,
+      headers: wire.headers,
+      body: wire.body,
+      timeoutMs: wire.timeoutMs,
+      redirects: wire.redirects < 0 ? network.maxRedirects : wire.redirects,
+      responseType: wire.responseType === '' ? (network.discardResponseBodies ? 'none' : 'text') : wire.responseType,
+      cookies: wire.cookies,
+    } as const;
+    void this.#client.request(spec).then((result) => {
+      if (this.#closed) return;
+      for (const hop of result.hops) this.#recordHop(hop, wire);
+      this.#owner.deliver(['resolve', op, responseWire(result)]);
+    });
+  }
+
+  cookie(action: CookieAction): void {
+    const [, , op, what, url, name, value, options] = action;
+    const jar = this.#client.jar;
+    let answer: unknown;
+    try {
+      if (what === 'set') jar.set(url, name, value, options ?? undefined);
+      else if (what === 'delete') jar.delete(url, name);
+      else if (what === 'clear') jar.clear(url);
+      else answer = jar.cookiesForUrl(url);
+    } catch (error) {
+      if (op !== 0) this.#owner.deliver(['reject', op, `cookieJar().${what}(): ${(error as Error).message}`]);
+      return;
+    }
+    if (op !== 0) this.#owner.deliver(['resolve', op, answer]);
+  }
+
+  /** The VU stopped: its connections go, and answers still on their way are dropped. */
+  close(): void {
+    this.#closed = true;
+    this.#client.close();
+  }
+
+  #recordHop(hop: HttpHop, wire: HttpRequestWire): void {
+    const own: Record<string, string> = {
+      method: hop.method,
+      url: hop.url,
+      name: wire.tags['name'] ?? hop.url,
+      status: String(hop.status),
+      proto: 'HTTP/1.1',
+      ...withoutName(wire.tags),
+    };
+    const expected = wire.expected === null ? undefined : wire.expected.some(([min, max]) => hop.status >= min && hop.status <= max);
+    if (expected !== undefined) own['expected_response'] = String(expected);
+    if (hop.errorCode !== 0) own['error_code'] = String(hop.errorCode);
+    const tags = this.#owner.tags(wire.group, own);
+    const record = (metric: string, value: number): void => this.#owner.record(metric, value, tags);
+    record(Metric.httpReqs, 1);
+    record(Metric.httpReqDuration, hop.timings.duration);
+    for (const [metric, phase] of PHASES) record(metric, hop.timings[phase]);
+    if (expected !== undefined) record(Metric.httpReqFailed, expected ? 0 : 1);
+    if (hop.bytesSent > 0) record(Metric.dataSent, hop.bytesSent);
+    if (hop.bytesReceived > 0) record(Metric.dataReceived, hop.bytesReceived);
+  }
+}
+
+function withoutName(tags: Record<string, string>): Record<string, string> {
+  if (tags['name'] === undefined) return tags;
+  const { name: _name, ...rest } = tags;
+  return rest;
+}
+
+function responseWire(result: HttpResult): HttpResponseWire {
+  return {
+    status: result.status,
+    statusText: result.statusText,
+    proto: result.proto,
+    url: result.url,
+    headers: result.headers,
+    cookies: result.cookies,
+    body: result.body,
+    timings: result.timings,
+    error: result.error,
+    errorCode: result.errorCode,
+    remoteIp: result.remoteIp,
+    remotePort: result.remotePort,
+  };
+}
