@@ -16,32 +16,24 @@
 // Operations are counted at the server: it writes exactly one echo per message it receives, so the
 // bytes it wrote during the measured window, divided by the size of one echo frame, count the round
 // trips (W1) or frames (W3) of either client the same way.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import {
+  eachLine, GENERATOR_CORE, measureWindow, median, OPEN_FILES, openFiles, PINNED, procStat, ROOT, SERVER_CORE, sleep, spawnOn,
+  startEchoServer, WSK,
+} from './processes.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const WSK = path.join(ROOT, 'bin', 'wsk.js');
 const BARE = path.join(ROOT, 'test', 'bench', 'bare-ws-client.mjs');
-const TICKS = 100; // USER_HZ on Linux
-const PAGE = 4096;
-const GENERATOR_CORE = 1;
-const SERVER_CORE = 0;
-/** Asked of the shell before each process starts; where the hard limit is lower, the hard limit is used. */
-const WANTED_OPEN_FILES = 200_000;
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
 const ONLY = (args.get('only') ?? 'W1,W2,W3').split(',').map((name) => name.toUpperCase());
 const SECONDS = args.has('seconds') ? Number(args.get('seconds')) : undefined;
 const REPEAT = Number(args.get('repeat') ?? 1);
 const FLEET = Number(args.get('fleet') ?? 10_000);
-const PINNED = spawnSync('bash', ['-c', 'command -v taskset'], { encoding: 'utf8' }).status === 0;
 // Pinned to one core, wsk gets one worker thread, as the bare client has one thread: two workers
 // sharing a core only take turns and add switching.
 const WSK_ARGS = args.has('wsk-args') ? args.get('wsk-args').split(',') : PINNED ? ['--workers', '1'] : [];
-const OPEN_FILES = Number(spawnSync('bash', ['-c', `ulimit -n ${WANTED_OPEN_FILES} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; ulimit -n`], { encoding: 'utf8' }).stdout);
 
 /** Bytes the echo server writes for one echo of `payload` bytes: a server frame is unmasked. */
 function echoFrameBytes(payload) {
@@ -129,71 +121,6 @@ function w3Frames(seconds) {
   return Math.round((seconds * 1000) / W3_INTERVAL_MS);
 }
 
-// ---- /proc ----
-
-function procStat(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return {
-    cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS,
-    rssBytes: Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE,
-  };
-}
-
-/** Bytes the process has written through write(2) and friends: for the echo server, its sockets. */
-function bytesWritten(pid) {
-  return Number(/^wchar: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))[1]);
-}
-
-function openFiles(pid) {
-  return readdirSync(`/proc/${pid}/fd`).length;
-}
-
-// ---- processes ----
-
-/** Starts argv on `core` (when pinning is possible) with the open-files limit raised. */
-function spawnOn(core, argv, options) {
-  const pin = PINNED ? ['taskset', '-c', String(core)] : [];
-  const raise = `ulimit -n ${WANTED_OPEN_FILES} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"`;
-  // bash and taskset both exec, so the child's pid is the Node process being measured.
-  return spawn('bash', ['-c', raise, 'ws-bench', ...pin, ...argv], options);
-}
-
-/** Calls `onLine` for each line the stream writes. */
-function eachLine(stream, onLine) {
-  let rest = '';
-  stream.on('data', (chunk) => {
-    const lines = (rest + chunk.toString()).split('\n');
-    rest = lines.pop();
-    for (const line of lines) onLine(line);
-  });
-}
-
-async function startServer() {
-  const child = spawnOn(SERVER_CORE, [process.execPath, '--no-node-snapshot', WSK, 'serve', 'echo', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const url = await new Promise((resolve, reject) => {
-    let output = '';
-    const collect = (chunk) => {
-      output += chunk.toString();
-      const listening = /listening on (ws:\/\/\S+)/.exec(output);
-      if (listening) resolve(listening[1]);
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('close', (code) => reject(new Error(`wsk serve echo exited with ${code}: ${output.trim()}`)));
-  });
-  return {
-    url,
-    pid: child.pid,
-    stop: () =>
-      new Promise((resolve) => {
-        child.on('close', resolve);
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /**
  * Runs one client ('wsk' or 'bare') through one workload against a fresh server and measures it.
@@ -201,7 +128,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, m
  * "VUs exist, load starts" (the origin of the measuring window).
  */
 async function runClient(name, workload, client, seconds, dir) {
-  const server = await startServer();
+  const server = await startEchoServer();
   const argv =
     client === 'wsk'
       ? [process.execPath, '--no-node-snapshot', WSK, 'run', `${name}.ts`, ...WSK_ARGS, '-e', `URL=${server.url}`, '-e', `VUS=${workload.conns}`,
@@ -246,25 +173,12 @@ async function runClient(name, workload, client, seconds, dir) {
   }
 }
 
-/** Warm-up and tail left out of the window: sockets opening at the start, VUs stopping at the end. */
-function cpuWindow(seconds) {
-  const warm = Math.min(3, Math.max(1, seconds * 0.15));
-  const tail = Math.min(2, Math.max(0.5, seconds * 0.1));
-  return { warmMs: warm * 1000, windowMs: (seconds - warm - tail) * 1000 };
-}
 
 async function measureCpu(pid, serverPid, workload, seconds) {
-  const { warmMs, windowMs } = cpuWindow(seconds);
-  await sleep(warmMs);
-  try {
-    const from = { cpu: procStat(pid).cpuSeconds, echoed: bytesWritten(serverPid) };
-    await sleep(windowMs);
-    const cpu = procStat(pid).cpuSeconds - from.cpu;
-    const ops = (bytesWritten(serverPid) - from.echoed) / workload.echoBytes;
-    return { cpuUsPerOp: (cpu * 1e6) / ops, opsPerSecond: ops / (windowMs / 1000), cpuShare: cpu / (windowMs / 1000) };
-  } catch (error) {
-    return { error: `the generator exited during the window (${error.message})` };
-  }
+  const window = await measureWindow(pid, serverPid, seconds);
+  if (window.error !== undefined) return window;
+  const ops = window.bytes / workload.echoBytes;
+  return { cpuUsPerOp: (window.cpu * 1e6) / ops, opsPerSecond: ops / window.seconds, cpuShare: window.cpu / window.seconds };
 }
 
 /** RSS once every socket is open and each has sent once more (its heap at working size), minus the baseline. */
@@ -314,12 +228,6 @@ const COLUMNS = [
   { key: 'rssMB', title: 'RSS MB', digits: 0 },
 ];
 
-function median(values) {
-  const sorted = values.filter((v) => typeof v === 'number' && !Number.isNaN(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return undefined;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 /** The columns this workload fills, in a fixed order. */
 function columnsOf(results) {
