@@ -18,6 +18,8 @@ export interface Router {
   createVu(id: number): VuInitResult;
   dispatch(events: SandboxEvent[]): void;
   drain(): SandboxAction[];
+  /** A copy of bytes [offset, offset + length) of stream `op`'s data; null once the stream is over. */
+  readStream(op: number, offset: number, length: number): ArrayBuffer | null;
 }
 
 /**
@@ -69,6 +71,7 @@ export function boot(
     openFile,
     inInit: () => initDepth > 0,
     sockets: new Map(),
+    streams: new Map(),
   };
 
   function createVu(id: number): VuInitResult {
@@ -126,6 +129,7 @@ export function boot(
           break;
         case 'resolve':
         case 'reject': {
+          services.streams.delete(event[1]);
           const waiter = pending.get(event[1]);
           if (waiter === undefined) break;
           pending.delete(event[1]);
@@ -161,8 +165,13 @@ export function boot(
     return out;
   }
 
+  function readStream(op: number, offset: number, length: number): ArrayBuffer | null {
+    const bytes = services.streams.get(op);
+    return bytes === undefined ? null : bytes.slice(offset, offset + length);
+  }
+
   if (config.lockdown) lockdown();
-  return { createVu, dispatch, drain };
+  return { createVu, dispatch, drain, readStream };
 }
 
 /** Each VU parses its own copy of setup()'s data, so one VU's changes to it stay its own. */

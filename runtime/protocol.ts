@@ -60,8 +60,13 @@ export type SocketPingAction = [kind: 'wsPing', vu: number, op: number, socket: 
  * failed (timed out), and its group and tags. The host turns them into ws_req_* samples.
  */
 export type RequestEndAction = [kind: 'wsReqEnd', vu: number, socket: number, request: number, firstAt: number, lastAt: number, failed: boolean, group: string, tags: Record<string, string> | null];
-/** Stream `bytes` as binary frames of frameBytes, one every intervalMs on a drift-free schedule; op resolves when the last is out. */
-export type SocketStreamAction = [kind: 'wsStream', vu: number, op: number, socket: number, bytes: ArrayBuffer, frameBytes: number, intervalMs: number, group: string, tags: Record<string, string> | null];
+/**
+ * Stream `byteLength` bytes as binary frames of frameBytes, one every intervalMs on a drift-free
+ * schedule; op resolves when the last is out. The bytes stay in the sandbox (a copy taken when the
+ * script called stream()): the host reads them a chunk at a time with the router's `readStream(op,
+ * offset, length)`, so starting a stream never copies a whole utterance across at once.
+ */
+export type SocketStreamAction = [kind: 'wsStream', vu: number, op: number, socket: number, byteLength: number, frameBytes: number, intervalMs: number, group: string, tags: Record<string, string> | null];
 export type SocketAction = SocketOpenAction | SocketSendAction | SocketCloseAction | SocketPingAction | RequestEndAction | SocketStreamAction;
 
 /** An HTTP request as it crosses to the host; the body is already encoded. */

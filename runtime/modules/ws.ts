@@ -41,202 +41,292 @@ export interface SocketSink {
 let nextSocket = 1;
 let nextRequest = 1;
 
-export function createWsModule(state: VuState, sockets: Map<number, SocketSink>): typeof Ws {
-  const { services } = state;
+/**
+ * One socket as the script sees it. Defined once per realm, not per VU (each VU's module instance
+ * would otherwise make its own class, methods and hidden classes: kilobytes per VU in a large fleet).
+ */
+class Socket implements Ws.Socket, SocketSink {
+  readonly vu: number;
+  readonly url: string;
+  protocol = '';
+  headers: Record<string, string> = {};
+  bufferedAmount = 0;
+  readonly closed: Promise<Ws.CloseInfo>;
+  readonly #state: VuState;
+  readonly #sockets: Map<number, SocketSink>;
+  readonly #id: number;
+  readonly #tags: Record<string, string> | null;
+  readonly #handlers = new Map<string, Handler[]>();
+  readonly #receivers: Receiver[] = [];
+  readonly #collectors: Collector[] = [];
+  readonly #inbox: Data[] = [];
+  #closeInfo: Ws.CloseInfo | undefined;
+  #resolveClosed!: (info: Ws.CloseInfo) => void;
 
-  class Socket implements Ws.Socket, SocketSink {
-    readonly vu = state.id;
-    readonly url: string;
-    protocol = '';
-    headers: Record<string, string> = {};
-    bufferedAmount = 0;
-    readonly closed: Promise<Ws.CloseInfo>;
-    readonly #id: number;
-    readonly #tags: Record<string, string> | null;
-    readonly #handlers = new Map<string, Handler[]>();
-    readonly #receivers: Receiver[] = [];
-    readonly #collectors: Collector[] = [];
-    readonly #inbox: Data[] = [];
-    #closeInfo: Ws.CloseInfo | undefined;
-    #resolveClosed!: (info: Ws.CloseInfo) => void;
+  constructor(state: VuState, sockets: Map<number, SocketSink>, id: number, url: string, tags: Record<string, string> | null) {
+    this.#state = state;
+    this.#sockets = sockets;
+    this.vu = state.id;
+    this.#id = id;
+    this.url = url;
+    this.#tags = tags;
+    this.closed = new Promise((resolve) => {
+      this.#resolveClosed = resolve;
+    });
+  }
 
-    constructor(id: number, url: string, tags: Record<string, string> | null) {
-      this.#id = id;
-      this.url = url;
-      this.#tags = tags;
-      this.closed = new Promise((resolve) => {
-        this.#resolveClosed = resolve;
-      });
-    }
+  get isOpen(): boolean {
+    return this.#closeInfo === undefined;
+  }
 
-    get isOpen(): boolean {
-      return this.#closeInfo === undefined;
-    }
+  send(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.#assertOpen('send');
+    this.#state.services.emit(['wsSend', this.#state.id, this.#id, toWire(data), 0, 0]);
+  }
 
-    send(data: string | ArrayBuffer | ArrayBufferView): void {
-      this.#assertOpen('send');
-      services.emit(['wsSend', state.id, this.#id, toWire(data), 0, 0]);
-    }
+  on(event: Ws.SocketEvent, handler: Handler): void {
+    if (typeof handler !== 'function') throw new TypeError(`socket.on("${String(event)}"): the handler must be a function`);
+    const list = this.#handlers.get(event);
+    if (list === undefined) this.#handlers.set(event, [handler]);
+    else list.push(handler);
+  }
 
-    on(event: Ws.SocketEvent, handler: Handler): void {
-      if (typeof handler !== 'function') throw new TypeError(`socket.on("${String(event)}"): the handler must be a function`);
-      const list = this.#handlers.get(event);
-      if (list === undefined) this.#handlers.set(event, [handler]);
-      else list.push(handler);
-    }
-
-    receive(options: Ws.ReceiveOptions = {}): Promise<Data> {
-      const match = options.match;
-      const index = match === undefined ? (this.#inbox.length > 0 ? 0 : -1) : this.#inbox.findIndex((d) => match(d));
-      if (index >= 0) return Promise.resolve(this.#inbox.splice(index, 1)[0]!);
-      if (this.#closeInfo !== undefined) return Promise.reject(this.#closedError('receive'));
-      return new Promise<Data>((resolve, reject) => {
-        const timer = this.#timeout(options.timeout, () => {
-          this.#drop(this.#receivers, receiver);
-          reject(new Error(`receive() timed out after ${timeoutMs(options.timeout)} ms on ${this.url}`));
-        });
-        const receiver: Receiver = {
-          match,
-          resolve: (data) => {
-            timer.cancel();
-            resolve(data);
-          },
-          reject: (error) => {
-            timer.cancel();
-            reject(error);
-          },
-        };
-        this.#receivers.push(receiver);
-      });
-    }
-
-    request(payload: string | ArrayBuffer | ArrayBufferView, options: Ws.RequestOptions = {}): Promise<Data[]> {
-      this.#assertOpen('request');
-      const match = options.match ?? (() => true);
-      const until = options.until ?? (() => true);
-      const tags = options.tags === undefined ? this.#tags : { ...this.#tags, ...options.tags };
-      const group = state.group;
-      const request = nextRequest++;
-      const timeout = timeoutMs(options.timeout);
-      return new Promise<Data[]>((resolve) => {
-        let done = false;
-        const collector: Collector = {
-          request,
-          match,
-          until,
-          replies: [],
-          firstAt: 0,
-          lastAt: 0,
-          finish: (failed) => {
-            if (done) return;
-            done = true;
-            this.#drop(this.#collectors, collector);
-            services.emit(['wsReqEnd', state.id, this.#id, request, collector.firstAt, collector.lastAt, failed, group, tags]);
-            resolve(collector.replies);
-          },
-        };
-        this.#collectors.push(collector);
-        // The host keeps the request's timer: a 'timeout' event comes back only if it expires.
-        services.emit(['wsSend', state.id, this.#id, toWire(payload), request, timeout]);
-      });
-    }
-
-    async stream(bytes: ArrayBuffer | ArrayBufferView, options: Ws.StreamOptions): Promise<void> {
-      this.#assertOpen('stream');
-      const frameBytes = positiveInteger(options?.frameBytes, 'stream(): frameBytes');
-      const intervalMs = positiveNumber(options?.intervalMs, 'stream(): intervalMs');
-      const tags = options.tags === undefined ? this.#tags : { ...this.#tags, ...options.tags };
-      const group = state.group;
-      await services.hostOp(state.id, (op) => ['wsStream', state.id, op, this.#id, toBuffer(bytes), frameBytes, intervalMs, group, tags]);
-    }
-
-    async ping(): Promise<number> {
-      this.#assertOpen('ping');
-      return (await services.hostOp(state.id, (op) => ['wsPing', state.id, op, this.#id])) as number;
-    }
-
-    close(code = 1000, reason = ''): void {
-      if (this.#closeInfo !== undefined) return;
-      services.emit(['wsClose', state.id, this.#id, code, reason]);
-    }
-
-    deliver(what: SocketEventKind, a: unknown, b: unknown, at: number): void {
-      switch (what) {
-        case 'message':
-          return this.#message(a as Data, b === true, at);
-        case 'error':
-          return this.#emit('error', new Error(String(a)));
-        case 'close':
-          return this.#close({ code: a as number, reason: b as string });
-        case 'ping':
-          return this.#emit('ping');
-        case 'buffered':
-          this.bufferedAmount = a as number;
-          return;
-        case 'timeout':
-          this.#collectors.find((c) => c.request === a)?.finish(true);
-          return;
-      }
-    }
-
-    #message(data: Data, binary: boolean, at: number): void {
-      this.#emit(binary ? 'binaryMessage' : 'message', data);
-      for (const collector of this.#collectors) {
-        if (!collector.match(data)) continue;
-        if (collector.firstAt === 0) collector.firstAt = at;
-        collector.lastAt = at;
-        collector.replies.push(data);
-        if (collector.until(data)) collector.finish(false);
-        return;
-      }
-      const receiver = this.#receivers.find((r) => r.match === undefined || r.match(data));
-      if (receiver !== undefined) {
+  receive(options: Ws.ReceiveOptions = {}): Promise<Data> {
+    const match = options.match;
+    const index = match === undefined ? (this.#inbox.length > 0 ? 0 : -1) : this.#inbox.findIndex((d) => match(d));
+    if (index >= 0) return Promise.resolve(this.#inbox.splice(index, 1)[0]!);
+    if (this.#closeInfo !== undefined) return Promise.reject(this.#closedError('receive'));
+    return new Promise<Data>((resolve, reject) => {
+      const timer = this.#timeout(options.timeout, () => {
         this.#drop(this.#receivers, receiver);
-        receiver.resolve(data);
+        reject(new Error(`receive() timed out after ${timeoutMs(options.timeout)} ms on ${this.url}`));
+      });
+      const receiver: Receiver = {
+        match,
+        resolve: (data) => {
+          timer.cancel();
+          resolve(data);
+        },
+        reject: (error) => {
+          timer.cancel();
+          reject(error);
+        },
+      };
+      this.#receivers.push(receiver);
+    });
+  }
+
+  request(payload: string | ArrayBuffer | ArrayBufferView, options: Ws.RequestOptions = {}): Promise<Data[]> {
+    this.#assertOpen('request');
+    const match = options.match ?? (() => true);
+    const until = options.until ?? (() => true);
+    const tags = options.tags === undefined ? this.#tags : { ...this.#tags, ...options.tags };
+    const group = this.#state.group;
+    const request = nextRequest++;
+    const timeout = timeoutMs(options.timeout);
+    return new Promise<Data[]>((resolve) => {
+      let done = false;
+      const collector: Collector = {
+        request,
+        match,
+        until,
+        replies: [],
+        firstAt: 0,
+        lastAt: 0,
+        finish: (failed) => {
+          if (done) return;
+          done = true;
+          this.#drop(this.#collectors, collector);
+          this.#state.services.emit(['wsReqEnd', this.#state.id, this.#id, request, collector.firstAt, collector.lastAt, failed, group, tags]);
+          resolve(collector.replies);
+        },
+      };
+      this.#collectors.push(collector);
+      // The host keeps the request's timer: a 'timeout' event comes back only if it expires.
+      this.#state.services.emit(['wsSend', this.#state.id, this.#id, toWire(payload), request, timeout]);
+    });
+  }
+
+  async stream(bytes: ArrayBuffer | ArrayBufferView, options: Ws.StreamOptions): Promise<void> {
+    this.#assertOpen('stream');
+    const frameBytes = positiveInteger(options?.frameBytes, 'stream(): frameBytes');
+    const intervalMs = positiveNumber(options?.intervalMs, 'stream(): intervalMs');
+    const tags = options.tags === undefined ? this.#tags : { ...this.#tags, ...options.tags };
+    const group = this.#state.group;
+    // A copy of the bytes as they are now: the script may reuse its buffer while the stream runs.
+    const own = ownCopy(bytes);
+    await this.#state.services.hostOp(this.#state.id, (op) => {
+      this.#state.services.streams.set(op, own);
+      return ['wsStream', this.#state.id, op, this.#id, own.byteLength, frameBytes, intervalMs, group, tags];
+    });
+  }
+
+  async ping(): Promise<number> {
+    this.#assertOpen('ping');
+    return (await this.#state.services.hostOp(this.#state.id, (op) => ['wsPing', this.#state.id, op, this.#id])) as number;
+  }
+
+  close(code = 1000, reason = ''): void {
+    if (this.#closeInfo !== undefined) return;
+    this.#state.services.emit(['wsClose', this.#state.id, this.#id, code, reason]);
+  }
+
+  deliver(what: SocketEventKind, a: unknown, b: unknown, at: number): void {
+    switch (what) {
+      case 'message':
+        return this.#message(a as Data, b === true, at);
+      case 'error':
+        return this.#emit('error', new Error(String(a)));
+      case 'close':
+        return this.#close({ code: a as number, reason: b as string });
+      case 'ping':
+        return this.#emit('ping');
+      case 'buffered':
+        this.bufferedAmount = a as number;
         return;
-      }
-      if (this.#handlers.has('message') || this.#handlers.has('binaryMessage')) return;
-      if (this.#inbox.length >= INBOX_LIMIT) this.#inbox.shift();
-      this.#inbox.push(data);
-    }
-
-    #close(info: Ws.CloseInfo): void {
-      if (this.#closeInfo !== undefined) return;
-      this.#closeInfo = info;
-      sockets.delete(this.#id);
-      for (const collector of [...this.#collectors]) collector.finish(true);
-      for (const receiver of this.#receivers.splice(0)) receiver.reject(this.#closedError('receive'));
-      this.#emit('close', info.code, info.reason);
-      this.#resolveClosed(info);
-    }
-
-    #emit(event: string, ...args: unknown[]): void {
-      const handlers = this.#handlers.get(event);
-      if (handlers === undefined) return;
-      for (const handler of handlers) handler(...args);
-    }
-
-    /** Calls `fire` after the timeout unless the returned timer is cancelled first. */
-    #timeout(timeout: number | undefined, fire: () => void): { cancel(): void } {
-      const timer = services.timeout(state.id, timeoutMs(timeout));
-      void timer.expired.then(fire);
-      return timer;
-    }
-
-    #drop<T>(list: T[], item: T): void {
-      const index = list.indexOf(item);
-      if (index >= 0) list.splice(index, 1);
-    }
-
-    #assertOpen(what: string): void {
-      if (this.#closeInfo !== undefined) throw this.#closedError(what);
-    }
-
-    #closedError(what: string): Error {
-      const info = this.#closeInfo!;
-      return new Error(`${what}() on a closed socket (${this.url} closed with code ${info.code}${info.reason === '' ? '' : `: ${info.reason}`})`);
+      case 'timeout':
+        this.#collectors.find((c) => c.request === a)?.finish(true);
+        return;
     }
   }
+
+  #message(data: Data, binary: boolean, at: number): void {
+    this.#emit(binary ? 'binaryMessage' : 'message', data);
+    for (const collector of this.#collectors) {
+      if (!collector.match(data)) continue;
+      if (collector.firstAt === 0) collector.firstAt = at;
+      collector.lastAt = at;
+      collector.replies.push(data);
+      if (collector.until(data)) collector.finish(false);
+      return;
+    }
+    const receiver = this.#receivers.find((r) => r.match === undefined || r.match(data));
+    if (receiver !== undefined) {
+      this.#drop(this.#receivers, receiver);
+      receiver.resolve(data);
+      return;
+    }
+    if (this.#handlers.has('message') || this.#handlers.has('binaryMessage')) return;
+    if (this.#inbox.length >= INBOX_LIMIT) this.#inbox.shift();
+    this.#inbox.push(data);
+  }
+
+  #close(info: Ws.CloseInfo): void {
+    if (this.#closeInfo !== undefined) return;
+    this.#closeInfo = info;
+    this.#sockets.delete(this.#id);
+    for (const collector of [...this.#collectors]) collector.finish(true);
+    for (const receiver of this.#receivers.splice(0)) receiver.reject(this.#closedError('receive'));
+    this.#emit('close', info.code, info.reason);
+    this.#resolveClosed(info);
+  }
+
+  #emit(event: string, ...args: unknown[]): void {
+    const handlers = this.#handlers.get(event);
+    if (handlers === undefined) return;
+    for (const handler of handlers) handler(...args);
+  }
+
+  /** Calls `fire` after the timeout unless the returned timer is cancelled first. */
+  #timeout(timeout: number | undefined, fire: () => void): { cancel(): void } {
+    const timer = this.#state.services.timeout(this.#state.id, timeoutMs(timeout));
+    void timer.expired.then(fire);
+    return timer;
+  }
+
+  #drop<T>(list: T[], item: T): void {
+    const index = list.indexOf(item);
+    if (index >= 0) list.splice(index, 1);
+  }
+
+  #assertOpen(what: string): void {
+    if (this.#closeInfo !== undefined) throw this.#closedError(what);
+  }
+
+  #closedError(what: string): Error {
+    const info = this.#closeInfo!;
+    return new Error(`${what}() on a closed socket (${this.url} closed with code ${info.code}${info.reason === '' ? '' : `: ${info.reason}`})`);
+  }
+}
+
+/** The socket k6 scripts know: event handlers, sendBinary, and timers that live as long as the socket. */
+class CallbackSocket implements Ws.CallbackSocket {
+  readonly #state: VuState;
+  readonly #socket: Ws.Socket;
+  readonly #local = new Map<string, Handler[]>();
+  #timers = true;
+
+  constructor(state: VuState, socket: Ws.Socket) {
+    this.#state = state;
+    this.#socket = socket;
+  }
+
+  on(event: Ws.CallbackSocketEvent, handler: Handler): void {
+    if (event === 'open' || event === 'pong') {
+      const list = this.#local.get(event) ?? [];
+      list.push(handler);
+      this.#local.set(event, list);
+    } else {
+      this.#socket.on(event as 'message', handler);
+    }
+  }
+
+  send(data: string): void {
+    this.#socket.send(data);
+  }
+
+  sendBinary(data: ArrayBuffer | ArrayBufferView): void {
+    this.#socket.send(data);
+  }
+
+  ping(): void {
+    this.#socket.ping().then(
+      () => this.#emit('pong'),
+      () => undefined,
+    );
+  }
+
+  close(code?: number): void {
+    this.#socket.close(code);
+  }
+
+  setTimeout(fn: () => void, ms: number): void {
+    void this.#after(ms).then((alive) => {
+      if (alive) fn();
+    });
+  }
+
+  setInterval(fn: () => void, ms: number): void {
+    if (!(ms > 0)) throw new TypeError(`socket.setInterval(): interval must be > 0 ms, got ${String(ms)}`);
+    const tick = (alive: boolean): void => {
+      if (!alive) return;
+      fn();
+      void this.#after(ms).then(tick);
+    };
+    void this.#after(ms).then(tick);
+  }
+
+  opened(): void {
+    this.#emit('open');
+  }
+
+  stopTimers(): void {
+    this.#timers = false;
+  }
+
+  /** Resolves after `ms` with whether the socket's timers still run. */
+  async #after(ms: number): Promise<boolean> {
+    await this.#state.services.hostOp(this.#state.id, (op) => ['sleep', this.#state.id, op, ms]);
+    return this.#timers && this.#socket.isOpen;
+  }
+
+  #emit(event: string): void {
+    for (const handler of this.#local.get(event) ?? []) handler();
+  }
+}
+
+export function createWsModule(state: VuState, sockets: Map<number, SocketSink>): typeof Ws {
+  const { services } = state;
 
   async function open(url: string, params: Ws.OpenParams = {}): Promise<Ws.Socket> {
     if (typeof url !== 'string' || !/^wss?:\/\//.test(url)) {
@@ -244,7 +334,7 @@ export function createWsModule(state: VuState, sockets: Map<number, SocketSink>)
     }
     const tags = params.tags === undefined ? null : { ...params.tags };
     const id = nextSocket++;
-    const socket = new Socket(id, url, tags);
+    const socket = new Socket(state, sockets, id, url, tags);
     sockets.set(id, socket);
     try {
       const opened = (await services.hostOp(state.id, (op) => [
@@ -284,86 +374,12 @@ export function createWsModule(state: VuState, sockets: Map<number, SocketSink>)
     } catch (error) {
       return { status: 0, headers: {}, url, error: error instanceof Error ? error.message : String(error) };
     }
-    const k6socket = new CallbackSocket(socket);
+    const k6socket = new CallbackSocket(state, socket);
     handler(k6socket);
     k6socket.opened();
     await socket.closed;
     k6socket.stopTimers();
     return { status: 101, headers: socket.headers, url, error: '' };
-  }
-
-  /** The socket k6 scripts know: event handlers, sendBinary, and timers that live as long as the socket. */
-  class CallbackSocket implements Ws.CallbackSocket {
-    readonly #socket: Ws.Socket;
-    readonly #local = new Map<string, Handler[]>();
-    #timers = true;
-
-    constructor(socket: Ws.Socket) {
-      this.#socket = socket;
-    }
-
-    on(event: Ws.CallbackSocketEvent, handler: Handler): void {
-      if (event === 'open' || event === 'pong') {
-        const list = this.#local.get(event) ?? [];
-        list.push(handler);
-        this.#local.set(event, list);
-      } else {
-        this.#socket.on(event as 'message', handler);
-      }
-    }
-
-    send(data: string): void {
-      this.#socket.send(data);
-    }
-
-    sendBinary(data: ArrayBuffer | ArrayBufferView): void {
-      this.#socket.send(data);
-    }
-
-    ping(): void {
-      this.#socket.ping().then(
-        () => this.#emit('pong'),
-        () => undefined,
-      );
-    }
-
-    close(code?: number): void {
-      this.#socket.close(code);
-    }
-
-    setTimeout(fn: () => void, ms: number): void {
-      void this.#after(ms).then((alive) => {
-        if (alive) fn();
-      });
-    }
-
-    setInterval(fn: () => void, ms: number): void {
-      if (!(ms > 0)) throw new TypeError(`socket.setInterval(): interval must be > 0 ms, got ${String(ms)}`);
-      const tick = (alive: boolean): void => {
-        if (!alive) return;
-        fn();
-        void this.#after(ms).then(tick);
-      };
-      void this.#after(ms).then(tick);
-    }
-
-    opened(): void {
-      this.#emit('open');
-    }
-
-    stopTimers(): void {
-      this.#timers = false;
-    }
-
-    /** Resolves after `ms` with whether the socket's timers still run. */
-    async #after(ms: number): Promise<boolean> {
-      await services.hostOp(state.id, (op) => ['sleep', state.id, op, ms]);
-      return this.#timers && this.#socket.isOpen;
-    }
-
-    #emit(event: string): void {
-      for (const handler of this.#local.get(event) ?? []) handler();
-    }
   }
 
   return { open, connect };
@@ -387,6 +403,12 @@ function positiveInteger(value: unknown, what: string): number {
 function toWire(data: string | ArrayBuffer | ArrayBufferView): Data {
   if (typeof data === 'string') return data;
   return toBuffer(data);
+}
+
+/** A copy the script cannot change afterwards (a view's slice is one already). */
+function ownCopy(data: ArrayBuffer | ArrayBufferView): ArrayBuffer {
+  const bytes = toBuffer(data);
+  return bytes === data ? bytes.slice(0) : bytes;
 }
 
 /** An exact-size copy of the bytes (a view's slice, not its whole buffer). */

@@ -125,6 +125,7 @@ export class Realm {
   readonly #createVu: Fn;
   readonly #dispatch: Fn;
   readonly #drain: Fn;
+  readonly #readStream: Fn;
   readonly #running: Int32Array;
   readonly #timeout: number;
   #released = false;
@@ -137,6 +138,7 @@ export class Realm {
     this.#createVu = router.getSync('createVu', { reference: true }) as Fn;
     this.#dispatch = router.getSync('dispatch', { reference: true }) as Fn;
     this.#drain = router.getSync('drain', { reference: true }) as Fn;
+    this.#readStream = router.getSync('readStream', { reference: true }) as Fn;
     this.#running = running;
   }
 
@@ -151,6 +153,11 @@ export class Realm {
       if (events.length > 0) this.#dispatch.applySync(undefined, [events], { arguments: { copy: true }, timeout: this.#timeout });
       return this.#drain.applySync(undefined, [], { result: { copy: true }, timeout: this.#timeout });
     }) as SandboxAction[];
+  }
+
+  /** Bytes [offset, offset + length) of a stream's data, copied out of the sandbox; null once that stream is over. */
+  readStream(op: number, offset: number, length: number): ArrayBuffer | null {
+    return this.#call(() => this.#readStream.applySync(undefined, [op, offset, length], { result: { copy: true }, timeout: this.#timeout })) as ArrayBuffer | null;
   }
 
   #call(crossing: () => unknown): unknown {
@@ -171,7 +178,7 @@ export class Realm {
   release(): void {
     if (this.#released) return;
     this.#released = true;
-    for (const ref of [this.#createVu, this.#dispatch, this.#drain, this.#router]) ref.release();
+    for (const ref of [this.#createVu, this.#dispatch, this.#drain, this.#readStream, this.#router]) ref.release();
     if (!this.#owner.disposed) this.#context.release();
     this.#owner.forget(this);
   }

@@ -483,7 +483,20 @@ export class VuHost {
   }
 
   #socketOwner(place: Placement, vu: HostVu, id: number): SocketOwner {
-    return { ...this.#vuOwner(vu), forget: () => place.sockets.delete(id) };
+    return {
+      ...this.#vuOwner(vu),
+      forget: () => place.sockets.delete(id),
+      readStream: (op, offset, length) => {
+        try {
+          return vu.place.realm.readStream(op, offset, length);
+        } catch (error) {
+          // The isolate died or the read ran too long: the stream cannot go on; the crossing that
+          // notices the dead isolate reports it.
+          if (error instanceof CrossingError) return null;
+          throw error;
+        }
+      },
+    };
   }
 
   /** How a VU's host-side operations answer it and record their samples. */

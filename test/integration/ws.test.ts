@@ -120,6 +120,32 @@ describe('wsk/ws async API against a real server', () => {
     expect(lag['p(95)']).toBeLessThan(50);
   });
 
+  it('streams the bytes as they were when stream() was called, across several chunks read from the sandbox', async () => {
+    const { code, stderr, stdout } = await runScript(
+      `import { open } from 'wsk/ws';
+       import { sleep } from 'wsk';
+       export const options = { iterations: 1 };
+       const FRAMES = 150; // 96,000 bytes: more than one 64 KiB chunk
+       export default async function () {
+         const s = await open(__ENV.TARGET);
+         const echoed: number[] = [];
+         s.on('binaryMessage', (b) => echoed.push(...new Uint8Array(b)));
+         const audio = new Uint8Array(640 * FRAMES).map((_, i) => i % 251);
+         const streaming = s.stream(audio, { frameBytes: 640, intervalMs: 1 });
+         audio.fill(0); // the script reuses its buffer: the stream must not see it
+         await streaming;
+         for (let i = 0; i < 100 && echoed.length < audio.length; i++) await sleep(0.02);
+         const wrong = echoed.findIndex((byte, i) => byte !== i % 251);
+         console.log('echoed ' + echoed.length + ' first wrong ' + wrong);
+         s.close();
+       }`,
+      ['-e', `TARGET=${url}`],
+    );
+    expect(stderr).not.toContain('ERROR');
+    expect(code).toBe(0);
+    expect(stdout + stderr).toContain(`echoed ${640 * 150} first wrong -1`);
+  });
+
   it('reports a refused connection as a counted, tagged failure and the VU goes on', async () => {
     const { code, stderr, stdout, dir } = await runScript(
       `import { open } from 'wsk/ws';
