@@ -35,6 +35,8 @@ export interface RealmServices {
   readonly inInit: () => boolean;
   /** The realm's open sockets by id, for the router to hand them their host events. */
   readonly sockets: Map<number, SocketSink>;
+  /** The bytes of each unfinished stream() by its op, read by the host a chunk at a time. */
+  readonly streams: Map<number, ArrayBuffer>;
 }
 
 export interface VuState {
@@ -53,6 +55,13 @@ export interface Vu {
   readonly exports: Record<string, unknown>;
   setupData: unknown;
   setupParsed: boolean;
+}
+
+/** The VU whose init code (module top level) is running, if any: what it creates is its own. */
+let initializing: VuState | undefined;
+
+export function initializingVu(): VuState | undefined {
+  return initializing;
 }
 
 export function errorInfo(error: unknown): ScriptErrorInfo {
@@ -84,7 +93,7 @@ export function instantiateVu(
   };
   const modules: Record<string, () => unknown> = {
     wsk: () => createWskModule(state),
-    'wsk/metrics': () => createMetricsModule(state),
+    'wsk/metrics': () => createMetricsModule(),
     'wsk/execution': () => createExecutionModule(state),
     'wsk/ws': () => createWsModule(state, services.sockets),
     'wsk/http': () => createHttpModule(state),
@@ -102,8 +111,13 @@ export function instantiateVu(
     if (typeof path !== 'string') throw new TypeError(`open(): path must be a string, got ${typeof path}`);
     return services.openFile(path, mode === 'b');
   };
-  factory(require, module, module.exports, id, env, createConsole(state), open, (hook) => {
-    state.setIteration = hook;
-  });
+  initializing = state;
+  try {
+    factory(require, module, module.exports, id, env, createConsole(state), open, (hook) => {
+      state.setIteration = hook;
+    });
+  } finally {
+    initializing = undefined;
+  }
   return { state, exports: module.exports, setupData: undefined, setupParsed: false };
 }

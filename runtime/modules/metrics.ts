@@ -1,63 +1,69 @@
 /**
  * The `wsk/metrics` module (alias `k6/metrics`): Counter, Gauge, Rate, Trend. Metrics are created in
- * init code; each sample crosses to the host in the next batch, where it is aggregated.
+ * init code; each sample crosses to the host in the next batch, where it is aggregated. The classes
+ * are the realm's, shared by its VUs; a metric belongs to the VU whose init code created it.
  */
 import type * as Metrics from 'wsk/metrics';
-import type { VuState } from '../vu.js';
+import { initializingVu, type VuState } from '../vu.js';
 
 type MetricKind = 'counter' | 'gauge' | 'rate' | 'trend';
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
-export function createMetricsModule(state: VuState): typeof Metrics {
-  const { services } = state;
+abstract class Metric {
+  readonly name: string;
+  readonly #kind: MetricKind;
+  readonly #owner: VuState;
 
-  abstract class Metric {
-    readonly name: string;
-    readonly #kind: MetricKind;
-
-    constructor(kind: MetricKind, name: string, isTime: boolean) {
-      if (!services.inInit()) {
-        throw new Error(`new ${className(kind)}("${String(name)}"): custom metrics can only be created in init code (the top level of the script)`);
-      }
-      if (typeof name !== 'string' || !NAME.test(name)) {
-        throw new TypeError(`invalid metric name ${JSON.stringify(name)}: use letters, digits and _ (not first), at most 128 characters`);
-      }
-      this.name = name;
-      this.#kind = kind;
-      services.emit(['define', name, kind, isTime]);
+  constructor(kind: MetricKind, name: string, isTime: boolean) {
+    const owner = initializingVu();
+    if (owner === undefined) {
+      throw new Error(`new ${className(kind)}("${String(name)}"): custom metrics can only be created in init code (the top level of the script)`);
     }
-
-    add(value: number | boolean, tags?: Record<string, string>): void {
-      const number = typeof value === 'boolean' ? Number(value) : value;
-      if (typeof number !== 'number' || Number.isNaN(number)) {
-        throw new TypeError(`${this.name}.add(): value must be a number or boolean, got ${String(value)}`);
-      }
-      const sample = this.#kind === 'rate' ? (number !== 0 ? 1 : 0) : number;
-      services.emit(['metric', state.id, this.name, sample, state.group, tags === undefined ? null : { ...tags }]);
+    if (typeof name !== 'string' || !NAME.test(name)) {
+      throw new TypeError(`invalid metric name ${JSON.stringify(name)}: use letters, digits and _ (not first), at most 128 characters`);
     }
+    this.name = name;
+    this.#kind = kind;
+    this.#owner = owner;
+    owner.services.emit(['define', name, kind, isTime]);
   }
 
-  class Counter extends Metric {
-    constructor(name: string) {
-      super('counter', name, false);
+  add(value: number | boolean, tags?: Record<string, string>): void {
+    const number = typeof value === 'boolean' ? Number(value) : value;
+    if (typeof number !== 'number' || Number.isNaN(number)) {
+      throw new TypeError(`${this.name}.add(): value must be a number or boolean, got ${String(value)}`);
     }
+    const sample = this.#kind === 'rate' ? (number !== 0 ? 1 : 0) : number;
+    const owner = this.#owner;
+    owner.services.emit(['metric', owner.id, this.name, sample, owner.group, tags === undefined ? null : { ...tags }]);
   }
-  class Gauge extends Metric {
-    constructor(name: string) {
-      super('gauge', name, false);
-    }
+}
+
+class Counter extends Metric {
+  constructor(name: string) {
+    super('counter', name, false);
   }
-  class Rate extends Metric {
-    constructor(name: string) {
-      super('rate', name, false);
-    }
+}
+class Gauge extends Metric {
+  constructor(name: string) {
+    super('gauge', name, false);
   }
-  class Trend extends Metric {
-    constructor(name: string, isTime = false) {
-      super('trend', name, isTime);
-    }
+}
+class Rate extends Metric {
+  constructor(name: string) {
+    super('rate', name, false);
   }
-  return { Counter, Gauge, Rate, Trend };
+}
+class Trend extends Metric {
+  constructor(name: string, isTime = false) {
+    super('trend', name, isTime);
+  }
+}
+
+const MODULE: typeof Metrics = { Counter, Gauge, Rate, Trend };
+
+export function createMetricsModule(): typeof Metrics {
+  return MODULE;
 }
 
 function className(kind: MetricKind): string {
