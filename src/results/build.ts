@@ -1,0 +1,146 @@
+/**
+ * Assembles the RunResults of a run from what the end of the run already has: the summary data
+ * (metrics as the summary shows them, the checks tree, ws_errors split by kind), the threshold
+ * outcomes, the store (complete trend stats, failed HTTP requests by error code) and the time buckets.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { EncodedTrend } from '../metrics/hdr.js';
+import { Metric } from '../metrics/builtin.js';
+import type { MetricStore } from '../metrics/store.js';
+import { packageRoot } from '../package-root.js';
+import type { SummaryData, SummaryGroup } from '../summary/data.js';
+import { parseMetricKey, type ThresholdOutcome } from '../thresholds/index.js';
+import type { Tags } from '../types.js';
+import { RESULTS_FORMAT, type CheckResult, type ErrorCount, type MetricResult, type RunResults, type ThresholdResult, type TimeSeries } from './types.js';
+
+/** Trend stats every result carries whatever summaryTrendStats says: the CSV and Markdown columns need them. */
+export const RESULT_TREND_STATS: readonly string[] = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'];
+
+export interface RunResultsInput {
+  readonly summary: SummaryData;
+  readonly store: Pick<MetricStore, 'snapshot' | 'series'>;
+  readonly thresholds: readonly ThresholdOutcome[];
+  readonly timeSeries: TimeSeries;
+  /** The options after CLI flags, as JSON. */
+  readonly options: unknown;
+  readonly script: string;
+  /** Epoch ms. */
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly exitCode: number;
+  /** '' when the run ran its course. */
+  readonly stoppedBy: string;
+  /**
+   * The whole distribution of a trend over the series whose tags include `tags`, encoded: what the
+   * store merged. Without it, results carry no histograms.
+   */
+  readonly encodedTrend?: (metric: string, tags: Tags) => EncodedTrend | undefined;
+}
+
+export function buildRunResults(input: RunResultsInput): RunResults {
+  return {
+    format: RESULTS_FORMAT,
+    wsk: { version: packageVersion(), node: process.version },
+    script: input.script,
+    startedAt: new Date(input.startMs).toISOString(),
+    endedAt: new Date(input.endMs).toISOString(),
+    durationMs: input.endMs - input.startMs,
+    exitCode: input.exitCode,
+    stoppedBy: input.stoppedBy,
+    options: input.options,
+    thresholds: input.thresholds.map(thresholdResult),
+    checks: flattenChecks(input.summary.root_group),
+    metrics: metricResults(input),
+    errors: [...wsErrorKinds(input.summary), ...httpFailuresByCode(input.store)],
+    timeSeries: input.timeSeries,
+  };
+}
+
+function thresholdResult({ spec, ok, observed, noData }: ThresholdOutcome): ThresholdResult {
+  return {
+    metric: spec.metric,
+    key: spec.key,
+    expression: spec.expression.source,
+    ok,
+    observed: noData ? null : observed,
+    abortOnFail: spec.abortOnFail,
+  };
+}
+
+/** Checks in the order of the group tree, depth first, each with its group's path. */
+function flattenChecks(group: SummaryGroup): CheckResult[] {
+  const own = group.checks.map(({ name, passes, fails }) => ({ group: group.path, name, passes, fails }));
+  return [...own, ...group.groups.flatMap(flattenChecks)];
+}
+
+/**
+ * The summary's metrics, trends completed with RESULT_TREND_STATS and their histogram. Keys with a
+ * tag filter are submetrics of thresholds or ws_errors kinds (see summary/data.ts).
+ */
+function metricResults(input: RunResultsInput): Record<string, MetricResult> {
+  const elapsedMs = input.summary.state.testRunDurationMs;
+  const submetrics = new Map(input.thresholds.map(({ spec }) => [spec.key, { metric: spec.metric, tags: spec.tags }]));
+  const metrics: Record<string, MetricResult> = {};
+  for (const [key, { type, contains, values }] of Object.entries(input.summary.metrics)) {
+    if (type !== 'trend') {
+      metrics[key] = { type, contains, values };
+      continue;
+    }
+    const selected = key.includes('{') ? submetrics.get(key) : { metric: key, tags: {} };
+    if (selected === undefined) {
+      metrics[key] = { type, contains, values };
+      continue;
+    }
+    const { metric, tags } = selected;
+    // No snapshot means no sample: the count says so, the summary's zeros stay.
+    const complete = input.store.snapshot(metric, tags, elapsedMs)?.values(RESULT_TREND_STATS) ?? { count: 0 };
+    const histogram = input.encodedTrend?.(metric, tags);
+    metrics[key] = {
+      type,
+      contains,
+      values: { ...values, ...complete },
+      // An empty histogram's min/max are ±Infinity, which JSON cannot hold.
+      ...(histogram !== undefined && histogram.count > 0 ? { histogram } : {}),
+    };
+  }
+  return metrics;
+}
+
+/**
+ * ws_errors by kind, as the summary data split them ('ws_errors{error:refused}'). Every kind names
+ * its `error` (see worker/ws-host.ts), which tells a kind from a threshold's submetric on other
+ * tags ('ws_errors{scenario:chat}').
+ */
+function wsErrorKinds(summary: SummaryData): ErrorCount[] {
+  const prefix = `${Metric.wsErrors}{`;
+  const errors: ErrorCount[] = [];
+  for (const [key, { values }] of Object.entries(summary.metrics)) {
+    if (!key.startsWith(prefix)) continue;
+    const { tags } = parseMetricKey(key);
+    if (tags['error'] === undefined) continue;
+    const count = values['count'] ?? 0;
+    if (count > 0) errors.push({ metric: Metric.wsErrors, kind: tags, count });
+  }
+  return errors;
+}
+
+/** Failed HTTP requests (http_req_failed passes) by their error_code tag; {} for failures without one. */
+function httpFailuresByCode(store: RunResultsInput['store']): ErrorCount[] {
+  const counts = new Map<string, number>();
+  for (const { tags, view } of store.series(Metric.httpReqFailed)) {
+    const failed = view.value('passes') ?? 0;
+    if (failed === 0) continue;
+    const code = tags['error_code'] ?? '';
+    counts.set(code, (counts.get(code) ?? 0) + failed);
+  }
+  return [...counts]
+    .sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b, 'en', { numeric: true })))
+    .map(([code, count]): ErrorCount => ({ metric: Metric.httpReqFailed, kind: code === '' ? {} : { error_code: code }, count }));
+}
+
+function packageVersion(): string {
+  const root = packageRoot(fileURLToPath(import.meta.url));
+  return (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+}
