@@ -9,6 +9,7 @@ import type { Isolation } from '../sandbox/isolate.js';
 import type { TargetKind } from '../serve/index.js';
 import type { ScriptRequest } from '../run/prepare.js';
 import type { RunRequest } from '../run/run.js';
+import { parseOutputs } from '../results/outputs.js';
 
 export interface CliFlags {
   readonly script: Omit<ScriptRequest, 'script'>;
@@ -22,6 +23,9 @@ export function parseCliFlags(flags: Record<string, unknown>, env: Readonly<Reco
   if (duration !== undefined) parseDuration(duration, '--duration');
   const color = colorTerminal && flags['color'] !== false && env['NO_COLOR'] === undefined;
   const callTimeout = flags['callTimeout'] as string | undefined;
+  const bucket = flags['bucket'] as string | undefined;
+  const bucketMs = bucket === undefined ? undefined : parseDuration(bucket, '--bucket');
+  if (bucketMs !== undefined && bucketMs < 100) throw configError('INVALID_CLI', `--bucket: invalid value ${quote(bucket)}; expected a duration of 100ms or more, e.g. "5s"`);
   return {
     script: {
       overrides: {
@@ -44,6 +48,9 @@ export function parseCliFlags(flags: Record<string, unknown>, env: Readonly<Reco
       color,
       workers: integerFlag(flags['workers'], '--workers', 1),
       serve: flags['serve'] as TargetKind | undefined,
+      outputs: parseOutputs((flags['out'] as string[] | undefined) ?? []),
+      report: flags['report'] as string | undefined,
+      bucketMs,
     },
   };
 }

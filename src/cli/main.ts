@@ -11,6 +11,7 @@ import { TARGET_KINDS, parseServeFlags, serveUntil, type TargetKind } from '../s
 import { processIo, type Io } from '../io.js';
 import { runTest } from '../run/run.js';
 import { inspectScript } from '../run/inspect.js';
+import { reportCommand } from '../report/command.js';
 import { packageRoot } from '../package-root.js';
 import { parseCliFlags, type CliFlags } from './flags.js';
 
@@ -43,6 +44,9 @@ export async function cli(argv: readonly string[], io: Io = processIo()): Promis
   addRunFlags(program.command('run'))
     .description('run a test')
     .option('--summary-export <file>', 'write the end-of-test summary data as JSON')
+    .option('-o, --out <kind=target>', 'write results: json=FILE, csv=PREFIX, junit=FILE, markdown=FILE (repeatable)', collect, [])
+    .option('--report <file>', 'write the HTML report')
+    .option('--bucket <duration>', 'time-series bucket of the results and reports (default 1s)')
     .option('-q, --quiet', 'no progress output')
     .option('--no-color', 'no ANSI colours in the summary')
     .option('-w, --workers <n>', 'worker threads hosting VUs (default: one per core)')
@@ -96,6 +100,15 @@ export async function cli(argv: readonly string[], io: Io = processIo()): Promis
         await serveUntil(kind as TargetKind, parseServeFlags(flags), io.stdout, stopped);
         return ExitCode.ok;
       });
+    });
+
+  program
+    .command('report')
+    .description('render the HTML report of a saved results file (from --out json=FILE)')
+    .argument('<results>', 'the results file')
+    .requiredOption('-o, --output <file>', 'the HTML file to write')
+    .action((results: string, flags: { output: string }) => {
+      result = guard(io, () => reportCommand(results, flags.output, io));
     });
 
   program

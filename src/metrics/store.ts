@@ -8,6 +8,7 @@ import type { MetricDefinition, MetricSnapshotView, MetricType, Tags } from '../
 import type { MetricRegistry } from './registry.js';
 import { createSeriesState, wallClockMs, type Aggregate, type SeriesState } from './series.js';
 import type { MetricBatch } from './sink.js';
+import type { EncodedTrend } from './hdr.js';
 import { tagsInclude, tagsKey } from './tags.js';
 import { SnapshotView } from './view.js';
 
@@ -61,6 +62,20 @@ export class MetricStore {
     if (stored === undefined) return;
     for (const { tags, state } of stored.series.values()) {
       yield { tags, view: new SnapshotView(stored.definition, state.aggregate(), elapsedMs) };
+    }
+  }
+
+  /** A trend's whole distribution over the series whose tags include `tags`, encoded (mergeable); undefined without samples. */
+  encodedTrend(metric: string, tags: Tags): EncodedTrend | undefined {
+    const stored = this.metrics.get(metric);
+    if (stored === undefined || stored.definition.type !== 'trend') return undefined;
+    const total = createSeriesState('trend');
+    try {
+      for (const series of stored.series.values()) if (tagsInclude(series.tags, tags)) total.absorb(series.state);
+      const data = total.toData();
+      return data.type === 'trend' && data.histogram.count > 0 ? data.histogram : undefined;
+    } finally {
+      total.destroy();
     }
   }
 

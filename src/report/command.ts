@@ -3,13 +3,13 @@
  * is one line on stderr and exit 104, as for any other bad option.
  */
 import path from 'node:path';
-import { ExitCode, WskError, configError, quote } from '../errors.js';
+import { ExitCode, WskError, configError, quote, type ExitCodeValue } from '../errors.js';
 import type { Io } from '../io.js';
 import { checkWritable, writeAtomically } from '../run/results.js';
 import { renderReport } from './html.js';
 import { readResults } from './load.js';
 
-export async function reportCommand(resultsPath: string, outPath: string, io: Pick<Io, 'stdout' | 'stderr' | 'cwd'>): Promise<number> {
+export async function reportCommand(resultsPath: string, outPath: string, io: Pick<Io, 'stdout' | 'stderr' | 'cwd'>): Promise<ExitCodeValue> {
   try {
     const results = await readResults(path.resolve(io.cwd, resultsPath), resultsPath);
     checkWritable(outPath, io.cwd, 'wsk report -o');

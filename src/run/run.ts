@@ -5,6 +5,7 @@
  * crashed worker) still tears down, prints its summary and writes its files.
  */
 import os from 'node:os';
+import path from 'node:path';
 import { ExitCode, WskError, configError, quote, scriptError, type ExitCodeValue } from '../errors.js';
 import type { Io, StopSignal } from '../io.js';
 import type { MetricDefinition, PlannedScenario, ScriptOptions, Tags, VirtualUser } from '../types.js';
@@ -20,7 +21,14 @@ import { evaluateThresholds, findAbortingThreshold, parseThresholds, type Thresh
 import { initFailure, prepareScript, type PreparedScript, type ScriptRequest } from './prepare.js';
 import { WorkerPool, VuInitError } from './worker-pool.js';
 import { Progress } from './progress.js';
-import { checkWritable, writeResults } from './results.js';
+import { checkWritable, writeAtomically, writeResults } from './results.js';
+import { RunRecorder } from './recorder.js';
+import { wallClockMs } from '../metrics/series.js';
+import { buildRunResults } from '../results/build.js';
+import { checkOutputs, writeOutputs, type OutputSpec } from '../results/outputs.js';
+import { DEFAULT_BUCKET_MS } from '../results/buckets.js';
+import type { RunResults } from '../results/types.js';
+import { renderReport } from '../report/html.js';
 import type { ScriptErrorInfo } from '../../runtime/protocol.js';
 import { readNetworkOptions, type NetworkOptions } from '../options/network.js';
 import { spawnTarget, type TargetKind } from '../serve/index.js';
@@ -33,6 +41,12 @@ export interface RunRequest extends ScriptRequest {
   readonly workers?: number | undefined;
   /** A built-in target to start in its own process for the run; its URL becomes __ENV.WSK_TARGET. */
   readonly serve?: TargetKind | undefined;
+  /** `--out` files (and endpoints), checked before the test starts and written at its end. */
+  readonly outputs?: readonly OutputSpec[] | undefined;
+  /** `--report`: the HTML report's path. */
+  readonly report?: string | undefined;
+  /** `--bucket`: the time series' bucket length. */
+  readonly bucketMs?: number | undefined;
 }
 
 const THRESHOLD_EVAL_INTERVAL_MS = 2000;
@@ -61,6 +75,8 @@ async function runWithTarget(request: RunRequest, io: Io): Promise<ExitCodeValue
     for (const d of definitions) registry.define(d.name, d.type, d.contains);
   };
   if (request.summaryExport !== undefined) checkWritable(request.summaryExport, io.cwd, '--summary-export');
+  if (request.outputs !== undefined) checkOutputs(request.outputs, io.cwd);
+  if (request.report !== undefined) checkWritable(request.report, io.cwd, '--report');
   const prepared = await prepareScript(request, io, { defined: define, metrics: (batch) => store.merge(batch) });
   let checked: RunOptions;
   try {
@@ -70,7 +86,8 @@ async function runWithTarget(request: RunRequest, io: Io): Promise<ExitCodeValue
     throw error;
   }
   prepared.lifecycle.network(checked.network);
-  return new TestRun(request, io, prepared, store, define, checked).execute();
+  const recorder = new RunRecorder(store, registry, request.bucketMs ?? DEFAULT_BUCKET_MS, Object.keys(prepared.options.tags ?? {}));
+  return new TestRun(request, io, prepared, recorder, define, checked).execute();
 }
 
 interface RunOptions {
@@ -107,15 +124,17 @@ class TestRun {
   #signals = 0;
   #setupJson = '';
   #startedAt = 0;
+  readonly store: MetricStore;
 
   constructor(
     private readonly request: RunRequest,
     private readonly io: Io,
     private readonly script: PreparedScript,
-    private readonly store: MetricStore,
+    private readonly recorder: RunRecorder,
     define: (definitions: readonly MetricDefinition[]) => void,
     private readonly checked: RunOptions,
   ) {
+    this.store = recorder.store;
     const { scenarios, sandboxSetup, output } = script;
     this.#progress = new Progress(io.stderr, scenarios, this.#clock, request.quiet);
     this.#totalVus = scenarios.reduce((sum, s) => sum + maxVus(s), 0);
@@ -128,7 +147,7 @@ class TestRun {
       network: checked.network,
     };
     this.#pool = new WorkerPool(workers, setup, scenarios, {
-      metrics: (batch) => store.merge(batch),
+      metrics: (batch) => recorder.merge(batch),
       logs: (logs) => output.logs(logs),
       errors: (errors) => output.errors(errors),
       defined: define,
@@ -148,12 +167,13 @@ class TestRun {
       const durationMs = this.#clock.now() - this.#startedAt;
       // Teardown runs when the test was stopped too, as in k6 (not after an init or setup failure).
       if (exitCode === ExitCode.ok) exitCode = await this.#teardown();
-      for (const batch of await this.#pool.stop()) this.store.merge(batch);
+      for (const batch of await this.#pool.stop()) this.recorder.merge(batch);
+      const endMs = wallClockMs();
       const outcomes = evaluateThresholds(this.checked.thresholds, (metric, tags) => this.store.snapshot(metric, tags, durationMs));
       exitCode = this.#exitCode(exitCode, outcomes);
       const suppressed = this.script.output.suppressed();
       if (suppressed > 0) this.io.stderr.write(`(${suppressed} repeated error messages were not printed)\n`);
-      await writeResults({
+      const summary = await writeResults({
         io: this.io,
         lifecycle: this.script.lifecycle,
         exports: this.script.exports,
@@ -166,11 +186,56 @@ class TestRun {
         output: this.script.output,
         options: this.script.options,
       });
+      this.#writeFiles(
+        buildRunResults({
+          summary,
+          store: this.store,
+          thresholds: outcomes,
+          timeSeries: this.recorder.timeSeries(endMs),
+          options: this.script.options,
+          script: this.request.script,
+          startMs: this.recorder.startMs === 0 ? endMs : this.recorder.startMs,
+          endMs,
+          exitCode,
+          stoppedBy: this.#stoppedBy(),
+          encodedTrend: (metric, tags) => this.store.encodedTrend(metric, tags),
+        }),
+      );
       return exitCode;
     } finally {
       offSignal();
       await this.script.lifecycle.stop();
-      this.store.dispose();
+      this.recorder.dispose();
+    }
+  }
+
+  /** --out files and --report; one that cannot be written is reported, and the others are still written. */
+  #writeFiles(results: RunResults): void {
+    const { outputs = [], report } = this.request;
+    try {
+      writeOutputs(outputs, results, this.io.cwd);
+    } catch (error) {
+      if (!(error instanceof WskError)) throw error;
+      this.io.stderr.write(`ERROR ${error.message}\n`);
+    }
+    if (report === undefined) return;
+    try {
+      writeAtomically(path.resolve(this.io.cwd, report), renderReport(results));
+    } catch (error) {
+      this.io.stderr.write(`ERROR --report: cannot write ${quote(report)}: ${(error as Error).message}\n`);
+    }
+  }
+
+  #stoppedBy(): string {
+    switch (this.#stopReason?.kind) {
+      case 'signal':
+        return 'signal';
+      case 'threshold':
+        return 'threshold';
+      case 'crash':
+        return 'worker crash';
+      default:
+        return '';
     }
   }
 
@@ -181,8 +246,9 @@ class TestRun {
       await this.#initVus();
       if (this.script.exports.functions.includes('setup') && !this.#stop.signal.aborted) await this.#setup();
       this.#startedAt = this.#clock.now();
+      this.recorder.start();
       if (this.checked.thresholds.some((t) => t.abortOnFail)) timers.push(setInterval(() => this.#checkAbort(), THRESHOLD_EVAL_INTERVAL_MS));
-      const active = new ActiveVus(this.store);
+      const active = new ActiveVus(this.recorder);
       timers.push(setInterval(() => active.sample(), VUS_SAMPLE_INTERVAL_MS));
       let firstVu = 1;
       const runs = this.script.scenarios.map((scenario) => {
@@ -213,7 +279,7 @@ class TestRun {
       throw error;
     }
     if (!this.request.quiet) this.io.stderr.write(`initialised ${total} VUs in ${Math.round(this.#clock.now() - started)} ms\n`);
-    this.store.setGauge(Metric.vusMax, total);
+    this.recorder.setGauge(Metric.vusMax, total);
   }
 
   async #setup(): Promise<void> {
@@ -262,7 +328,7 @@ class TestRun {
           active.change(delta);
           this.#progress.active(scenario, delta);
         },
-        droppedIteration: () => this.store.addCounter(Metric.droppedIterations, 1, droppedTags),
+        droppedIteration: () => this.recorder.addCounter(Metric.droppedIterations, 1, droppedTags),
       },
     });
     this.#progress.finished(scenario);
@@ -331,7 +397,7 @@ class ActiveVus {
   #active = 0;
   #peak = 0;
 
-  constructor(private readonly store: MetricStore) {}
+  constructor(private readonly recorder: RunRecorder) {}
 
   change(delta: number): void {
     this.#active += delta;
@@ -342,7 +408,7 @@ class ActiveVus {
   }
 
   sample(): void {
-    this.store.setGauge(Metric.vus, this.#active);
+    this.recorder.setGauge(Metric.vus, this.#active);
   }
 }
 
