@@ -31,8 +31,12 @@ export class Progress {
   readonly #timer: NodeJS.Timeout | undefined;
   #drawnLines = 0;
 
-  constructor(out: Output, scenarios: readonly PlannedScenario[], clock: Clock, quiet: boolean) {
+  /** A line of headline metrics under the scenarios ('' when there is nothing to say yet). */
+  readonly #headline: () => string;
+
+  constructor(out: Output, scenarios: readonly PlannedScenario[], clock: Clock, quiet: boolean, headline: () => string = () => '') {
     this.#out = out;
+    this.#headline = headline;
     this.#clock = clock;
     this.#rows = new Map(
       scenarios.map((scenario) => [
@@ -87,7 +91,8 @@ export class Progress {
   }
 
   #draw(): void {
-    const lines = this.lines();
+    const headline = this.#headline();
+    const lines = headline === '' ? this.lines() : [...this.lines(), headline];
     if (!this.#out.isTTY) {
       this.#out.write(lines.map((line) => `running: ${line}\n`).join(''));
       return;

@@ -105,6 +105,17 @@ describe('--out and --report', () => {
     expect(read(dir, 'report.html')).toContain('data-verdict="failed"');
   });
 
+  it('the progress display ends with a line of headline metrics', async () => {
+    const dir = scriptDir({
+      'script.ts': `import { check, sleep } from 'wsk';
+        export const options = { vus: 1, duration: '1500ms' };
+        export default async function () { check(1, { one: (v) => v === 1 }); await sleep(0.1); }`,
+    });
+    const { code, stderr } = await wsk(['run', 'script.ts'], { cwd: dir });
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^running: checks 100\.00%$/m);
+  });
+
   it('refuse bad outputs before the test starts, with one line', async () => {
     const cases: [string[], RegExp][] = [
       [['--out', 'xml=a.xml'], /--out "xml=a.xml": unknown output .*json/],
