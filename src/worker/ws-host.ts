@@ -10,6 +10,7 @@ import { Metric } from '../metrics/builtin.js';
 import { connectOptions } from '../net/connect-options.js';
 import type { NetworkOptions } from '../options/network.js';
 import type { Tags } from '../types.js';
+import { requestDeadlines, type DeadlineWatcher } from './deadlines.js';
 
 /** What a socket needs from the worker that hosts it. */
 export interface SocketOwner {
@@ -34,13 +35,13 @@ const STREAM_CHUNK_BYTES = 64 * 1024;
 /** Close codes of an orderly end: normal, going away, and "no status" (a close frame without a code). */
 const ORDERLY_CLOSE = new Set([1000, 1001, 1005]);
 
-export class HostSocket {
+export class HostSocket implements DeadlineWatcher {
   readonly #ws: WebSocket;
   readonly #owner: SocketOwner;
   readonly #id: number;
   readonly #tags: Tags;
-  /** Open correlated requests: when each was sent, and its timeout timer. */
-  readonly #requests = new Map<number, { sentAt: number; timer: NodeJS.Timeout }>();
+  /** Open correlated requests: when each was sent, and when it times out (Infinity once it has). */
+  readonly #requests = new Map<number, { sentAt: number; deadline: number }>();
   readonly #pings: { op: number; at: number }[] = [];
   #net: NetSocket | undefined;
   #bytesRead = 0;
@@ -207,8 +208,9 @@ export class HostSocket {
   #send(data: string | ArrayBuffer, request: number, timeoutMs: number): void {
     if (this.#ws.readyState !== WebSocket.OPEN) return;
     if (request !== 0) {
-      const timer = setTimeout(() => this.#event(['ws', this.#id, 'timeout', request, null, performance.now()]), timeoutMs);
-      this.#requests.set(request, { sentAt: performance.now(), timer });
+      const now = performance.now();
+      this.#requests.set(request, { sentAt: now, deadline: now + timeoutMs });
+      requestDeadlines.watch(this);
     }
     // A compressed frame is written later (deflate is asynchronous), so only then is the write watched.
     const compressed = this.#ws.extensions !== '';
@@ -239,17 +241,24 @@ export class HostSocket {
     this.#event(['ws', this.#id, 'buffered', amount, null, performance.now()]);
   }
 
-  /** The socket is gone: its requests end in the sandbox (as failed) without the host's timers. */
+  /** A 'timeout' event for each request past its deadline; the sandbox then ends it as failed (wsReqEnd). */
+  checkDeadlines(now: number): boolean {
+    for (const [request, open] of this.#requests) {
+      if (open.deadline > now) continue;
+      open.deadline = Infinity;
+      this.#event(['ws', this.#id, 'timeout', request, null, now]);
+    }
+    return this.#requests.size > 0;
+  }
+
+  /** The socket is gone: its requests end in the sandbox (as failed) without the host's deadlines. */
   #clearRequests(): void {
-    for (const { timer } of this.#requests.values()) clearTimeout(timer);
     this.#requests.clear();
   }
 
   #requestEnded(request: number, firstAt: number, lastAt: number, failed: boolean, tags: Tags): void {
-    const open = this.#requests.get(request);
+    const sentAt = this.#requests.get(request)?.sentAt;
     this.#requests.delete(request);
-    if (open !== undefined) clearTimeout(open.timer);
-    const sentAt = open?.sentAt;
     this.#owner.record(Metric.wsReqFailed, failed ? 1 : 0, tags);
     if (sentAt === undefined || failed || firstAt === 0) return;
     this.#owner.record(Metric.wsReqTtfr, firstAt - sentAt, tags);
