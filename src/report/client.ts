@@ -3,6 +3,9 @@
  * panels.ts), draws one uPlot per panel with x = seconds since the start, and keeps the charts as
  * wide as their panels. Plain ES2017 in a string, so the page needs nothing but itself; the browser
  * test is what checks it. The charts are on window.__wskCharts for that test.
+ *
+ * The live page (live-client.ts) has no embedded results: it calls window.__wskReport.show() with
+ * the time series and plan of each event it receives.
  */
 export const CLIENT_SCRIPT = String.raw`
 (function () {
@@ -43,12 +46,11 @@ export const CLIENT_SCRIPT = String.raw`
   function read(id) {
     return JSON.parse(document.getElementById(id).textContent);
   }
-  var results = read('wsk-results');
-  var panels = read('wsk-panels');
-  var timeSeries = results.timeSeries;
-  var bucketSeconds = timeSeries.bucketMs / 1000;
+  // What the charts show: set by show(), once for the report, at every event on the live page.
+  var timeSeries = null;
+  var panels = [];
+  var bucketSeconds = 1;
   var xs = [];
-  for (var i = 0; i < timeSeries.buckets; i++) xs.push(i * bucketSeconds);
 
   function lineValues(line) {
     var column = timeSeries.series[line.series][line.column];
@@ -58,6 +60,9 @@ export const CLIENT_SCRIPT = String.raw`
       if (value === null || value === undefined) return line.perSecond ? 0 : null;
       return line.perSecond ? value / bucketSeconds : value;
     });
+  }
+  function chartData(panel) {
+    return [xs].concat(panel.lines.map(lineValues));
   }
 
   function cssVar(name) {
@@ -88,17 +93,7 @@ export const CLIENT_SCRIPT = String.raw`
   }
 
   var charts = [];
-  function draw() {
-    charts.forEach(function (chart) { chart.destroy(); });
-    charts = panels.map(function (panel) {
-      var element = document.getElementById(panel.id);
-      var data = [xs].concat(panel.lines.map(lineValues));
-      return new uPlot(options(panel, element.clientWidth), data, element);
-    });
-    window.__wskCharts = charts;
-  }
-  draw();
-
+  window.__wskCharts = charts;
   // Charts follow their panels' width, and redraw in the other palette when the colour scheme flips.
   var resize = new ResizeObserver(function () {
     charts.forEach(function (chart) {
@@ -106,8 +101,39 @@ export const CLIENT_SCRIPT = String.raw`
       if (width !== chart.width) chart.setSize({ width: width, height: HEIGHT });
     });
   });
-  panels.forEach(function (panel) { resize.observe(document.getElementById(panel.id)); });
+  function draw() {
+    charts.forEach(function (chart) { chart.destroy(); });
+    resize.disconnect();
+    charts = panels.map(function (panel) {
+      var element = document.getElementById(panel.id);
+      resize.observe(element);
+      return new uPlot(options(panel, element.clientWidth), chartData(panel), element);
+    });
+    window.__wskCharts = charts;
+  }
+
+  /**
+   * Shows a time series with its chart plan, the first shownBuckets buckets (all by default). A
+   * new plan, or chart elements the live page replaced, are drawn anew; otherwise the charts only
+   * take their new data, which keeps them in place.
+   */
+  function show(series, plan, shownBuckets) {
+    var replanned = JSON.stringify(plan) !== JSON.stringify(panels);
+    var detached = charts.some(function (chart) { return !document.body.contains(chart.root); });
+    timeSeries = series;
+    panels = plan;
+    bucketSeconds = series.bucketMs / 1000;
+    var buckets = shownBuckets === undefined ? series.buckets : Math.min(shownBuckets, series.buckets);
+    xs = [];
+    for (var i = 0; i < buckets; i++) xs.push(i * bucketSeconds);
+    if (replanned || detached) draw();
+    else charts.forEach(function (chart, i) { chart.setData(chartData(panels[i])); });
+  }
+  window.__wskReport = { show: show };
+
+  var embedded = read('wsk-results');
+  if (embedded !== null) show(embedded.timeSeries, read('wsk-panels'));
   var scheme = window.matchMedia('(prefers-color-scheme: dark)');
-  if (scheme.addEventListener) scheme.addEventListener('change', draw);
+  if (scheme.addEventListener) scheme.addEventListener('change', function () { if (timeSeries !== null) draw(); });
 })();
 `;

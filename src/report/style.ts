@@ -1,7 +1,7 @@
 /**
  * The report's stylesheet: the system font stack, a restrained palette in CSS variables (light and
  * dark by prefers-color-scheme; the chart script reads the same variables), tables that scroll
- * sideways on a narrow window instead of overflowing it.
+ * sideways on a narrow window instead of overflowing it. The live page's running banner is neutral.
  */
 export const REPORT_CSS = `
 :root {
@@ -34,6 +34,9 @@ code { font: 13px/1.4 ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, 
 .verdict-title { margin: 0 0 8px; font-size: 24px; font-weight: 650; }
 .verdict[data-verdict="passed"] .verdict-title { color: var(--ok); }
 .verdict[data-verdict="failed"] .verdict-title { color: var(--bad); }
+.verdict[data-verdict="running"] { background: var(--card); border-color: var(--border); }
+.download { margin: 10px 0 0; }
+.download a { color: inherit; font-weight: 600; }
 .facts { display: flex; flex-wrap: wrap; gap: 4px 28px; margin: 0; }
 .facts div { display: flex; gap: 6px; min-width: 0; }
 .facts dt { color: var(--muted); }
