@@ -10,6 +10,7 @@ import type { TargetKind } from '../serve/index.js';
 import type { ScriptRequest } from '../run/prepare.js';
 import type { RunRequest } from '../run/run.js';
 import { parseOutputs } from '../results/outputs.js';
+import { DEFAULT_DASHBOARD } from '../live/index.js';
 
 export interface CliFlags {
   readonly script: Omit<ScriptRequest, 'script'>;
@@ -51,8 +52,22 @@ export function parseCliFlags(flags: Record<string, unknown>, env: Readonly<Reco
       outputs: parseOutputs((flags['out'] as string[] | undefined) ?? []),
       report: flags['report'] as string | undefined,
       bucketMs,
+      dashboard: dashboardFlag(flags['dashboard']),
     },
   };
+}
+
+/** `--dashboard` (127.0.0.1:5665), `--dashboard 8080` or `--dashboard 127.0.0.1:8080`. */
+function dashboardFlag(value: unknown): { host: string; port: number } | undefined {
+  if (value === undefined) return undefined;
+  if (value === true) return { ...DEFAULT_DASHBOARD };
+  const text = String(value);
+  const match = /^(?:([^:]+|\[[^\]]+\]):)?(\d+)$/.exec(text);
+  const port = Number(match?.[2]);
+  if (match === null || port > 65535) {
+    throw configError('INVALID_CLI', `--dashboard: invalid value ${quote(text)}; expected a port (0-65535) or host:port, e.g. 5665 or 127.0.0.1:5665`);
+  }
+  return { host: match[1]?.replace(/^\[|\]$/g, '') ?? DEFAULT_DASHBOARD.host, port };
 }
 
 function integerFlag(value: unknown, flag: string, min: number): number | undefined {

@@ -47,6 +47,7 @@ export async function cli(argv: readonly string[], io: Io = processIo()): Promis
     .option('-o, --out <kind=target>', 'write results: json=FILE, csv=PREFIX, junit=FILE, markdown=FILE (repeatable)', collect, [])
     .option('--report <file>', 'write the HTML report')
     .option('--bucket <duration>', 'time-series bucket of the results and reports (default 1s)')
+    .option('--dashboard [port]', 'serve a live web dashboard on 127.0.0.1 (default port 5665; host:port allowed)')
     .option('-q, --quiet', 'no progress output')
     .option('--no-color', 'no ANSI colours in the summary')
     .option('-w, --workers <n>', 'worker threads hosting VUs (default: one per core)')

@@ -30,6 +30,9 @@ import { checkOutputs, writeOutputs, type OutputSpec } from '../results/outputs.
 import { DEFAULT_BUCKET_MS } from '../results/buckets.js';
 import type { RunResults } from '../results/types.js';
 import { renderReport } from '../report/html.js';
+import { startDashboard, startPrometheus, type Dashboard, type MetricsEndpoint } from '../live/index.js';
+import { buildSummaryData } from '../summary/data.js';
+import { RESULT_TREND_STATS } from '../results/build.js';
 import type { ScriptErrorInfo } from '../../runtime/protocol.js';
 import { readNetworkOptions, type NetworkOptions } from '../options/network.js';
 import { spawnTarget, type TargetKind } from '../serve/index.js';
@@ -48,6 +51,8 @@ export interface RunRequest extends ScriptRequest {
   readonly report?: string | undefined;
   /** `--bucket`: the time series' bucket length. */
   readonly bucketMs?: number | undefined;
+  /** `--dashboard`: where the live web page listens. */
+  readonly dashboard?: { readonly host: string; readonly port: number } | undefined;
 }
 
 const THRESHOLD_EVAL_INTERVAL_MS = 2000;
@@ -126,6 +131,8 @@ class TestRun {
   #setupJson = '';
   #startedAt = 0;
   readonly store: MetricStore;
+  /** The live outputs and their last snapshot. */
+  readonly #live: { dashboard?: Dashboard; metrics?: MetricsEndpoint; last?: RunResults } = {};
 
   constructor(
     private readonly request: RunRequest,
@@ -164,6 +171,11 @@ class TestRun {
     // Signals stay handled through teardown and the summary, so a second one always exits at once.
     const offSignal = this.io.onSignal((signal) => this.#onSignal(signal));
     try {
+      const liveFailed = await this.#startLive();
+      if (liveFailed !== undefined) {
+        await this.#pool.stop();
+        return liveFailed;
+      }
       let exitCode = await this.#runScenarios();
       const durationMs = this.#clock.now() - this.#startedAt;
       // Teardown runs when the test was stopped too, as in k6 (not after an init or setup failure).
@@ -187,7 +199,7 @@ class TestRun {
         output: this.script.output,
         options: this.script.options,
       });
-      this.#writeFiles(
+      const results = this.#writeFiles(
         buildRunResults({
           summary,
           store: this.store,
@@ -202,16 +214,76 @@ class TestRun {
           encodedTrend: (metric, tags) => this.store.encodedTrend(metric, tags),
         }),
       );
+      this.#live.dashboard?.finish(results);
       return exitCode;
     } finally {
       offSignal();
+      await this.#stopLive();
       await this.script.lifecycle.stop();
       this.recorder.dispose();
     }
   }
 
+  /** --dashboard and --out prometheus: up before any VU starts, so a port in use stops the run at once. */
+  async #startLive(): Promise<ExitCodeValue | undefined> {
+    const source = { snapshot: () => this.#snapshot() };
+    const prometheus = this.request.outputs?.find((spec) => spec.kind === 'prometheus');
+    try {
+      if (this.request.dashboard !== undefined) {
+        this.#live.dashboard = await startDashboard(this.request.dashboard, source);
+        this.io.stderr.write(`dashboard: ${this.#live.dashboard.url}\n`);
+      }
+      if (prometheus !== undefined && prometheus.kind === 'prometheus') {
+        this.#live.metrics = await startPrometheus({ host: prometheus.host, port: prometheus.port }, source);
+        this.io.stderr.write(`prometheus metrics: ${this.#live.metrics.url}\n`);
+      }
+    } catch (error) {
+      return this.#fail(error);
+    }
+    return undefined;
+  }
+
+  async #stopLive(): Promise<void> {
+    await this.#live.dashboard?.close();
+    await this.#live.metrics?.close();
+  }
+
+  /** The results so far, for the live outputs; what cannot be built yet is left empty rather than thrown. */
+  #snapshot(): RunResults {
+    const endMs = wallClockMs();
+    const elapsedMs = this.#startedAt === 0 ? 0 : this.#clock.now() - this.#startedAt;
+    try {
+      const outcomes = evaluateThresholds(this.checked.thresholds, (metric, tags) => this.store.snapshot(metric, tags, elapsedMs));
+      const summary = buildSummaryData({
+        store: this.store,
+        elapsedMs,
+        thresholds: outcomes,
+        trendStats: RESULT_TREND_STATS,
+        noColor: true,
+        isStdOutTTY: false,
+        isStdErrTTY: false,
+      });
+      const results = buildRunResults({
+        summary,
+        store: this.store,
+        thresholds: outcomes,
+        timeSeries: this.recorder.timeSeries(endMs),
+        options: this.script.options,
+        script: this.request.script,
+        startMs: this.recorder.startMs === 0 ? endMs : this.recorder.startMs,
+        endMs,
+        exitCode: -1,
+        stoppedBy: '',
+      });
+      this.#live.last = { ...results, endedAt: '', durationMs: elapsedMs };
+    } catch (error) {
+      if (this.#live.last === undefined) throw error;
+    }
+    return this.#live.last!;
+  }
+
   /** --out files and --report; one that cannot be written is reported, and the others are still written. */
-  #writeFiles(results: RunResults): void {
+  #writeFiles(results: RunResults): RunResults {
     const { outputs = [], report } = this.request;
     try {
       writeOutputs(outputs, results, this.io.cwd);
@@ -219,12 +291,14 @@ class TestRun {
       if (!(error instanceof WskError)) throw error;
       this.io.stderr.write(`ERROR ${error.message}\n`);
     }
-    if (report === undefined) return;
-    try {
-      writeAtomically(path.resolve(this.io.cwd, report), renderReport(results));
-    } catch (error) {
-      this.io.stderr.write(`ERROR --report: cannot write ${quote(report)}: ${(error as Error).message}\n`);
+    if (report !== undefined) {
+      try {
+        writeAtomically(path.resolve(this.io.cwd, report), renderReport(results));
+      } catch (error) {
+        this.io.stderr.write(`ERROR --report: cannot write ${quote(report)}: ${(error as Error).message}\n`);
+      }
     }
+    return results;
   }
 
   #stoppedBy(): string {

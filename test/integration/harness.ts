@@ -22,6 +22,8 @@ export interface Running {
   readonly done: Promise<RunResult>;
   /** Resolves once stderr or stdout contains `text`. */
   waitFor(text: string | RegExp, timeoutMs?: number): Promise<void>;
+  /** What it printed so far, stdout then stderr. */
+  output(): string;
 }
 
 /** Starts `wsk <args>` in `cwd`. */
@@ -48,6 +50,7 @@ export function start(args: readonly string[], options: { cwd?: string; env?: Re
   return {
     child,
     done,
+    output: () => stdout + stderr,
     waitFor(text, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {
         const matches = (): boolean => (typeof text === 'string' ? (stdout + stderr).includes(text) : text.test(stdout + stderr));
