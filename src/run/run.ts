@@ -25,13 +25,13 @@ import { Progress } from './progress.js';
 import { checkWritable, writeAtomically, writeResults } from './results.js';
 import { RunRecorder } from './recorder.js';
 import { wallClockMs } from '../metrics/series.js';
-import { buildRunResults } from '../results/build.js';
+import { buildRunResults, type RunResultsInput } from '../results/build.js';
 import { checkOutputs, writeOutputs, type OutputSpec } from '../results/outputs.js';
 import { DEFAULT_BUCKET_MS } from '../results/buckets.js';
 import type { RunResults } from '../results/types.js';
 import { renderReport } from '../report/html.js';
 import { startDashboard, startPrometheus, type Dashboard, type MetricsEndpoint } from '../live/index.js';
-import { buildSummaryData } from '../summary/data.js';
+import { buildSummaryData, type SummaryData } from '../summary/data.js';
 import { RESULT_TREND_STATS } from '../results/build.js';
 import type { ScriptErrorInfo } from '../../runtime/protocol.js';
 import { readNetworkOptions, type NetworkOptions } from '../options/network.js';
@@ -200,19 +200,7 @@ class TestRun {
         options: this.script.options,
       });
       const results = this.#writeFiles(
-        buildRunResults({
-          summary,
-          store: this.store,
-          thresholds: outcomes,
-          timeSeries: this.recorder.timeSeries(endMs),
-          options: this.script.options,
-          script: this.request.script,
-          startMs: this.recorder.startMs === 0 ? endMs : this.recorder.startMs,
-          endMs,
-          exitCode,
-          stoppedBy: this.#stoppedBy(),
-          encodedTrend: (metric, tags) => this.store.encodedTrend(metric, tags),
-        }),
+        this.#results(summary, outcomes, endMs, exitCode, this.#stoppedBy(), (metric, tags) => this.store.encodedTrend(metric, tags)),
       );
       this.#live.dashboard?.finish(results);
       return exitCode;
@@ -263,23 +251,28 @@ class TestRun {
         isStdOutTTY: false,
         isStdErrTTY: false,
       });
-      const results = buildRunResults({
-        summary,
-        store: this.store,
-        thresholds: outcomes,
-        timeSeries: this.recorder.timeSeries(endMs),
-        options: this.script.options,
-        script: this.request.script,
-        startMs: this.recorder.startMs === 0 ? endMs : this.recorder.startMs,
-        endMs,
-        exitCode: -1,
-        stoppedBy: '',
-      });
+      const results = this.#results(summary, outcomes, endMs, -1, '');
       this.#live.last = { ...results, endedAt: '', durationMs: elapsedMs };
     } catch (error) {
       if (this.#live.last === undefined) throw error;
     }
     return this.#live.last!;
+  }
+
+  #results(summary: SummaryData, outcomes: readonly ThresholdOutcome[], endMs: number, exitCode: number, stoppedBy: string, encodedTrend?: RunResultsInput['encodedTrend']): RunResults {
+    return buildRunResults({
+      summary,
+      store: this.store,
+      thresholds: outcomes,
+      timeSeries: this.recorder.timeSeries(endMs),
+      options: this.script.options,
+      script: this.request.script,
+      startMs: this.recorder.startMs === 0 ? endMs : this.recorder.startMs,
+      endMs,
+      exitCode,
+      stoppedBy,
+      encodedTrend,
+    });
   }
 
   /** --out files and --report; one that cannot be written is reported, and the others are still written. */

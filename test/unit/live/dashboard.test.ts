@@ -3,7 +3,6 @@
  * the event stream's snapshot, updates that carry only the buckets that changed, the final event,
  * the report download, and a close() that leaves no timer behind.
  */
-import { createHook } from 'node:async_hooks';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WskError } from '../../../src/errors.js';
@@ -13,6 +12,7 @@ import type { Dashboard } from '../../../src/live/types.js';
 import { renderReport } from '../../../src/report/html.js';
 import { GrowingSource } from './source.js';
 import { EventStream, getOnce, parseSnapshot, Watcher } from './sse.js';
+import { trackTimers } from '../track-timers.js';
 
 const EVERY_MS = 40;
 const ITERATIONS = 'iterations\ncounter\n';
@@ -29,30 +29,6 @@ async function dashboardOf(source: GrowingSource): Promise<Dashboard> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Follows the timers created from wsk's code until `stop()`: the ones still pending are the ones nothing cleared. */
-function trackTimers(): { pending(): string[]; stop(): void } {
-  const live = new Map<number, string>();
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 50;
-  const hook = createHook({
-    init(id, type) {
-      if (type !== 'Timeout') return;
-      const stack = new Error().stack ?? '';
-      if (stack.includes('/src/') && !stack.includes('utcDate')) live.set(id, stack);
-    },
-    destroy(id) {
-      live.delete(id);
-    },
-  }).enable();
-  return {
-    pending: () => [...live.values()],
-    stop: () => {
-      hook.disable();
-      Error.stackTraceLimit = limit;
-    },
-  };
 }
 
 describe('the dashboard event stream', () => {

@@ -1,4 +1,3 @@
-import { createHook } from 'node:async_hooks';
 import { get as httpGet } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { WskError } from '../../../src/errors.js';
@@ -6,6 +5,7 @@ import { serveUntil } from '../../../src/serve/serve.js';
 import { startTarget } from '../../../src/serve/server.js';
 import type { TargetKind } from '../../../src/serve/types.js';
 import { TestClient } from './client.js';
+import { trackTimers } from '../track-timers.js';
 
 /**
  * A GET on a connection of its own that closes after the answer: no keep-alive timer of a client is
@@ -20,34 +20,6 @@ function getOnce(url: string): Promise<[number, string]> {
       response.on('end', () => resolve([response.statusCode ?? 0, body]));
     }).on('error', reject);
   });
-}
-
-/**
- * Follows the timers created from wsk's code until `stop()`: the ones still pending are the ones
- * nothing cleared. (Counting every timer of the process would count Node's and vitest's own.)
- */
-function trackTimers(): { pending(): string[]; stop(): void } {
-  const live = new Map<number, string>();
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 50;
-  const hook = createHook({
-    init(id, type) {
-      if (type !== 'Timeout') return;
-      const stack = new Error().stack ?? '';
-      // Node's cache of the Date header is a short unref'd timer of its own.
-      if (stack.includes('/src/') && !stack.includes('utcDate')) live.set(id, stack);
-    },
-    destroy(id) {
-      live.delete(id);
-    },
-  }).enable();
-  return {
-    pending: () => [...live.values()],
-    stop: () => {
-      hook.disable();
-      Error.stackTraceLimit = limit;
-    },
-  };
 }
 
 describe('serveUntil', () => {
