@@ -70,7 +70,7 @@ export async function prepareScript(
     code,
     isolation: request.isolation,
     limits: { memoryLimitMb: request.memoryLimitMb ?? 2048, callTimeoutMs: request.callTimeoutMs ?? 10_000 },
-    vusPerIsolate: request.vusPerIsolate ?? 2000,
+    vusPerIsolate: request.vusPerIsolate ?? 10_000,
     env: { ...definedEnv(io.env), ...request.env },
     scenarioEnv: {},
     scriptDir: path.dirname(scriptPath),
