@@ -44,7 +44,7 @@ export async function cli(argv: readonly string[], io: Io = processIo()): Promis
   addRunFlags(program.command('run'))
     .description('run a test')
     .option('--summary-export <file>', 'write the end-of-test summary data as JSON')
-    .option('-o, --out <kind=target>', 'write results: json=FILE, csv=PREFIX, junit=FILE, markdown=FILE (repeatable)', collect, [])
+    .option('-o, --out <kind=target>', 'write results: json=FILE, csv=PREFIX, junit=FILE, markdown=FILE, or serve prometheus[=HOST:PORT] (repeatable)', collect, [])
     .option('--report <file>', 'write the HTML report')
     .option('--bucket <duration>', 'time-series bucket of the results and reports (default 1s)')
     .option('--dashboard [port]', 'serve a live web dashboard on 127.0.0.1 (default port 5665; host:port allowed)')
