@@ -108,7 +108,10 @@ function buildMetrics(input: SummaryInput, trendStats: readonly string[]): Recor
 }
 
 /** Error counters shown split by kind: the tags that say what went wrong, in this order. */
-const ERROR_KIND_TAGS: Readonly<Record<string, readonly string[]>> = { [Metric.wsErrors]: ['error', 'status', 'close_code'] };
+const ERROR_KIND_TAGS: Readonly<Record<string, readonly string[]>> = {
+  [Metric.wsErrors]: ['error', 'status', 'close_code'],
+  [Metric.httpReqFailed]: ['error_code'],
+};
 
 /** `ws_errors{error:handshake_status,status:403}` and so on: one entry per kind of error seen. */
 function addErrorKinds(
