@@ -54,7 +54,7 @@ export async function cli(argv: readonly string[], io: Io = processIo()): Promis
     .addOption(new Option('--serve <kind>', 'start a built-in target for the run; its URL is __ENV.WSK_TARGET').choices([...TARGET_KINDS]))
     .addOption(new Option('--call-timeout <duration>', 'longest a VU may run without yielding before it is stopped').default('10s'))
     .addOption(new Option('--memory-limit <MB>', 'heap limit of one sandbox isolate').default('2048'))
-    .addOption(new Option('--vus-per-isolate <n>', 'VUs sharing one isolate (compartment isolation)').default('10000'))
+    .option('--vus-per-isolate <n>', 'VUs sharing one isolate (default: 10000 with compartment isolation, 2000 with context)')
     .action((script: string, flags: Record<string, unknown>) => {
       result = guard(io, () => {
         const parsed = withFlags(flags);

@@ -15,6 +15,13 @@ import { mergeOptions, type RunOverrides } from './options.js';
 import { InitError, LifecycleVu, type LifecycleEvents, type ScriptExports } from './lifecycle.js';
 import { ConsoleOutput } from './console-output.js';
 
+/**
+ * VUs per isolate. An isolate's heap has a fixed cost of several MB, so compartment VUs (a few KB each)
+ * share few isolates; a context VU costs about 250 KB, so its isolates hold fewer to stay well inside
+ * the memory limit (2 GB by default) that all of an isolate's VUs share.
+ */
+const DEFAULT_VUS_PER_ISOLATE: Readonly<Record<Isolation, number>> = { compartment: 10_000, context: 2_000 };
+
 export interface ScriptRequest {
   /** The script path as the user gave it. */
   readonly script: string;
@@ -70,7 +77,7 @@ export async function prepareScript(
     code,
     isolation: request.isolation,
     limits: { memoryLimitMb: request.memoryLimitMb ?? 2048, callTimeoutMs: request.callTimeoutMs ?? 10_000 },
-    vusPerIsolate: request.vusPerIsolate ?? 10_000,
+    vusPerIsolate: request.vusPerIsolate ?? DEFAULT_VUS_PER_ISOLATE[request.isolation],
     env: { ...definedEnv(io.env), ...request.env },
     scenarioEnv: {},
     scriptDir: path.dirname(scriptPath),
