@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The directory holding wsk's package.json, found from a file inside the package (works from src/ and dist/src/). */
 export function packageRoot(fromFile: string): string {
@@ -10,4 +11,12 @@ export function packageRoot(fromFile: string): string {
     if (parent === dir) throw new Error(`wsk: cannot find the package root above ${fromFile}`);
     dir = parent;
   }
+}
+
+let version: string | undefined;
+
+/** wsk's version from its package.json, read once. */
+export function packageVersion(): string {
+  version ??= (JSON.parse(readFileSync(path.join(packageRoot(fileURLToPath(import.meta.url)), 'package.json'), 'utf8')) as { version: string }).version;
+  return version;
 }

@@ -3,21 +3,17 @@
  * process's I/O. It prints nothing itself but usage errors, and owns the mapping to exit codes.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
 import { ExitCode, WskError, configError, quote, type ExitCodeValue } from '../errors.js';
 import { TARGET_KINDS, parseServeFlags, serveUntil, type TargetKind } from '../serve/index.js';
 import { processIo, type Io } from '../io.js';
 import { runTest } from '../run/run.js';
 import { inspectScript } from '../run/inspect.js';
 import { reportCommand } from '../report/command.js';
-import { packageRoot } from '../package-root.js';
+import { packageVersion } from '../package-root.js';
 import { parseCliFlags, type CliFlags } from './flags.js';
 
 export function version(): string {
-  const root = packageRoot(fileURLToPath(import.meta.url));
-  return (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  return packageVersion();
 }
 
 /** Runs the CLI with `argv` (without node and the script path); resolves with the exit code. */

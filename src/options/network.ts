@@ -4,11 +4,8 @@
  * k6's options of its HTTP client: `userAgent`, `noConnectionReuse`, `batchPerHost`, `maxRedirects`,
  * `discardResponseBodies`.
  */
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { packageRoot } from '../package-root.js';
+import { packageVersion } from '../package-root.js';
 import { FieldReader, invalidOption, isFields } from './fields.js';
 import type { ScriptOptions } from '../types.js';
 
@@ -75,11 +72,6 @@ function flag(fields: FieldReader, key: string): boolean {
   const value = fields.raw(key);
   if (value !== undefined && typeof value !== 'boolean') throw invalidOption(fields.pathOf(key), value, 'use true or false');
   return value === true;
-}
-
-function packageVersion(): string {
-  const root = packageRoot(fileURLToPath(import.meta.url));
-  return (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 function readCertificate(entry: unknown, path: string): ClientCertificate {

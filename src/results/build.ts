@@ -3,13 +3,10 @@
  * (metrics as the summary shows them, the checks tree, ws_errors split by kind), the threshold
  * outcomes, the store (complete trend stats, failed HTTP requests by error code) and the time buckets.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { EncodedTrend } from '../metrics/hdr.js';
 import { Metric } from '../metrics/builtin.js';
 import type { MetricStore } from '../metrics/store.js';
-import { packageRoot } from '../package-root.js';
+import { packageVersion } from '../package-root.js';
 import type { SummaryData, SummaryGroup } from '../summary/data.js';
 import { parseMetricKey, type ThresholdOutcome } from '../thresholds/index.js';
 import type { Tags } from '../types.js';
@@ -138,9 +135,4 @@ function httpFailuresByCode(store: RunResultsInput['store']): ErrorCount[] {
   return [...counts]
     .sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b, 'en', { numeric: true })))
     .map(([code, count]): ErrorCount => ({ metric: Metric.httpReqFailed, kind: code === '' ? {} : { error_code: code }, count }));
-}
-
-function packageVersion(): string {
-  const root = packageRoot(fileURLToPath(import.meta.url));
-  return (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
 }
