@@ -7,6 +7,7 @@
 import type * as Http from 'wsk/http';
 import type { HttpRequestWire, HttpResponseWire } from '../protocol.js';
 import type { VuState } from '../vu.js';
+import { bytesOf } from '../bytes.js';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** k6's default responseCallback: statuses 200 to 399 are expected. */
@@ -257,13 +258,15 @@ function expectedRanges(callback: Http.ResponseCallback | null, where: string): 
 function encodeBody(body: Http.RequestBody, headers: Record<string, string>): string | ArrayBuffer | null {
   if (body === undefined || body === null) return null;
   if (typeof body === 'string') return body;
-  if (body instanceof ArrayBuffer) return body;
-  if (ArrayBuffer.isView(body)) return body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
+  const bytes = bytesOf(body);
+  if (bytes !== undefined) return bytes;
   if (typeof body === 'object' && !Array.isArray(body)) {
     if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/x-www-form-urlencoded';
-    return Object.keys(body)
+    // Not bytes (bytesOf said so): a plain object of form fields.
+    const fields = body as Record<string, string | number | boolean>;
+    return Object.keys(fields)
       .sort()
-      .map((name) => `${formEscape(name)}=${formEscape(String(body[name]))}`)
+      .map((name) => `${formEscape(name)}=${formEscape(String(fields[name]))}`)
       .join('&');
   }
   throw new TypeError(`http: body must be a string, bytes or an object of form fields, got ${describe(body)}`);

@@ -6,6 +6,7 @@
 import type * as Ws from 'wsk/ws';
 import type { SocketEventKind } from '../protocol.js';
 import type { VuState } from '../vu.js';
+import { bytesOf } from '../bytes.js';
 
 type Data = string | ArrayBuffer;
 // Handlers take what their event gives; the public overloads in wsk/ws say which.
@@ -413,7 +414,7 @@ function ownCopy(data: ArrayBuffer | ArrayBufferView): ArrayBuffer {
 
 /** An exact-size copy of the bytes (a view's slice, not its whole buffer). */
 function toBuffer(data: ArrayBuffer | ArrayBufferView): ArrayBuffer {
-  if (data instanceof ArrayBuffer) return data;
-  if (ArrayBuffer.isView(data)) return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
-  throw new TypeError(`expected a string, ArrayBuffer or typed array, got ${typeof data}`);
+  const bytes = bytesOf(data);
+  if (bytes === undefined) throw new TypeError(`expected a string, ArrayBuffer or typed array, got ${typeof data}`);
+  return bytes;
 }

@@ -21,10 +21,3 @@ export function decodeBody(chunks: readonly Buffer[], length: number, contentEnc
       return raw;
   }
 }
-
-/** An exact-size copy, so the script never sees the rest of a pooled buffer. */
-export function toArrayBuffer(data: Buffer): ArrayBuffer {
-  const copy = new ArrayBuffer(data.length);
-  new Uint8Array(copy).set(data);
-  return copy;
-}

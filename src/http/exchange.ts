@@ -9,7 +9,8 @@
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { decodeBody, toArrayBuffer } from './body.js';
+import { decodeBody } from './body.js';
+import { toArrayBuffer } from '../net/bytes.js';
 import type { Connections } from './connections.js';
 import { responseCookies, type CookieJar } from './cookies.js';
 import { classifyError, decompressionFailure, HttpErrorCode, statusErrorCode, TIMEOUT, type HttpFailure } from './errors.js';

@@ -8,6 +8,7 @@ import type { Socket as NetSocket } from 'node:net';
 import type { SandboxEvent, SocketAction, SocketEvent, SocketOpenOptions } from '../../runtime/protocol.js';
 import { Metric } from '../metrics/builtin.js';
 import { connectOptions } from '../net/connect-options.js';
+import { toArrayBuffer } from '../net/bytes.js';
 import type { NetworkOptions } from '../options/network.js';
 import type { Tags } from '../types.js';
 import { requestDeadlines, type DeadlineWatcher } from './deadlines.js';
@@ -386,8 +387,4 @@ function flatHeaders(headers: Record<string, string | string[] | undefined>): Re
   const flat: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
   return flat;
-}
-
-function toArrayBuffer(data: Buffer): ArrayBuffer {
-  return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
 }
