@@ -25,14 +25,13 @@ import { Progress } from './progress.js';
 import { checkWritable, writeAtomically, writeResults } from './results.js';
 import { RunRecorder } from './recorder.js';
 import { wallClockMs } from '../metrics/series.js';
-import { buildRunResults, type RunResultsInput } from '../results/build.js';
+import { buildRunResults, RESULT_TREND_STATS, type RunResultsInput } from '../results/build.js';
 import { checkOutputs, writeOutputs, type OutputSpec } from '../results/outputs.js';
 import { DEFAULT_BUCKET_MS } from '../results/buckets.js';
 import type { RunResults } from '../results/types.js';
 import { renderReport } from '../report/html.js';
 import { startDashboard, startPrometheus, type Dashboard, type MetricsEndpoint } from '../live/index.js';
 import { buildSummaryData, type SummaryData } from '../summary/data.js';
-import { RESULT_TREND_STATS } from '../results/build.js';
 import type { ScriptErrorInfo } from '../../runtime/protocol.js';
 import { readNetworkOptions, type NetworkOptions } from '../options/network.js';
 import { spawnTarget, type TargetKind } from '../serve/index.js';
@@ -130,7 +129,7 @@ class TestRun {
   #signals = 0;
   #setupJson = '';
   #startedAt = 0;
-  readonly store: MetricStore;
+  private readonly store: MetricStore;
   /** The live outputs and their last snapshot. */
   readonly #live: { dashboard?: Dashboard; metrics?: MetricsEndpoint; last?: RunResults } = {};
 
