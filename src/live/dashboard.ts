@@ -9,12 +9,14 @@
  *
  * Snapshots are taken only while some page is watching: the first client starts the updates, the
  * last one to leave stops them, and close() ends everything, so no timer outlives the dashboard.
+ * Requests reach these routes through guard.ts (Host check, target check, errors answered).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LIVE_REPORT_PATH, renderLivePage, renderReport } from '../report/html.js';
 import { chartPanels } from '../report/panels.js';
 import type { RunResults } from '../results/types.js';
 import { formatEvent, liveFrame, snapshotEvent, updateEvent, type LiveFrame } from './events.js';
+import { guardedServer } from './guard.js';
 import { closeServer, listen } from './listen.js';
 import type { Dashboard, ListenOptions, LiveSource } from './types.js';
 
@@ -31,7 +33,7 @@ export interface DashboardOptions extends ListenOptions {
 
 export async function startDashboard(options: DashboardOptions, source: LiveSource): Promise<Dashboard> {
   const streams = new EventStreams(source, options.updateEveryMs ?? UPDATE_EVERY_MS);
-  const server = createServer((request, response) => answer(request, response, streams, source));
+  const server = guardedServer(options.host, (request, response, path) => answer(request, response, path, streams, source));
   const base = await listen(server, options, '--dashboard');
   let closing: Promise<void> | undefined;
   return {
@@ -47,11 +49,10 @@ export async function startDashboard(options: DashboardOptions, source: LiveSour
   };
 }
 
-function answer(request: IncomingMessage, response: ServerResponse, streams: EventStreams, source: LiveSource): void {
+function answer(request: IncomingMessage, response: ServerResponse, path: string, streams: EventStreams, source: LiveSource): void {
   if (request.method !== 'GET') {
     return send(response, 405, { 'content-type': 'text/plain; charset=utf-8', allow: 'GET' }, 'Only GET is allowed.\n');
   }
-  const path = new URL(request.url ?? '/', 'http://dashboard').pathname;
   switch (path) {
     case '/': {
       const final = streams.final;
@@ -113,13 +114,15 @@ class EventStreams {
   }
 
   add(response: ServerResponse): void {
-    response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' });
+    const head = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' };
     if (this.finalFrame !== undefined || this.closed) {
-      if (this.finalFrame !== undefined) response.write(formatEvent('final', { ...snapshotEvent(this.finalFrame), report: this.report() }));
-      response.end();
+      const last = this.finalFrame === undefined ? '' : formatEvent('final', { ...snapshotEvent(this.finalFrame), report: this.report() });
+      response.writeHead(200, head).end(last);
       return;
     }
+    // Before the head, so a snapshot that throws is still answered with a 500.
     this.frame ??= liveFrame(this.source.snapshot(), true);
+    response.writeHead(200, head);
     this.clients.add(response);
     response.on('close', () => this.remove(response));
     this.write(response, formatEvent('snapshot', snapshotEvent(this.frame)));
@@ -140,7 +143,15 @@ class EventStreams {
   private update(): void {
     const previous = this.frame;
     if (previous === undefined) return;
-    const next = liveFrame(this.source.snapshot(), true);
+    let next: LiveFrame;
+    try {
+      next = liveFrame(this.source.snapshot(), true);
+    } catch {
+      // A throw here would be uncaught and end the run. Ending the streams instead makes the pages
+      // reconnect: they get a fresh snapshot, or a 500 naming the error if it persists.
+      this.endAll('');
+      return;
+    }
     const update = updateEvent(previous, next);
     const text = update === undefined ? formatEvent('snapshot', snapshotEvent(next)) : formatEvent('update', update);
     this.frame = next;

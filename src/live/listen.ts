@@ -17,6 +17,9 @@ export function listen(server: Server, options: ListenOptions, flag: string): Pr
     try {
       server.listen(options.port, options.host, () => {
         server.off('error', fail);
+        // Once listening, a server's errors are connections it failed to accept (EMFILE, say):
+        // that client is not answered, the server keeps listening, and the run goes on.
+        server.on('error', () => undefined);
         const address = server.address() as AddressInfo;
         resolve(`http://${hostPort(address.address, address.port)}`);
       });
