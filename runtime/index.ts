@@ -4,7 +4,7 @@
  * the microtasks, so continuations after an `await` have already produced their actions.
  */
 import type { RealmConfig, SandboxAction, SandboxEvent, ScriptErrorInfo, VuInitResult } from './protocol.js';
-import { errorInfo, instantiateVu, type ModuleFactory, type RealmServices, type Vu } from './vu.js';
+import { errorInfo, instantiateVu, REALM_SHARED, type ModuleFactory, type RealmServices, type Vu } from './vu.js';
 import { lockdown } from './lockdown.js';
 
 const resolved = Promise.resolve();
@@ -170,7 +170,7 @@ export function boot(
     return bytes === undefined ? null : bytes.slice(offset, offset + length);
   }
 
-  if (config.lockdown) lockdown();
+  if (config.lockdown) lockdown(REALM_SHARED);
   return { createVu, dispatch, drain, readStream };
 }
 

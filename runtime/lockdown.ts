@@ -1,7 +1,9 @@
 /**
  * Freezes the realm so the VUs that share it cannot see each other's writes (compartment isolation):
- * every intrinsic and everything reachable from globalThis becomes immutable, and globalThis cannot
- * gain properties. User code then keeps its state in its own module scope, one per VU.
+ * every intrinsic, everything reachable from globalThis and from the runtime's own shared objects
+ * (its classes and module objects) becomes immutable, and globalThis cannot gain properties. User code
+ * then keeps its state in its own module scope, one per VU. RegExp's legacy statics (`RegExp.$1`,
+ * `RegExp.input`, ...) would hand any VU the last match of whichever VU ran a regex last: they go.
  *
  * Frozen prototypes bring JavaScript's "override mistake": assigning `obj.toString = f` on an object
  * that inherits a frozen `toString` throws. Properties that code commonly shadows that way become
@@ -16,6 +18,12 @@ const SHADOWABLE: ReadonlyArray<readonly [object, readonly string[]]> = [
     (E) => [E.prototype, ['constructor', 'message', 'name']] as const,
   ),
   [Promise.prototype, ['constructor', 'then']],
+];
+
+/** V8's legacy RegExp statics: configurable accessors on RegExp that read the realm's last match. */
+const REGEXP_STATICS = [
+  'input', '$_', 'lastMatch', '$&', 'lastParen', '$+', 'leftContext', '$`', 'rightContext', "$'",
+  '$1', '$2', '$3', '$4', '$5', '$6', '$7', '$8', '$9',
 ];
 
 function makeShadowable(proto: object, name: string): void {
@@ -61,10 +69,14 @@ function hiddenIntrinsics(): unknown[] {
   ];
 }
 
-export function lockdown(): void {
+/** `shared`: the runtime's own objects that every VU of the realm can reach (see REALM_SHARED in vu.ts). */
+export function lockdown(shared: readonly object[]): void {
   for (const [proto, names] of SHADOWABLE) for (const name of names) makeShadowable(proto, name);
+  for (const name of REGEXP_STATICS) {
+    if (!Reflect.deleteProperty(RegExp, name)) throw new Error(`lockdown: cannot remove RegExp.${name}`);
+  }
   const seen = new Set<object>();
-  const pending: unknown[] = [globalThis, ...hiddenIntrinsics()];
+  const pending: unknown[] = [globalThis, ...hiddenIntrinsics(), ...shared];
   while (pending.length > 0) {
     const value = pending.pop();
     if ((typeof value !== 'object' && typeof value !== 'function') || value === null) continue;

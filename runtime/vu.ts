@@ -5,11 +5,11 @@
  */
 import type { SandboxAction, ScriptErrorInfo } from './protocol.js';
 import { createWskModule } from './modules/wsk.js';
-import { createMetricsModule } from './modules/metrics.js';
+import { createMetricsModule, REALM_SHARED as METRICS_SHARED } from './modules/metrics.js';
 import { createExecutionModule } from './modules/execution.js';
 import { createConsole } from './console.js';
-import { createWsModule, type SocketSink } from './modules/ws.js';
-import { createHttpModule } from './modules/http.js';
+import { createWsModule, REALM_SHARED as WS_SHARED, type SocketSink } from './modules/ws.js';
+import { createHttpModule, REALM_SHARED as HTTP_SHARED } from './modules/http.js';
 
 /** The user's bundle, wrapped by the host as a function of the names it expects. */
 export type ModuleFactory = (
@@ -57,6 +57,12 @@ export interface Vu {
   setupParsed: boolean;
 }
 
+/**
+ * The runtime's objects that every VU of a realm can reach (classes of what modules hand out, shared
+ * module objects), for lockdown to freeze with the intrinsics. What `require` returns is frozen too.
+ */
+export const REALM_SHARED: readonly object[] = [...METRICS_SHARED, ...WS_SHARED, ...HTTP_SHARED];
+
 /** The VU whose init code (module top level) is running, if any: what it creates is its own. */
 let initializing: VuState | undefined;
 
@@ -103,7 +109,7 @@ export function instantiateVu(
     if (id in cache) return cache[id];
     const make = modules[id];
     if (make === undefined) throw new Error(`module "${id}" is not available in wsk`);
-    return (cache[id] = make());
+    return (cache[id] = Object.freeze(make()));
   };
   const module = { exports: {} as Record<string, unknown> };
   const open = (path: string, mode?: string): unknown => {

@@ -2,8 +2,9 @@
 import type Execution from 'wsk/execution';
 import type { VuState } from '../vu.js';
 
+/** Its objects are frozen like every module object a script gets (vu.ts freezes only the top level). */
 export function createExecutionModule(state: VuState): typeof Execution {
-  const vu = {
+  const vu = Object.freeze({
     get idInTest() {
       return state.id;
     },
@@ -13,11 +14,11 @@ export function createExecutionModule(state: VuState): typeof Execution {
     get iterationInScenario() {
       return state.iterationInScenario;
     },
-  };
-  const scenario = {
+  });
+  const scenario = Object.freeze({
     get name() {
       return state.scenario;
     },
-  };
-  return { vu, scenario };
+  });
+  return Object.freeze({ vu, scenario });
 }

@@ -313,3 +313,6 @@ function describe(value: unknown): string {
   if (value === null || typeof value !== 'object') return String(value);
   return Array.isArray(value) ? 'an array' : 'an object';
 }
+
+/** What every VU of a realm reaches (the classes of the objects handed to scripts, a shared function): frozen by lockdown. */
+export const REALM_SHARED: readonly object[] = [Response, TaggedUrl, ExpectedStatuses, expectedStatuses];

@@ -60,7 +60,7 @@ class Trend extends Metric {
   }
 }
 
-const MODULE: typeof Metrics = { Counter, Gauge, Rate, Trend };
+const MODULE: typeof Metrics = Object.freeze({ Counter, Gauge, Rate, Trend });
 
 export function createMetricsModule(): typeof Metrics {
   return MODULE;
@@ -69,3 +69,6 @@ export function createMetricsModule(): typeof Metrics {
 function className(kind: MetricKind): string {
   return kind.charAt(0).toUpperCase() + kind.slice(1);
 }
+
+/** What every VU of a realm reaches (the module object, its classes and their prototypes): frozen by lockdown. */
+export const REALM_SHARED: readonly object[] = [MODULE];

@@ -418,3 +418,6 @@ function toBuffer(data: ArrayBuffer | ArrayBufferView): ArrayBuffer {
   if (bytes === undefined) throw new TypeError(`expected a string, ArrayBuffer or typed array, got ${typeof data}`);
   return bytes;
 }
+
+/** What every VU of a realm reaches (the classes of the sockets handed to scripts): frozen by lockdown. */
+export const REALM_SHARED: readonly object[] = [Socket, CallbackSocket];

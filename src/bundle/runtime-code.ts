@@ -27,5 +27,8 @@ async function buildRuntime(): Promise<string> {
     sourcemap: false,
   });
   const code = result.outputFiles[0]?.text ?? '';
-  return `(function () { var module = { exports: {} }, exports = module.exports;\n${code}\nreturn module.exports.boot; })()`;
+  // Strict, so no runtime function is the `.caller` of a script's sloppy function (made with `Function`):
+  // that would hand the script the realm's router. A directive counts only as the first statement, so
+  // esbuild's own "use strict" (after the `var` line) does nothing.
+  return `(function () { "use strict"; var module = { exports: {} }, exports = module.exports;\n${code}\nreturn module.exports.boot; })()`;
 }
