@@ -109,6 +109,8 @@ export interface ScriptOptions {
   setupTimeout?: string;
   teardownTimeout?: string;
   tags?: Record<string, string>;
+  /** The tags wsk sets itself that samples keep (default: k6's list). */
+  systemTags?: string[];
   [key: string]: unknown;
 }
 

@@ -10,6 +10,10 @@
  *   histograms, with the lowest and highest ranks answered by the exact min and max.
  * - Counts are 64-bit floats: a histogram merged over a long run cannot overflow a bucket, which
  *   32-bit counts (wrapping silently at 2^32) could.
+ * - A trend with few values keeps the values themselves and builds no histogram: a histogram's counts
+ *   array takes 20 to 80 KB, and a series that sees a handful of samples (one per distinct tag value)
+ *   would pay that for each. Its encoding, merging and percentiles are those of the histogram it
+ *   would have built, so the two forms cannot be told apart from outside.
  */
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, JsHistogram } from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
@@ -20,6 +24,8 @@ const SIGNIFICANT_DIGITS = 3;
 const BUCKET_BITS = 64;
 /** Magnitudes above this (in recorded integers) are clamped in the histogram; min, max and sum stay exact. */
 const HIGHEST_RECORDED = Number.MAX_SAFE_INTEGER;
+/** Values a trend keeps as a list before it builds its histograms. */
+const FEW_VALUES = 32;
 
 /** A trend histogram as plain, structured-clonable (and JSON-safe once count > 0) data. */
 export interface EncodedTrend {
@@ -33,9 +39,17 @@ export interface EncodedTrend {
   readonly negative?: string;
 }
 
+/** A trend's histograms: values >= 0, and the magnitudes of values < 0 once there is one. */
+interface Histograms {
+  readonly positive: JsHistogram;
+  negative: JsHistogram | undefined;
+}
+
 export class TrendHistogram {
-  private readonly positive: JsHistogram = createHistogram();
-  private negative: JsHistogram | undefined;
+  /** The values themselves, until there are more than FEW_VALUES. */
+  private few: number[] = [];
+  /** Built once the values outgrow `few`, which is empty from then on. */
+  private histograms: Histograms | undefined;
   private countValue = 0;
   private sumValue = 0;
   private minValue = Infinity;
@@ -58,33 +72,43 @@ export class TrendHistogram {
 
   /** Records a finite number (resolution 0.001 of the unit in the histogram, exact in min/max/sum). */
   record(value: number): void {
-    this.countValue++;
-    this.sumValue += value;
-    if (value < this.minValue) this.minValue = value;
-    if (value > this.maxValue) this.maxValue = value;
-    if (value >= 0) this.positive.recordValue(toRecorded(value));
-    else this.negativeHistogram().recordValue(toRecorded(-value));
+    this.addExact(1, value, value, value);
+    this.place(value);
   }
 
   /** Adds everything `other` recorded. */
   add(other: TrendHistogram): void {
-    this.positive.add(other.positive);
-    if (other.negative !== undefined) this.negativeHistogram().add(other.negative);
+    if (other.histograms === undefined) {
+      for (const value of other.few) this.place(value);
+    } else {
+      const histograms = this.built();
+      histograms.positive.add(other.histograms.positive);
+      if (other.histograms.negative !== undefined) negativeOf(histograms).add(other.histograms.negative);
+    }
     this.addExact(other.countValue, other.sumValue, other.minValue, other.maxValue);
   }
 
   /** Adds everything an encoded histogram (from `encode`, maybe of another thread or process) recorded. */
   addEncoded(encoded: EncodedTrend): void {
-    addDecoded(this.positive, encoded.positive);
-    if (encoded.negative !== undefined) addDecoded(this.negativeHistogram(), encoded.negative);
+    if (this.histograms === undefined && this.few.length + encoded.count <= FEW_VALUES) {
+      // Read back, each value lands in the bucket it was encoded from.
+      readValues(encoded.positive, 1, this.few);
+      if (encoded.negative !== undefined) readValues(encoded.negative, -1, this.few);
+    } else {
+      const histograms = this.built();
+      addDecoded(histograms.positive, encoded.positive);
+      if (encoded.negative !== undefined) addDecoded(negativeOf(histograms), encoded.negative);
+    }
     this.addExact(encoded.count, encoded.sum, encoded.min, encoded.max);
   }
 
   encode(): EncodedTrend {
     const exact = { count: this.countValue, sum: this.sumValue, min: this.minValue, max: this.maxValue };
-    const positive = encodeIntoCompressedBase64(this.positive);
-    if (this.negative === undefined || this.negative.totalCount === 0) return { ...exact, positive };
-    return { ...exact, positive, negative: encodeIntoCompressedBase64(this.negative) };
+    return this.withHistograms(({ positive, negative }) => {
+      const encodedPositive = encodeIntoCompressedBase64(positive);
+      if (negative === undefined || negative.totalCount === 0) return { ...exact, positive: encodedPositive };
+      return { ...exact, positive: encodedPositive, negative: encodeIntoCompressedBase64(negative) };
+    });
   }
 
   static decode(encoded: EncodedTrend): TrendHistogram {
@@ -106,18 +130,20 @@ export class TrendHistogram {
       values.push((sign * histogram.medianEquivalentValue(histogram.valueFromIndex(index))) / SCALE);
       ends.push(cumulative);
     };
-    const negative = this.negative;
-    if (negative !== undefined) {
-      for (let index = negative.countsArrayLength - 1; index >= 0; index--) collect(negative, index, -1);
-    }
-    for (let index = 0; index < this.positive.countsArrayLength; index++) collect(this.positive, index, 1);
+    this.withHistograms(({ positive, negative }) => {
+      if (negative !== undefined) {
+        for (let index = negative.countsArrayLength - 1; index >= 0; index--) collect(negative, index, -1);
+      }
+      for (let index = 0; index < positive.countsArrayLength; index++) collect(positive, index, 1);
+    });
     return new TrendDistribution(this.countValue, this.sumValue, this.minValue, this.maxValue, values, ends);
   }
 
   /** Empties the histogram, keeping its storage for reuse. */
   reset(): void {
-    this.positive.reset();
-    this.negative?.reset();
+    this.few.length = 0;
+    this.histograms?.positive.reset();
+    this.histograms?.negative?.reset();
     this.countValue = 0;
     this.sumValue = 0;
     this.minValue = Infinity;
@@ -126,13 +152,37 @@ export class TrendHistogram {
 
   /** Releases the histograms' storage (a no-op for the JS implementation, kept so a WASM switch stays safe). */
   destroy(): void {
-    this.positive.destroy();
-    this.negative?.destroy();
+    this.histograms?.positive.destroy();
+    this.histograms?.negative?.destroy();
   }
 
-  private negativeHistogram(): JsHistogram {
-    this.negative ??= createHistogram();
-    return this.negative;
+  /** Keeps a value in the list while there is room, else in the histograms (built on the first overflow). */
+  private place(value: number): void {
+    if (this.histograms === undefined && this.few.length < FEW_VALUES) this.few.push(value);
+    else recordIn(this.built(), value);
+  }
+
+  /** The histograms, built (with the listed values moved into them) if there were none. */
+  private built(): Histograms {
+    if (this.histograms !== undefined) return this.histograms;
+    const histograms: Histograms = { positive: createHistogram(), negative: undefined };
+    for (const value of this.few) recordIn(histograms, value);
+    this.few = [];
+    this.histograms = histograms;
+    return histograms;
+  }
+
+  /** Calls `use` with the histograms; listed values are put in histograms made for the call. */
+  private withHistograms<T>(use: (histograms: Histograms) => T): T {
+    if (this.histograms !== undefined) return use(this.histograms);
+    const made: Histograms = { positive: createHistogram(), negative: undefined };
+    try {
+      for (const value of this.few) recordIn(made, value);
+      return use(made);
+    } finally {
+      made.positive.destroy();
+      made.negative?.destroy();
+    }
   }
 
   private addExact(count: number, sum: number, min: number, max: number): void {
@@ -209,6 +259,33 @@ function createHistogram(): JsHistogram {
       useWebAssembly: false,
     }),
   );
+}
+
+function recordIn(histograms: Histograms, value: number): void {
+  if (value >= 0) histograms.positive.recordValue(toRecorded(value));
+  else negativeOf(histograms).recordValue(toRecorded(-value));
+}
+
+function negativeOf(histograms: Histograms): JsHistogram {
+  histograms.negative ??= createHistogram();
+  return histograms.negative;
+}
+
+/** Appends the values an encoded histogram holds, each as its bucket's middle, times `sign`. */
+function readValues(encoded: string, sign: 1 | -1, into: number[]): void {
+  const decoded = asJsHistogram(decodeFromCompressedBase64(encoded, BUCKET_BITS, false));
+  try {
+    let left = decoded.totalCount;
+    for (let index = 0; left > 0 && index < decoded.countsArrayLength; index++) {
+      const count = decoded.getCountAtIndex(index);
+      if (count === 0) continue;
+      const value = (sign * decoded.medianEquivalentValue(decoded.valueFromIndex(index))) / SCALE;
+      for (let i = 0; i < count; i++) into.push(value);
+      left -= count;
+    }
+  } finally {
+    decoded.destroy();
+  }
 }
 
 function addDecoded(target: JsHistogram, encoded: string): void {

@@ -1,9 +1,12 @@
 /**
  * Worker side of the metrics engine: samples are aggregated per series as they arrive, and every
- * ~200 ms `drain()` hands the coordinator one plain batch (never one message per sample).
+ * ~200 ms `drain()` hands the coordinator one plain batch (never one message per sample). Each
+ * metric keeps a limited number of distinct tag sets for the whole run (see limit.ts), so the
+ * batches, and the coordinator that merges them, see a bounded number of series.
  */
 import { quote } from '../errors.js';
 import type { MetricDefinition, Tags } from '../types.js';
+import { FoldWarnings, MAX_SERIES_PER_METRIC, SeriesLimit } from './limit.js';
 import { createSeriesState, type SeriesData, type SeriesState } from './series.js';
 import { tagsKey } from './tags.js';
 
@@ -29,7 +32,15 @@ interface WorkerSeries {
 
 interface WorkerMetric {
   readonly definition: MetricDefinition;
+  /** The series with samples since the last drain or the one before. */
   readonly series: Map<string, WorkerSeries>;
+  /** Every tag set the metric has had this run, up to its limit. */
+  readonly limit: SeriesLimit;
+}
+
+export interface SampleAggregatorOptions {
+  /** Distinct tag sets one metric keeps before new ones fold (default MAX_SERIES_PER_METRIC). */
+  readonly maxSeriesPerMetric?: number;
 }
 
 export class SampleAggregator {
@@ -37,6 +48,14 @@ export class SampleAggregator {
   // Hot callers pass the same few tags objects over and over (a socket's, its requests', a scenario's),
   // so each object's key is computed once.
   private readonly keys = new WeakMap<Tags, string>();
+  private readonly maxSeries: number;
+  private readonly foldWarnings: FoldWarnings;
+  private warnings: string[] = [];
+
+  constructor(options: SampleAggregatorOptions = {}) {
+    this.maxSeries = options.maxSeriesPerMetric ?? MAX_SERIES_PER_METRIC;
+    this.foldWarnings = new FoldWarnings(this.maxSeries);
+  }
 
   /**
    * Adds one sample. `tags` must not be mutated afterwards (its series key is remembered). `timeMs`
@@ -48,7 +67,7 @@ export class SampleAggregator {
     }
     let entry = this.metrics.get(metric.name);
     if (entry === undefined) {
-      entry = { definition: metric, series: new Map() };
+      entry = { definition: metric, series: new Map(), limit: new SeriesLimit(this.maxSeries) };
       this.metrics.set(metric.name, entry);
     }
     let key = this.keys.get(tags);
@@ -56,12 +75,14 @@ export class SampleAggregator {
       key = tagsKey(tags);
       this.keys.set(tags, key);
     }
-    let series = entry.series.get(key);
-    if (series === undefined) {
-      series = { tags, state: createSeriesState(entry.definition.type) };
-      entry.series.set(key, series);
-    }
-    series.state.add(value, timeMs);
+    (entry.series.get(key) ?? this.newSeries(entry, key, tags)).state.add(value, timeMs);
+  }
+
+  /** Warnings since the last call (a metric reached its series limit), as one line each. */
+  takeWarnings(): string[] {
+    const warnings = this.warnings;
+    if (warnings.length > 0) this.warnings = [];
+    return warnings;
   }
 
   /**
@@ -71,6 +92,7 @@ export class SampleAggregator {
   drain(): MetricBatch {
     const definitions: MetricDefinition[] = [];
     const series: SeriesBatch[] = [];
+    // A metric's entry stays when its series are gone: its limit remembers the tag sets it had.
     for (const [name, entry] of this.metrics) {
       let shipped = false;
       for (const [key, { tags, state }] of entry.series) {
@@ -84,7 +106,6 @@ export class SampleAggregator {
         shipped = true;
       }
       if (shipped) definitions.push(entry.definition);
-      if (entry.series.size === 0) this.metrics.delete(name);
     }
     return { definitions, series };
   }
@@ -94,5 +115,18 @@ export class SampleAggregator {
     let count = 0;
     for (const entry of this.metrics.values()) count += entry.series.size;
     return count;
+  }
+
+  /** The series of a tag set the metric has no series for now: its own, or a folded one past the limit. */
+  private newSeries(entry: WorkerMetric, key: string, tags: Tags): WorkerSeries {
+    const place = entry.limit.place(key, tags);
+    const warning = place.startedFolding === undefined ? undefined : this.foldWarnings.warning(entry.definition.name, place.startedFolding);
+    if (warning !== undefined) this.warnings.push(warning);
+    let series = entry.series.get(place.key);
+    if (series === undefined) {
+      series = { tags: place.tags, state: createSeriesState(entry.definition.type) };
+      entry.series.set(place.key, series);
+    }
+    return series;
   }
 }

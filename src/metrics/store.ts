@@ -2,6 +2,8 @@
  * Coordinator side of the metrics engine: merges the workers' batches into one aggregate per series
  * and answers snapshots of metrics and submetrics (series filtered by tags) for thresholds and the
  * summary. Snapshot aggregates are cached per (metric, filter) until the metric changes again.
+ * Each worker limits the tag sets of a metric; the store limits them again over all workers, as
+ * workers that each stay within the limit can pass it together.
  */
 import { quote } from '../errors.js';
 import type { MetricDefinition, MetricSnapshotView, MetricType, Tags } from '../types.js';
@@ -9,6 +11,7 @@ import type { MetricRegistry } from './registry.js';
 import { createSeriesState, wallClockMs, type Aggregate, type SeriesState } from './series.js';
 import type { MetricBatch } from './sink.js';
 import type { EncodedTrend } from './hdr.js';
+import { FoldWarnings, MAX_SERIES_PER_METRIC, SeriesLimit } from './limit.js';
 import { tagsInclude, tagsKey } from './tags.js';
 import { SnapshotView } from './view.js';
 
@@ -19,16 +22,33 @@ interface StoredSeries {
 
 interface StoredMetric {
   readonly definition: MetricDefinition;
+  /** By tagsKey; a tag set past the limit is found under the key of the series it folds into. */
   readonly series: Map<string, StoredSeries>;
+  readonly limit: SeriesLimit;
   /** Bumped on every change, to invalidate cached aggregates. */
   version: number;
   readonly cache: Map<string, { readonly version: number; readonly aggregate: Aggregate | undefined }>;
 }
 
+export interface MetricStoreOptions {
+  /** Distinct tag sets one metric keeps before new ones fold (default MAX_SERIES_PER_METRIC). */
+  readonly maxSeriesPerMetric?: number;
+  /** Told once per folded tag, in one line, when a metric starts folding. */
+  readonly warn?: (text: string) => void;
+}
+
 export class MetricStore {
   private readonly metrics = new Map<string, StoredMetric>();
+  private readonly maxSeries: number;
+  private readonly foldWarnings: FoldWarnings;
 
-  constructor(private readonly registry: MetricRegistry) {}
+  constructor(
+    private readonly registry: MetricRegistry,
+    private readonly options: MetricStoreOptions = {},
+  ) {
+    this.maxSeries = options.maxSeriesPerMetric ?? MAX_SERIES_PER_METRIC;
+    this.foldWarnings = new FoldWarnings(this.maxSeries);
+  }
 
   /**
    * Merges a worker's batch. Custom metrics it carries are defined in the registry, so a name
@@ -118,7 +138,7 @@ export class MetricStore {
       const definition = this.registry.get(metric);
       // Batches carry their definitions and coordinator metrics are built-ins, so this is a wiring bug.
       if (definition === undefined) throw new Error(`metric ${quote(metric)} is not defined in the registry`);
-      stored = { definition, series: new Map(), version: 0, cache: new Map() };
+      stored = { definition, series: new Map(), limit: new SeriesLimit(this.maxSeries), version: 0, cache: new Map() };
       this.metrics.set(metric, stored);
     }
     if (stored.definition.type !== type) {
@@ -128,12 +148,17 @@ export class MetricStore {
   }
 
   private seriesOf(stored: StoredMetric, key: string, tags: Tags): StoredSeries {
-    let series = stored.series.get(key);
-    if (series === undefined) {
-      series = { tags, state: createSeriesState(stored.definition.type) };
-      stored.series.set(key, series);
+    const series = stored.series.get(key);
+    if (series !== undefined) return series;
+    const place = stored.limit.place(key, tags);
+    const warning = place.startedFolding === undefined ? undefined : this.foldWarnings.warning(stored.definition.name, place.startedFolding);
+    if (warning !== undefined) this.options.warn?.(warning);
+    let placed = stored.series.get(place.key);
+    if (placed === undefined) {
+      placed = { tags: place.tags, state: createSeriesState(stored.definition.type) };
+      stored.series.set(place.key, placed);
     }
-    return series;
+    return placed;
   }
 }
 

@@ -25,3 +25,79 @@ export function tagsInclude(tags: Tags, filter: Tags): boolean {
   }
   return true;
 }
+
+/**
+ * The tags wsk sets on samples itself: k6's system tags, and `close_code` (ws_errors of a socket
+ * closed abnormally). `options.systemTags` lists those that samples keep; a tag a script sets under one
+ * of these names counts as the system tag. wsk does not set ip, ocsp_status, subproto, tls_version,
+ * service, vu or iter; they are accepted so that a k6 script's list works unchanged.
+ */
+export const SYSTEM_TAGS: readonly string[] = [
+  'proto', 'subproto', 'status', 'method', 'url', 'name', 'group', 'check', 'error', 'error_code', 'tls_version',
+  'scenario', 'service', 'expected_response', 'ip', 'ocsp_status', 'vu', 'iter', 'close_code',
+];
+
+/** What samples keep when `options.systemTags` is not set: k6's default list, and `close_code`. */
+export const DEFAULT_SYSTEM_TAGS: readonly string[] = [
+  'proto', 'subproto', 'status', 'method', 'url', 'name', 'group', 'check', 'error', 'error_code', 'tls_version',
+  'scenario', 'service', 'expected_response', 'close_code',
+];
+
+/**
+ * The tags a sample's series is keyed by. System tags that `options.systemTags` leaves out are
+ * dropped; and a sample that has a name other than its url (http.url`...`, a `name` tag) is keyed by
+ * the name alone, since a url carrying ids would make a series (and its memory) per request.
+ * The tags objects of the samples are left whole: a socket reads its url back from its own.
+ */
+export class SeriesTags {
+  readonly #dropped: ReadonlySet<string>;
+  readonly #keepsName: boolean;
+  // Hot callers pass the same tags object for many samples (a socket's, a request's for each of its metrics).
+  readonly #cache = new WeakMap<Tags, Tags>();
+
+  constructor(systemTags: readonly string[] = DEFAULT_SYSTEM_TAGS) {
+    const kept = new Set(systemTags);
+    this.#dropped = new Set(SYSTEM_TAGS.filter((tag) => !kept.has(tag)));
+    this.#keepsName = kept.has('name');
+  }
+
+  /** `tags` itself when the series keeps them all, else a copy without the dropped ones. */
+  of(tags: Tags): Tags {
+    let series = this.#cache.get(tags);
+    if (series === undefined) {
+      series = this.#without(tags, this.#dropsUrl(tags));
+      this.#cache.set(tags, series);
+    }
+    return series;
+  }
+
+  #dropsUrl(tags: Tags): boolean {
+    const { url, name } = tags;
+    return this.#keepsName && url !== undefined && name !== undefined && name !== url;
+  }
+
+  #without(tags: Tags, dropUrl: boolean): Tags {
+    let kept: Record<string, string> | undefined;
+    for (const name of Object.keys(tags)) {
+      if (!this.#dropped.has(name) && !(dropUrl && name === 'url')) continue;
+      kept ??= { ...tags };
+      delete kept[name];
+    }
+    return kept ?? tags;
+  }
+}
+
+/** The tag sets of tagsKey, read back: [name, value] pairs in key order. */
+export function tagsOfKey(key: string): [name: string, value: string][] {
+  const pairs: [string, string][] = [];
+  let at = 0;
+  const next = (): string => {
+    const colon = key.indexOf(':', at);
+    const length = Number(key.slice(at, colon));
+    const text = key.slice(colon + 1, colon + 1 + length);
+    at = colon + 1 + length;
+    return text;
+  };
+  while (at < key.length) pairs.push([next(), next()]);
+  return pairs;
+}

@@ -10,6 +10,7 @@ import { bundleScript, type Bundle } from '../bundle/index.js';
 import { runtimeCode } from '../bundle/runtime-code.js';
 import { USER_CODE_LINE_OFFSET, wrapUserCode, type Isolation, type SandboxCode } from '../sandbox/isolate.js';
 import { planScenarios } from '../options/scenarios.js';
+import { readSystemTags } from '../options/system-tags.js';
 import type { ScriptErrorInfo } from '../../runtime/protocol.js';
 import { mergeOptions, type RunOverrides } from './options.js';
 import { InitError, LifecycleVu, type LifecycleEvents, type ScriptExports } from './lifecycle.js';
@@ -57,6 +58,8 @@ export interface PreparedScript {
     readonly scenarioEnv: Record<string, Record<string, string>>;
     readonly scriptDir: string;
     readonly metricsIntervalMs: number;
+    /** options.systemTags, for the workers. */
+    readonly systemTags: readonly string[];
   };
 }
 
@@ -95,7 +98,8 @@ export async function prepareScript(
     const options = mergeOptions(exports.options as ScriptOptions | undefined, request.overrides);
     const scenarios = planScenarios(options);
     checkExports(scenarios, exports);
-    return { bundle, output, lifecycle, exports, options, scenarios, sandboxSetup };
+    const systemTags = readSystemTags(options);
+    return { bundle, output, lifecycle, exports, options, scenarios, sandboxSetup: { ...sandboxSetup, systemTags } };
   } catch (error) {
     await lifecycle.stop();
     throw error;

@@ -32,6 +32,8 @@ export interface WorkerSetup {
   readonly metricsIntervalMs: number;
   /** DNS override and TLS settings for the VUs' connections. */
   readonly network: NetworkOptions;
+  /** options.systemTags, validated; absent: DEFAULT_SYSTEM_TAGS (the lifecycle VU starts before options are read). */
+  readonly systemTags?: readonly string[];
 }
 
 /** Status codes in `ended` triples. */

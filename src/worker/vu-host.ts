@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { SandboxAction, SandboxEvent, ScriptErrorInfo, VuInitResult } from '../../runtime/protocol.js';
 import { CrossingError, SandboxIsolate, type Realm } from '../sandbox/isolate.js';
 import { SampleAggregator } from '../metrics/sink.js';
+import { SeriesTags } from '../metrics/tags.js';
 import { MetricRegistry } from '../metrics/registry.js';
 import { Metric } from '../metrics/builtin.js';
 import { onNextTurn } from '../next-turn.js';
@@ -504,19 +505,36 @@ export class VuHost {
     return {
       // The VU's placement changes when its isolate is rebuilt.
       deliver: (event) => this.#enqueue(vu.place, event, vu),
-      record: (metric, value, tags) => this.#aggregator.add(this.#definition(metric), value, tags),
-      tags: (group, own) => this.#tags(vu.scenario, group, own),
+      record: (metric, value, tags) => this.#record(vu, metric, value, tags),
+      // Whole: a socket reads its url back from its tags; record() keys the series.
+      tags: (group, own) => this.#sampleTags(vu.scenario, group, own),
     };
   }
 
   // -- Tags and metrics ----------------------------------------------------------------------
 
+  /** Which tags key a series (options.systemTags, a name over a url); made on first use, as fields cannot read the setup. */
+  #seriesTags: SeriesTags | undefined;
+
   #definition(name: string): MetricDefinition {
     return this.#registry.get(name)!;
   }
 
-  /** Tags of a sample: the scenario's, the group, the script's own. Shared objects where possible. */
+  /** A sample of a VU's host-side operation (a request, a socket). */
+  #record(vu: HostVu, metric: string, value: number, tags: Tags): void {
+    this.#aggregator.add(this.#definition(metric), value, this.#keyTags(tags));
+    this.#logWarnings(vu.id);
+  }
+
+  /** The tags a sample's series is keyed by: the scenario's, the group, the script's own, less those systemTags leaves out. */
   #tags(scenario: number, group: string, own: Record<string, string> | null): Tags {
+    // Samples that take this road are added right after; warnings they raised leave with the next one.
+    this.#logWarnings(0);
+    return this.#keyTags(this.#sampleTags(scenario, group, own));
+  }
+
+  /** Tags of a sample: the scenario's, the group, the script's own. Shared objects where possible. */
+  #sampleTags(scenario: number, group: string, own: Record<string, string> | null): Tags {
     const key = `${scenario}\u0000${group}`;
     let base = this.#tagCache.get(key);
     if (base === undefined) {
@@ -524,6 +542,16 @@ export class VuHost {
       this.#tagCache.set(key, base);
     }
     return own === null ? base : { ...base, ...own };
+  }
+
+  #keyTags(tags: Tags): Tags {
+    this.#seriesTags ??= new SeriesTags(this.#setup.systemTags);
+    return this.#seriesTags.of(tags);
+  }
+
+  /** A metric that reached its series limit is told about once, as a warning in the logs. */
+  #logWarnings(vu: number): void {
+    for (const text of this.#aggregator.takeWarnings()) this.#logs.push({ vu, level: 'warn', text });
   }
 
   // -- Reporting -----------------------------------------------------------------------------

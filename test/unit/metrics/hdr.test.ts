@@ -77,6 +77,34 @@ describe('TrendHistogram', () => {
     }
   });
 
+  it('answers the same with few values as with many, however they were recorded, added or decoded', () => {
+    // Up to 32 values are kept as a list, more in histograms: the two forms must not be told apart.
+    const values = Array.from({ length: 100 }, (_, i) => (i % 7 === 3 ? -1 : 1) * 0.013 * (i + 1) ** 2.3);
+    const sizes: [first: number, second: number][] = [[0, 1], [1, 0], [16, 15], [16, 16], [16, 17], [31, 1], [32, 1], [33, 0], [20, 40], [40, 20], [50, 50]];
+    for (const [size, more] of sizes) {
+      const first = values.slice(0, size);
+      const second = values.slice(size, size + more);
+      const all = histogramOf([...first, ...second]);
+      const merged = TrendHistogram.decode(histogramOf(first).encode());
+      merged.addEncoded(histogramOf(second).encode());
+      const added = histogramOf(first);
+      added.add(histogramOf(second));
+      const reversed = histogramOf(second);
+      reversed.add(histogramOf(first));
+      // A reset histogram keeps its form: here, the values in histograms however few they are.
+      const reused = histogramOf(values.slice(0, 40));
+      reused.reset();
+      for (const value of [...first, ...second]) reused.record(value);
+      for (const histogram of [merged, added, reversed, reused, TrendHistogram.decode(all.encode())]) {
+        expect([histogram.count, histogram.min, histogram.max]).toEqual([all.count, all.min, all.max]);
+        expect(histogram.sum).toBeCloseTo(all.sum, 9);
+        const got = histogram.distribution();
+        const want = all.distribution();
+        for (let percent = 0; percent <= 100; percent += 2.5) expect(got.percentile(percent)).toBe(want.percentile(percent));
+      }
+    }
+  });
+
   it('encodes as plain data, with the negative histogram only when there are negative values', () => {
     const encoded = histogramOf([1, 2]).encode();
     expect(Object.keys(encoded)).toEqual(['count', 'sum', 'min', 'max', 'positive']);

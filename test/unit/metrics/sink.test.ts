@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SampleAggregator } from '../../../src/metrics/sink.js';
-import { tagsKey } from '../../../src/metrics/tags.js';
+import { DEFAULT_SYSTEM_TAGS, SeriesTags, tagsKey } from '../../../src/metrics/tags.js';
+import { OTHER_VALUE } from '../../../src/metrics/limit.js';
 import type { MetricDefinition } from '../../../src/types.js';
 
 const REQUESTS: MetricDefinition = { name: 'requests', type: 'counter', contains: 'default' };
@@ -65,6 +66,53 @@ describe('SampleAggregator', () => {
     expect(batch.series).toHaveLength(1);
     expect(batch.series[0]?.data).toMatchObject({ type: 'trend', histogram: { count: 100_000, min: 0, max: 996 } });
     expect(aggregator.seriesCount).toBe(1);
+  });
+
+  it('keys requests that have a name by the name: 1,000 distinct urls under one name make one series', () => {
+    const aggregator = new SampleAggregator();
+    const series = new SeriesTags();
+    for (let id = 0; id < 1000; id++) {
+      const tags = series.of({ scenario: 'default', method: 'GET', status: '200', url: `http://127.0.0.1/items/${id}`, name: 'http://127.0.0.1/items/${}' });
+      aggregator.add(LATENCY, 1 + (id % 7), tags);
+      aggregator.add(REQUESTS, 1, tags);
+    }
+    const batch = aggregator.drain();
+    expect(batch.series.map(({ metric, tags }) => [metric, tags])).toEqual([
+      ['latency', { scenario: 'default', method: 'GET', status: '200', name: 'http://127.0.0.1/items/${}' }],
+      ['requests', { scenario: 'default', method: 'GET', status: '200', name: 'http://127.0.0.1/items/${}' }],
+    ]);
+    expect(batch.series[1]?.data).toEqual({ type: 'counter', samples: 1000, sum: 1000 });
+  });
+
+  it('keys series without the system tags options.systemTags leaves out', () => {
+    const aggregator = new SampleAggregator();
+    const series = new SeriesTags(DEFAULT_SYSTEM_TAGS.filter((tag) => tag !== 'url' && tag !== 'name'));
+    for (let id = 0; id < 1000; id++) aggregator.add(REQUESTS, 1, series.of({ method: 'GET', url: `/items/${id}`, name: `/items/${id}` }));
+    expect(aggregator.drain().series).toEqual([{ metric: 'requests', key: tagsKey({ method: 'GET' }), tags: { method: 'GET' }, data: { type: 'counter', samples: 1000, sum: 1000 } }]);
+  });
+
+  it('folds tag sets past the limit of a metric into "(other)" and warns once, for the whole run', () => {
+    const aggregator = new SampleAggregator({ maxSeriesPerMetric: 100 });
+    const request = (id: number): { url: string; name: string; status: string } => ({ url: `/items/${id}`, name: `/items/${id}`, status: '200' });
+    for (let id = 0; id < 250; id++) {
+      aggregator.add(REQUESTS, 1, request(id));
+      aggregator.add(LATENCY, 5, request(id));
+    }
+    const warnings = aggregator.takeWarnings();
+    expect(warnings).toEqual([expect.stringMatching(/^requests reached 100 series, the most one metric keeps: tags "name" and "url" took 100 and 100 distinct values; /)]);
+    const first = aggregator.drain().series.filter(({ metric }) => metric === 'requests');
+    expect(first).toHaveLength(101);
+    expect(first.at(-1)).toMatchObject({ tags: { url: OTHER_VALUE, name: OTHER_VALUE, status: '200' }, data: { samples: 150, sum: 150 } });
+
+    // Drained series leave, but the metric remembers its tag sets: old ones come back, new ones still fold.
+    aggregator.add(REQUESTS, 1, request(7));
+    aggregator.add(REQUESTS, 1, request(1000));
+    aggregator.add(REQUESTS, 1, request(1001));
+    expect(aggregator.drain().series.map(({ tags, data }) => [tags['url'], data])).toEqual([
+      ['/items/7', { type: 'counter', samples: 1, sum: 1 }],
+      [OTHER_VALUE, { type: 'counter', samples: 2, sum: 2 }],
+    ]);
+    expect(aggregator.takeWarnings()).toEqual([]);
   });
 
   it('refuses samples that are not finite numbers', () => {

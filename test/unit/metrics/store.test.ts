@@ -133,6 +133,22 @@ describe('MetricStore', () => {
     );
   });
 
+  it('folds past its limit the tag sets of workers that each stayed within theirs, keeping every sample', () => {
+    const warnings: string[] = [];
+    const store = new MetricStore(new MetricRegistry(), { maxSeriesPerMetric: 100, warn: (text) => warnings.push(text) });
+    for (const worker of [0, 1]) {
+      const aggregator = new SampleAggregator({ maxSeriesPerMetric: 100 });
+      for (let i = 0; i < 80; i++) aggregator.add(LATENCY, 10 + i, { url: `/items/${worker * 80 + i}`, status: '200' });
+      expect(aggregator.takeWarnings()).toEqual([]);
+      store.merge(structuredClone(aggregator.drain()));
+    }
+    expect([...store.series('latency')]).toHaveLength(101);
+    expect(store.snapshot('latency', {}, 0)?.values(['count', 'min', 'max'])).toEqual({ count: 160, min: 10, max: 89 });
+    expect(store.snapshot('latency', { url: '(other)' }, 0)?.values(['count', 'min', 'max'])).toEqual({ count: 60, min: 30, max: 89 });
+    expect(store.snapshot('latency', { url: '/items/99' }, 0)?.value('count')).toBe(1);
+    expect(warnings).toEqual([expect.stringMatching(/^latency reached 100 series, the most one metric keeps: tag "url" took 100 distinct values; /)]);
+  });
+
   it('answers every trend stat, with keys exactly as asked, within 3 significant digits', () => {
     // Sorted: -3, 0.25, 12.5, 88, 250, 1234.75 (the exact k6 values below interpolate between ranks).
     const view = storeOf(SAMPLES.slice(0, 6)).snapshot('latency', {}, 0);
