@@ -4,20 +4,28 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const main = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
+const dist = (file) => fileURLToPath(new URL(`../dist/src/${file}`, import.meta.url));
 if (process.execArgv.includes('--no-node-snapshot')) {
-  const { cli } = await import(main);
-  process.exitCode = await cli(process.argv.slice(2));
+  const { cli } = await import(dist('cli/main.js'));
+  const { exitWhenIdle } = await import(dist('io.js'));
+  exitWhenIdle(await cli(process.argv.slice(2)));
 } else {
-  // Its own process group, so a terminal's Ctrl+C reaches it once, through us, not twice.
+  // Its own process group, so a terminal's Ctrl+C reaches it once, through us, not twice. The IPC
+  // channel is its lifeline: when we die, even by SIGKILL, the channel closes and the child stops
+  // (src/io.ts). A child that ends itself hard (SIGKILL) first sends its exit code over it: { wskExit }.
   const child = spawn(process.execPath, ['--no-node-snapshot', ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     detached: true,
+  });
+  let told;
+  child.on('message', (message) => {
+    if (typeof message?.wskExit === 'number') told = message.wskExit;
   });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(signal, () => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     });
   }
-  child.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 1 : 105)));
+  // 'close' rather than 'exit': it comes once the channel closed too, so after any message.
+  child.on('close', (code, signal) => process.exit(told ?? code ?? (signal === null ? 1 : 105)));
 }

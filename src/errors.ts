@@ -3,11 +3,17 @@
  */
 export const ExitCode = {
   ok: 0,
+  /** A threshold failed, at the end or early through abortOnFail (k6 uses 99 for both). */
   thresholdsFailed: 99,
+  /** The run finished but an output (a file of --out, --report, --summary-export) could not be written. */
+  outputFailed: 103,
   invalidConfig: 104,
   abortedBySignal: 105,
   scriptException: 107,
-  abortedByThreshold: 108,
+  /** The script stopped the test itself. */
+  scriptAborted: 108,
+  /** wsk itself failed (a worker thread died, a bug): k6's 109. */
+  internalError: 109,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 

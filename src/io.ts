@@ -2,6 +2,14 @@
  * All process I/O in one object: the CLI builds it from `process`, tests build it in memory. Nothing
  * else in wsk prints, reads the environment, listens for signals or exits.
  */
+import { writeSync } from 'node:fs';
+import { ExitCode } from './errors.js';
+
+/** How long a command may take to wrap up (stop, summary, files) once the process that started it is gone. */
+const ORPHAN_LIMIT_MS = 5_000;
+/** How long the process may outlive its command before it is ended hard (see exitWhenIdle). */
+const LINGER_MS = 1_000;
+
 export interface Output {
   write(text: string): void;
   readonly isTTY: boolean;
@@ -16,14 +24,21 @@ export interface Io {
   readonly stderr: Output;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
-  /** Subscribes to stop signals; returns the unsubscribe function. */
+  /**
+   * Subscribes to stop signals, and to the death of the process that started this one (as SIGTERM);
+   * returns the unsubscribe function.
+   */
   onSignal(handler: (signal: StopSignal) => void): () => void;
-  /** Ends the process at once (a second Ctrl+C): no teardown, no summary. */
-  exit(code: number): void;
+  /**
+   * Ends the process at once (a second Ctrl+C): no teardown, no summary, no waiting for pending
+   * output or for worker threads. `message` is written to stderr first.
+   */
+  exit(code: number, message?: string): void;
 }
 
 /** The real process. */
 export function processIo(): Io {
+  watchParent();
   const output = (stream: NodeJS.WriteStream): Output => ({
     write: (text) => void stream.write(text),
     get isTTY() {
@@ -43,13 +58,92 @@ export function processIo(): Io {
       const onTerm = (): void => handler('SIGTERM');
       process.on('SIGINT', onInt);
       process.on('SIGTERM', onTerm);
+      parentGone.add(onTerm);
+      // Gone before anyone listened: tell the newcomer, as a pending signal would.
+      if (orphaned) {
+        queueMicrotask(() => {
+          if (parentGone.has(onTerm)) onTerm();
+        });
+      }
       return () => {
         process.off('SIGINT', onInt);
         process.off('SIGTERM', onTerm);
+        parentGone.delete(onTerm);
       };
     },
-    exit: (code) => process.exit(code),
+    exit(code, message) {
+      if (message !== undefined) writeNow(message);
+      hardExit(code);
+    },
   };
+}
+
+/**
+ * The message a process sends the one that started it (bin/wsk.js's launcher) before it ends itself
+ * hard: the exit code the launcher should exit with.
+ */
+export interface ExitMessage {
+  readonly wskExit: number;
+}
+
+/**
+ * Ends the process now, without joining its worker threads: process.exit() would wait for a worker
+ * stuck in a sandbox crossing until --call-timeout ends the crossing, and then abort in isolated-vm.
+ * SIGKILL cannot be held up. The launcher is told the exit code first and exits with it; a process
+ * started without the launcher shows the SIGKILL instead.
+ */
+export function hardExit(code: number): void {
+  process.exitCode = code;
+  const kill = (): void => void process.kill(process.pid, 'SIGKILL');
+  if (process.send === undefined || !process.connected) return kill();
+  process.send({ wskExit: code } satisfies ExitMessage, undefined, {}, kill);
+}
+
+/**
+ * The end of a command run by bin/wsk.js: the process exits with `code` once its event loop is empty.
+ * If it is still there LINGER_MS later, something holds it that will not let go in time — a worker
+ * thread stuck in a sandbox crossing — so pending output is flushed and the process ends hard.
+ */
+export function exitWhenIdle(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => void flushOutput().then(() => hardExit(code)), LINGER_MS).unref();
+}
+
+function flushOutput(): Promise<unknown> {
+  // A write's callback runs once it and every write before it left the process (or failed).
+  return Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => stream.write('', () => resolve()))));
+}
+
+/** Writes to stderr before returning, past whatever process.stderr still queues. */
+function writeNow(text: string): void {
+  try {
+    writeSync(2, text);
+  } catch (error) {
+    // A full non-blocking pipe: the line is lost rather than the exit delayed.
+    if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+  }
+}
+
+/** Handlers of the parent's death, and whether it happened. */
+const parentGone = new Set<() => void>();
+let orphaned = false;
+let watching = false;
+
+/**
+ * A process wsk starts — the CLI under bin/wsk.js's launcher, a `--serve` target under its run — has
+ * an IPC channel to its parent, which closes when the parent dies, however it dies (SIGKILL
+ * included). Then the command stops as for SIGTERM, and gets ORPHAN_LIMIT_MS to finish. The channel
+ * does not keep the process alive.
+ */
+function watchParent(): void {
+  if (watching || process.channel === undefined) return;
+  watching = true;
+  process.channel.unref();
+  process.once('disconnect', () => {
+    orphaned = true;
+    setTimeout(() => hardExit(ExitCode.abortedBySignal), ORPHAN_LIMIT_MS).unref();
+    for (const handler of parentGone) handler();
+  });
 }
 
 /** An in-memory Io for tests: collects output, lets the test raise signals. */
@@ -79,7 +173,8 @@ export function memoryIo(options: { env?: Record<string, string>; cwd?: string; 
     raise(signal) {
       for (const handler of handlers) handler(signal);
     },
-    exit: (code) => {
+    exit: (code, message) => {
+      if (message !== undefined) err += message;
       exitCode = code;
     },
     exitCode: () => exitCode,

@@ -1,11 +1,16 @@
 /**
  * The coordinator's own VU (id 0, as in k6): it runs the script's init code first to learn its
- * options and exports, then `setup()`, `teardown(data)` and `handleSummary(data)`. It lives in a
- * VuHost on the main thread, so it shares every code path with the VUs in the workers.
+ * options and exports, then `setup()`, `teardown(data)` and `handleSummary(data)`. It is a VuHost in
+ * a worker thread of its own, like the VUs in the pool's workers, so the main thread stays free to
+ * take signals while a lifecycle function runs (an endless loop in setup() blocks its thread until
+ * --call-timeout).
  */
+import { Worker } from 'node:worker_threads';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { packageRoot } from '../package-root.js';
 import type { ScriptErrorInfo } from '../../runtime/protocol.js';
-import { VuHost } from '../worker/vu-host.js';
-import { IterationStatus, type FromWorker, type WorkerError, type WorkerLog, type WorkerSetup } from '../worker/messages.js';
+import { IterationStatus, type FromWorker, type ToWorker, type WorkerError, type WorkerLog, type WorkerSetup } from '../worker/messages.js';
 import type { MetricBatch } from '../metrics/sink.js';
 import type { MetricDefinition } from '../types.js';
 import { DEFAULT_NETWORK, type NetworkOptions } from '../options/network.js';
@@ -13,6 +18,13 @@ import { DEFAULT_NETWORK, type NetworkOptions } from '../options/network.js';
 export const LIFECYCLE_FUNCTIONS = ['setup', 'teardown', 'handleSummary'] as const;
 export type LifecycleFunction = (typeof LIFECYCLE_FUNCTIONS)[number];
 const LIFECYCLE_VU = 0;
+/**
+ * How long an interrupted call may take to end. A call stuck in a crossing takes the interrupt only
+ * when --call-timeout ends the crossing: after this the caller goes on without it.
+ */
+const INTERRUPT_WAIT_MS = 1_000;
+/** How long stop() waits for the thread to exit. */
+const STOP_WAIT_MS = 5_000;
 
 export interface ScriptExports {
   readonly functions: readonly string[];
@@ -37,86 +49,154 @@ export class InitError extends Error {
   }
 }
 
+interface Call {
+  readonly name: LifecycleFunction;
+  readonly token: number;
+  readonly resolve: (outcome: CallOutcome) => void;
+  error: ScriptErrorInfo | null;
+  json: string;
+}
+
 export class LifecycleVu {
-  readonly #host: VuHost;
+  readonly #worker: Worker;
   readonly #events: LifecycleEvents;
   #token = 0;
-  #waiting: { token: number; resolve: (outcome: CallOutcome) => void; error: ScriptErrorInfo | null; json: string } | undefined;
-  #created: ((message: Extract<FromWorker, { type: 'vusCreated' }>) => void) | undefined;
-  #stopped: ((batch: MetricBatch) => void) | undefined;
+  /** The call the thread runs; it stays here after its caller gave up on it, until it ends. */
+  #running: Call | undefined;
+  #created: { resolve: (exports: ScriptExports) => void; reject: (error: Error) => void } | undefined;
+  #stopped: Promise<void> | undefined;
+  /** Why the thread died, once it did. */
+  #crash: Error | undefined;
+  #exited = false;
 
   constructor(setup: Omit<WorkerSetup, 'workerIndex' | 'scenarios' | 'recordIterations' | 'network'>, events: LifecycleEvents) {
     this.#events = events;
     const scenarios = LIFECYCLE_FUNCTIONS.map((name) => ({ name, exec: name, tags: { scenario: name } }));
-    this.#host = new VuHost({ ...setup, workerIndex: -1, scenarios, recordIterations: false, network: DEFAULT_NETWORK }, (message) =>
-      this.#receive(message),
-    );
+    const workerData: WorkerSetup = { ...setup, workerIndex: -1, scenarios, recordIterations: false, network: DEFAULT_NETWORK };
+    // Always the compiled worker, also when this module runs from TypeScript sources (vitest).
+    const entry = pathToFileURL(path.join(packageRoot(fileURLToPath(import.meta.url)), 'dist', 'src', 'worker', 'worker.js'));
+    this.#worker = new Worker(entry, { workerData });
+    this.#worker.on('message', (message: FromWorker) => this.#receive(message));
+    this.#worker.on('error', (error) => this.#crashed(error));
+    this.#worker.on('exit', (code) => {
+      this.#exited = true;
+      if (this.#stopped === undefined) this.#crashed(new Error(`the lifecycle VU's thread exited unexpectedly with code ${code}`));
+    });
   }
 
   /** The script's network options, for setup() and teardown(). */
   network(options: NetworkOptions): void {
-    this.#host.receive({ type: 'network', options });
+    this.#post({ type: 'network', options });
   }
 
   /** Runs the init code once; rejects with InitError if it throws. */
   init(): Promise<ScriptExports> {
     return new Promise((resolve, reject) => {
-      this.#created = (message) => {
-        if (message.error !== null) return reject(new InitError(message.error.error));
-        const options = message.exports?.options ?? '';
-        resolve({ functions: message.exports?.functions ?? [], options: options === '' ? undefined : JSON.parse(options) });
-      };
-      this.#host.receive({ type: 'createVus', ids: [LIFECYCLE_VU] });
+      if (this.#crash !== undefined) return reject(this.#crash);
+      this.#created = { resolve, reject };
+      this.#post({ type: 'createVus', ids: [LIFECYCLE_VU] });
     });
   }
 
-  /** Calls a lifecycle function with `dataJson` as its argument; resolves with its return value as JSON. */
+  /**
+   * Calls a lifecycle function with `dataJson` as its argument; resolves with its return value as
+   * JSON. Once `signal` aborts, it resolves within INTERRUPT_WAIT_MS (not ok, no error: interrupted).
+   * While an earlier call is still stuck in the thread, it resolves at once, not ok.
+   */
   call(name: LifecycleFunction, dataJson: string, signal?: AbortSignal): Promise<CallOutcome> {
+    const busy = this.#unavailable();
+    if (busy !== undefined) return Promise.resolve({ ok: false, error: { message: busy, stack: '' } });
     const token = ++this.#token;
-    this.#host.receive({ type: 'setupData', json: dataJson });
-    this.#host.receive({ type: 'run', items: [LIFECYCLE_VU, token, LIFECYCLE_FUNCTIONS.indexOf(name), 0] });
+    this.#post({ type: 'setupData', json: dataJson });
+    this.#post({ type: 'run', items: [LIFECYCLE_VU, token, LIFECYCLE_FUNCTIONS.indexOf(name), 0] });
     return new Promise((resolve) => {
-      this.#waiting = { token, resolve, error: null, json: '' };
-      signal?.addEventListener('abort', () => this.#host.receive({ type: 'interrupt', items: [LIFECYCLE_VU, token] }), { once: true });
+      const call: Call = { name, token, resolve, error: null, json: '' };
+      this.#running = call;
+      const interrupt = (): void => {
+        if (this.#running !== call) return;
+        this.#post({ type: 'interrupt', items: [LIFECYCLE_VU, token] });
+        setTimeout(() => resolve({ ok: false, error: null }), INTERRUPT_WAIT_MS).unref();
+      };
+      if (signal?.aborted === true) interrupt();
+      else signal?.addEventListener('abort', interrupt, { once: true });
     });
   }
 
-  stop(): Promise<MetricBatch> {
-    return new Promise((resolve) => {
-      this.#stopped = resolve;
-      this.#host.receive({ type: 'stop' });
+  /**
+   * Ends the thread; resolves once it has exited, or after STOP_WAIT_MS. A thread stuck in a call
+   * cannot stop before --call-timeout ends the call: then stop() resolves at once, and the thread
+   * ends when it can, or with the process, which does not wait for it (io.ts, exitWhenIdle).
+   */
+  stop(): Promise<void> {
+    this.#stopped ??= new Promise<void>((resolve) => {
+      if (this.#exited) return resolve();
+      this.#worker.once('exit', () => resolve());
+      this.#post({ type: 'stop' });
+      if (this.#running !== undefined) resolve();
+      else setTimeout(resolve, STOP_WAIT_MS).unref();
     });
+    return this.#stopped;
+  }
+
+  /** Why a call cannot run now, if it cannot. */
+  #unavailable(): string | undefined {
+    if (this.#crash !== undefined) return this.#crash.message;
+    if (this.#running !== undefined) {
+      return `cannot run while ${this.#running.name}() is still stuck in the lifecycle VU (an endless loop? --call-timeout ends it)`;
+    }
+    return undefined;
+  }
+
+  #post(message: ToWorker): void {
+    if (!this.#exited) this.#worker.postMessage(message);
+  }
+
+  /** The thread died (a wsk bug): whatever waits on it fails with the reason. */
+  #crashed(error: Error): void {
+    this.#crash ??= new Error(`the lifecycle VU's thread failed: ${error.message}`, { cause: error });
+    const crash = this.#crash;
+    this.#created?.reject(crash);
+    this.#created = undefined;
+    this.#running?.resolve({ ok: false, error: { message: crash.message, stack: error.stack ?? '' } });
+    this.#running = undefined;
   }
 
   #receive(message: FromWorker): void {
     switch (message.type) {
-      case 'vusCreated':
-        this.#created?.(message);
+      case 'vusCreated': {
+        const created = this.#created;
+        this.#created = undefined;
+        if (created === undefined) return;
+        if (message.error !== null) return created.reject(new InitError(message.error.error));
+        const options = message.exports?.options ?? '';
+        created.resolve({ functions: message.exports?.functions ?? [], options: options === '' ? undefined : JSON.parse(options) });
         return;
+      }
       case 'metrics':
-        this.#events.metrics(message.batch);
-        return;
       case 'stopped':
         this.#events.metrics(message.batch);
-        this.#stopped?.(message.batch);
         return;
       case 'batch': {
         if (message.defined.length > 0) this.#events.defined(message.defined);
         if (message.logs.length > 0) this.#events.logs(message.logs);
-        const waiting = this.#waiting;
+        const running = this.#running;
         const errors = message.errors.filter((e) => {
-          if (waiting !== undefined && e.vu === LIFECYCLE_VU && e.kind !== 'abandoned') waiting.error = e.error;
+          if (running !== undefined && e.vu === LIFECYCLE_VU && e.kind !== 'abandoned') running.error = e.error;
           return e.kind !== 'iteration';
         });
         if (errors.length > 0) this.#events.errors(errors);
-        for (const result of message.results) if (result.token === waiting?.token) waiting.json = result.json;
+        for (const result of message.results) if (result.token === running?.token) running.json = result.json;
         for (let i = 0; i + 2 < message.ended.length; i += 3) {
-          if (waiting === undefined || message.ended[i + 1] !== waiting.token) continue;
-          this.#waiting = undefined;
+          if (running === undefined || message.ended[i + 1] !== running.token) continue;
+          this.#running = undefined;
           const completed = message.ended[i + 2] === IterationStatus.completed;
-          waiting.resolve(completed ? { ok: true, json: waiting.json } : { ok: false, error: waiting.error });
+          running.resolve(completed ? { ok: true, json: running.json } : { ok: false, error: running.error });
         }
         return;
+      }
+      default: {
+        const never: never = message;
+        throw new Error(`unexpected message from the lifecycle VU's thread: ${JSON.stringify(never)}`);
       }
     }
   }

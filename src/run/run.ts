@@ -356,7 +356,11 @@ class TestRun {
     if (outcome.ok) {
       this.#setupJson = outcome.json;
       this.#pool.setupData(outcome.json);
-    } else if (!this.#stop.signal.aborted) {
+    } else if (this.#stop.signal.aborted) {
+      // Not an error of the script; but without setup's data there is no test, and no teardown.
+      const exitCode = this.#stopReason?.kind === 'crash' ? ExitCode.internalError : ExitCode.abortedBySignal;
+      throw new WskError('INVALID_CLI', 'stopped during setup(), before the test started; teardown() is skipped', { exitCode });
+    } else {
       throw scriptError('SCRIPT_EXCEPTION', `setup() ${this.#lifecycleFailure(outcome.error, 'setupTimeout', limit.text)}`);
     }
   }
@@ -417,8 +421,7 @@ class TestRun {
   #onSignal(signal: StopSignal): void {
     this.#signals++;
     if (this.#signals > 1) {
-      this.io.stderr.write(`\n${signal} again: exiting now, without teardown or summary\n`);
-      this.io.exit(ExitCode.abortedBySignal);
+      this.io.exit(ExitCode.abortedBySignal, `\n${signal} again: exiting now, without teardown or summary\n`);
       return;
     }
     this.io.stderr.write(`\n${signal} received: stopping the test (teardown and summary follow; press Ctrl+C again to exit at once)\n`);
@@ -437,9 +440,9 @@ class TestRun {
       case 'signal':
         return ExitCode.abortedBySignal;
       case 'threshold':
-        return ExitCode.abortedByThreshold;
+        return ExitCode.thresholdsFailed;
       case 'crash':
-        return ExitCode.scriptException;
+        return ExitCode.internalError;
       default:
         return outcomes.some((o) => !o.ok) ? ExitCode.thresholdsFailed : ExitCode.ok;
     }
@@ -452,7 +455,7 @@ class TestRun {
       return error.exitCode;
     }
     this.io.stderr.write(`ERROR internal error in wsk (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return ExitCode.scriptException;
+    return ExitCode.internalError;
   }
 }
 

@@ -16,7 +16,10 @@ const KILL_AFTER_MS = 3_000;
 
 export interface SpawnedTarget {
   readonly url: string;
-  /** SIGTERM, then SIGKILL if it has not exited after 3 s; resolves once it has exited. */
+  /**
+   * SIGTERM, then SIGKILL if it has not exited after 3 s; resolves once it has exited. Should this
+   * process die first, the target goes too.
+   */
   stop(): Promise<void>;
 }
 
@@ -24,9 +27,12 @@ export interface SpawnedTarget {
 export function spawnTarget(kind: TargetKind, options: TargetOptions): Promise<SpawnedTarget> {
   const bin = path.join(packageRoot(fileURLToPath(import.meta.url)), 'bin', 'wsk.js');
   // With the flag bin/wsk.js runs the CLI itself instead of re-executing Node: one process, not two.
+  // The IPC channel is the target's lifeline: it closes when this process dies, however it dies
+  // (a second Ctrl+C ends it with SIGKILL), and the target then stops (src/io.ts).
   const child = spawn(process.execPath, ['--no-node-snapshot', bin, 'serve', kind, ...serveFlagArgs(options)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
+  const stdout = child.stdout!; // 'pipe' above
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {
     // No pid: it never started, so there is nothing to end.
@@ -49,7 +55,7 @@ export function spawnTarget(kind: TargetKind, options: TargetOptions): Promise<S
       const url = LISTENING_LINE.exec(output)?.[1];
       if (url === undefined) return;
       cleanUp();
-      child.stdout.resume(); // keep draining, so later output never blocks the child on a full pipe
+      stdout.resume(); // keep draining, so later output never blocks the child on a full pipe
       resolve({ url, stop });
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
@@ -59,11 +65,11 @@ export function spawnTarget(kind: TargetKind, options: TargetOptions): Promise<S
     const timer = setTimeout(() => fail(`not listening after ${READY_TIMEOUT_MS / 1000} s`), READY_TIMEOUT_MS);
     const cleanUp = (): void => {
       clearTimeout(timer);
-      child.stdout.off('data', onData);
+      stdout.off('data', onData);
       child.off('exit', onExit);
       child.off('error', onError);
     };
-    child.stdout.on('data', onData);
+    stdout.on('data', onData);
     child.once('exit', onExit);
     child.once('error', onError);
   });

@@ -111,14 +111,14 @@ describe('stopping a run', () => {
     expect(summaryOf(dir).metrics['iterations']!.values['count']).toBeGreaterThan(10);
   });
 
-  it('abortOnFail stops the test early with exit 108 and still reports', async () => {
+  it('abortOnFail stops the test early with exit 99 (as k6) and still reports', async () => {
     const started = Date.now();
     const { code, stderr, stdout } = await runScript(
       `import { check, sleep } from 'wsk';
        export const options = { vus: 2, duration: '60s', thresholds: { checks: [{ threshold: 'rate>0.5', abortOnFail: true }] } };
        export default async function () { check(0, { 'never true': (v) => v === 1 }); await sleep(0.05); }`,
     );
-    expect(code).toBe(108);
+    expect(code).toBe(99);
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(stderr).toMatch(/threshold "rate>0.5" on checks failed \(abortOnFail\)/);
     expect(stdout).toContain('✗ never true');
