@@ -33,6 +33,15 @@ export type SocketErrorKind = 'dns' | 'refused' | 'timeout' | 'tls' | 'handshake
 /** A stream's bytes come from the sandbox in pieces of about this size (a crossing each): 2 s of 16 kHz 16-bit audio. */
 const STREAM_CHUNK_BYTES = 64 * 1024;
 
+/**
+ * A stream stops reading ahead while more than this many bytes (or two frames, if larger) wait in the
+ * socket's send buffer: a target that reads slowly makes frames late, never the generator's memory grow.
+ */
+const STREAM_BUFFER_BYTES = 64 * 1024;
+
+/** How long a closed socket waits for the sandbox to report the requests it cut off before counting them itself. */
+const CUT_OFF_REPORT_MS = 2000;
+
 /** Close codes of an orderly end: normal, going away, and "no status" (a close frame without a code). */
 const ORDERLY_CLOSE = new Set([1000, 1001, 1005]);
 
@@ -51,8 +60,15 @@ export class HostSocket implements DeadlineWatcher {
   #sent = 0;
   #received = 0;
   #openedAt = 0;
-  /** The pending frames of each unfinished stream(), with its op. */
-  readonly #streams = new Map<NodeJS.Timeout, number>();
+  /** Each unfinished stream() by its op, with the timer of its next frame (none while it waits for the buffer to drain). */
+  readonly #streams = new Map<number, NodeJS.Timeout | undefined>();
+  /** What runs when the send buffer has drained (streams held back by a slow reader). */
+  #drainWaiters: (() => void)[] = [];
+  /** Why the session ended, for the requests it cut off (the `error` tag of their ws_req_failed); undefined while open. */
+  #cutOff: string | undefined;
+  /** The kind of the session's first error (see #sessionError). */
+  #errorKind: SocketErrorKind | undefined;
+  #cutOffTimer: NodeJS.Timeout | undefined;
   #closed = false;
   /** An error was counted in this session, so its close is not counted again. */
   #errored = false;
@@ -134,8 +150,8 @@ export class HostSocket implements DeadlineWatcher {
       else this.#fail(op, classify(error), error.message);
     });
     this.#ws.on('close', (code: number, reason: Buffer) => {
-      owner.forget();
       if (!opened) {
+        owner.forget();
         // Every handshake failure should have come as an error first; this settles open() if one did not.
         this.#fail(op, 'closed_abnormally', `closed with code ${code} during the handshake`, { close_code: String(code) });
         return;
@@ -148,8 +164,9 @@ export class HostSocket implements DeadlineWatcher {
       const why = `the socket closed with code ${code}`;
       for (const ping of this.#pings.splice(0)) owner.deliver(['reject', ping.op, `ping(): ${why}`]);
       this.#endStreams(`stream(): ${why} before the last frame`);
-      this.#clearRequests();
+      this.#cutOff = this.#errorKind ?? (this.#closedByScript ? 'closed_by_script' : ORDERLY_CLOSE.has(code) ? 'closed' : 'closed_abnormally');
       this.#event(['ws', id, 'close', code, reason.toString('utf8'), performance.now()]);
+      this.#forgetOnceReported();
     });
   }
 
@@ -191,11 +208,13 @@ export class HostSocket implements DeadlineWatcher {
 
   /** Closes the socket without a goodbye: its VU is stopping, so the session ends now. */
   terminate(): void {
+    clearTimeout(this.#cutOffTimer);
     if (this.#closed) return;
     this.#closed = true;
-    for (const timer of this.#streams.keys()) clearTimeout(timer);
+    for (const timer of this.#streams.values()) clearTimeout(timer);
     this.#streams.clear();
-    this.#clearRequests();
+    this.#drainWaiters = [];
+    this.#requests.clear();
     this.#countTraffic();
     if (this.#openedAt > 0) this.#owner.record(Metric.wsSessionDuration, performance.now() - this.#openedAt, this.#tags);
     this.#ws.terminate();
@@ -217,6 +236,11 @@ export class HostSocket implements DeadlineWatcher {
     const compressed = this.#ws.extensions !== '';
     this.#ws.send(typeof data === 'string' ? data : Buffer.from(data), { binary: typeof data !== 'string' }, compressed ? this.#onWritten : undefined);
     this.#sent++;
+    this.#afterWrite();
+  }
+
+  /** After a send: the sandbox hears of a send buffer that grew, and its 'drain' is watched. */
+  #afterWrite(): void {
     this.#reportBuffered();
     if (this.#reportedBuffered > 0 && !this.#watchingDrain && this.#net !== undefined) {
       this.#watchingDrain = true;
@@ -229,6 +253,9 @@ export class HostSocket implements DeadlineWatcher {
   readonly #onDrain = (): void => {
     this.#watchingDrain = false;
     this.#reportBuffered();
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const waiter of waiters) waiter();
   };
 
   /**
@@ -244,6 +271,8 @@ export class HostSocket implements DeadlineWatcher {
 
   /** A 'timeout' event for each request past its deadline; the sandbox then ends it as failed (wsReqEnd). */
   checkDeadlines(now: number): boolean {
+    // A closed socket's requests are over in the sandbox already (its close ended them).
+    if (this.#closed) return false;
     for (const [request, open] of this.#requests) {
       if (open.deadline > now) continue;
       open.deadline = Infinity;
@@ -252,18 +281,38 @@ export class HostSocket implements DeadlineWatcher {
     return this.#requests.size > 0;
   }
 
-  /** The socket is gone: its requests end in the sandbox (as failed) without the host's deadlines. */
-  #clearRequests(): void {
-    this.#requests.clear();
+  /**
+   * The socket closed: the sandbox ends the requests it cut off (as failed) and reports them, so the
+   * socket stays known until it has. Should that report not come (its VU's isolate was rebuilt), the
+   * socket counts them itself, with its own tags.
+   */
+  #forgetOnceReported(): void {
+    if (this.#requests.size === 0) {
+      this.#owner.forget();
+      return;
+    }
+    this.#cutOffTimer = setTimeout(() => {
+      for (const request of [...this.#requests.keys()]) this.#requestEnded(request, 0, 0, true, this.#tagsFor('', null));
+    }, CUT_OFF_REPORT_MS);
   }
 
   #requestEnded(request: number, firstAt: number, lastAt: number, failed: boolean, tags: Tags): void {
-    const sentAt = this.#requests.get(request)?.sentAt;
+    const open = this.#requests.get(request);
     this.#requests.delete(request);
-    this.#owner.record(Metric.wsReqFailed, failed ? 1 : 0, tags);
-    if (sentAt === undefined || failed || firstAt === 0) return;
-    this.#owner.record(Metric.wsReqTtfr, firstAt - sentAt, tags);
-    this.#owner.record(Metric.wsReqDuration, lastAt - sentAt, tags);
+    if (failed) {
+      // Why it failed: it timed out, or the session ended under it.
+      const error = open === undefined || open.deadline === Infinity || this.#cutOff === undefined ? 'timeout' : this.#cutOff;
+      this.#owner.record(Metric.wsReqFailed, 1, { ...tags, error });
+    } else {
+      this.#owner.record(Metric.wsReqFailed, 0, tags);
+    }
+    if (this.#cutOff !== undefined && this.#requests.size === 0) {
+      clearTimeout(this.#cutOffTimer);
+      this.#owner.forget();
+    }
+    if (open === undefined || failed || firstAt === 0) return;
+    this.#owner.record(Metric.wsReqTtfr, firstAt - open.sentAt, tags);
+    this.#owner.record(Metric.wsReqDuration, lastAt - open.sentAt, tags);
   }
 
   /**
@@ -274,6 +323,7 @@ export class HostSocket implements DeadlineWatcher {
     const start = performance.now();
     const frames = Math.ceil(byteLength / frameBytes);
     const chunkBytes = Math.max(1, Math.floor(STREAM_CHUNK_BYTES / frameBytes)) * frameBytes;
+    const bufferLimit = Math.max(STREAM_BUFFER_BYTES, 2 * frameBytes);
     let chunk: ArrayBuffer | null = null;
     let chunkStart = 0;
     let index = 0;
@@ -285,35 +335,50 @@ export class HostSocket implements DeadlineWatcher {
       }
       return new Uint8Array(chunk, offset - chunkStart, length);
     };
+    const end = (event: SandboxEvent): void => {
+      this.#streams.delete(op);
+      this.#owner.deliver(event);
+    };
     const sendDue = (): void => {
+      if (!this.#streams.has(op)) return; // ended meanwhile (the socket closed)
       if (this.#ws.readyState !== WebSocket.OPEN) {
-        this.#owner.deliver(['reject', op, 'stream(): the socket closed before the last frame']);
+        end(['reject', op, 'stream(): the socket closed before the last frame']);
         return;
       }
       const now = performance.now();
+      let wrote = false;
       while (index < frames && start + index * intervalMs <= now) {
+        if (this.#ws.bufferedAmount >= bufferLimit) {
+          // The target reads slower than the stream is paced: wait for the buffer to drain; the
+          // frames due meanwhile go out late, and ws_stream_frame_lag says by how much.
+          this.#streams.set(op, undefined);
+          this.#drainWaiters.push(sendDue);
+          this.#afterWrite();
+          if (!this.#watchingDrain) this.#drainWaiters.pop(); // nothing to wait for after all
+          else return;
+        }
         const due = start + index * intervalMs;
         const offset = index * frameBytes;
         const bytes = frame(offset, Math.min(frameBytes, byteLength - offset));
         if (bytes === null) {
-          this.#owner.deliver(['reject', op, 'stream(): its bytes are gone from the sandbox']);
+          end(['reject', op, 'stream(): its bytes are gone from the sandbox']);
           return;
         }
         this.#ws.send(bytes, { binary: true });
+        wrote = true;
         this.#sent++;
         this.#owner.record(Metric.wsStreamFrameLag, performance.now() - due, tags);
         index++;
       }
+      if (wrote) this.#afterWrite();
       if (index >= frames) {
-        this.#owner.deliver(['resolve', op, undefined]);
+        end(['resolve', op, undefined]);
         return;
       }
-      const timer = setTimeout(() => {
-        this.#streams.delete(timer);
-        sendDue();
-      }, Math.max(0, start + index * intervalMs - performance.now()));
-      this.#streams.set(timer, op);
+      const timer = setTimeout(sendDue, Math.max(0, start + index * intervalMs - performance.now()));
+      this.#streams.set(op, timer);
     };
+    this.#streams.set(op, undefined);
     sendDue();
   }
 
@@ -336,16 +401,18 @@ export class HostSocket implements DeadlineWatcher {
     if (this.#errored || this.#closed) return;
     this.#errored = true;
     const kind = classify(error);
+    this.#errorKind = kind;
     this.#owner.record(Metric.wsErrors, 1, { ...this.#tags, error: kind });
     this.#event(['ws', this.#id, 'error', error.message, kind, performance.now()]);
   }
 
   #endStreams(reason: string): void {
-    for (const [timer, op] of this.#streams) {
+    for (const [op, timer] of this.#streams) {
       clearTimeout(timer);
       this.#owner.deliver(['reject', op, reason]);
     }
     this.#streams.clear();
+    this.#drainWaiters = [];
   }
 
   #fail(op: number, kind: SocketErrorKind, message: string, extra: Record<string, string> = {}): void {
@@ -363,7 +430,8 @@ export class HostSocket implements DeadlineWatcher {
     this.#received = 0;
     if (this.#net === undefined) return;
     const read = this.#net.bytesRead - this.#bytesRead;
-    const written = this.#net.bytesWritten - this.#bytesWritten;
+    // Node's bytesWritten includes what still waits in the socket's buffer: only what left counts.
+    const written = Math.max(0, this.#net.bytesWritten - this.#net.writableLength - this.#bytesWritten);
     this.#bytesRead += read;
     this.#bytesWritten += written;
     if (read > 0) this.#owner.record(Metric.dataReceived, read, this.#tags);
