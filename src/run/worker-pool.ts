@@ -50,13 +50,20 @@ class WorkerLink {
   onStopped: ((batch: MetricBatch) => void) | undefined;
   exited = false;
 
-  constructor(entry: URL, setup: WorkerSetup, onMessage: (link: WorkerLink, message: FromWorker) => void, onCrash: (error: Error) => void) {
+  constructor(entry: URL, setup: WorkerSetup, onMessage: (link: WorkerLink, message: FromWorker) => void, onCrash: (link: WorkerLink, error: Error) => void) {
     this.worker = new Worker(entry, { workerData: setup });
     this.worker.on('message', (message: FromWorker) => onMessage(this, message));
-    this.worker.on('error', (error) => onCrash(error));
+    // An uncaught error ends the thread: 'exit' follows, and reports it with this error.
+    let failure: Error | undefined;
+    this.worker.on('error', (error) => {
+      failure = error;
+    });
     this.worker.on('exit', (code) => {
       this.exited = true;
-      if (this.#stopped === undefined) onCrash(new Error(`worker ${setup.workerIndex} exited unexpectedly with code ${code}`));
+      if (this.#stopped !== undefined) return;
+      const error = failure ?? new Error(`exited unexpectedly with code ${code}`);
+      error.message = `worker ${setup.workerIndex}: ${error.message}`;
+      onCrash(this, error);
     });
   }
 
@@ -102,6 +109,9 @@ class WorkerLink {
   }
 }
 
+/** Always the compiled worker, also when this module runs from TypeScript sources (vitest). */
+const WORKER_ENTRY = pathToFileURL(path.join(packageRoot(fileURLToPath(import.meta.url)), 'dist', 'src', 'worker', 'worker.js'));
+
 export class WorkerPool {
   readonly #links: WorkerLink[] = [];
   readonly #owner = new Map<number, WorkerLink>();
@@ -111,13 +121,12 @@ export class WorkerPool {
   readonly #events: PoolEvents;
   #tokens = 0;
 
-  constructor(count: number, setup: Omit<WorkerSetup, 'workerIndex'>, scenarios: readonly PlannedScenario[], events: PoolEvents) {
+  /** `entry` is the worker thread's module: wsk's own worker unless a test hands in another. */
+  constructor(count: number, setup: Omit<WorkerSetup, 'workerIndex'>, scenarios: readonly PlannedScenario[], events: PoolEvents, entry: URL = WORKER_ENTRY) {
     this.#events = events;
     this.#scenarioIndex = new Map(scenarios.map((s, i) => [s.name, i]));
-    // Always the compiled worker, also when this module runs from TypeScript sources (vitest).
-    const entry = pathToFileURL(path.join(packageRoot(fileURLToPath(import.meta.url)), 'dist', 'src', 'worker', 'worker.js'));
     for (let i = 0; i < count; i++) {
-      this.#links.push(new WorkerLink(entry, { ...setup, workerIndex: i }, (link, message) => this.#receive(link, message), events.crashed));
+      this.#links.push(new WorkerLink(entry, { ...setup, workerIndex: i }, (link, message) => this.#receive(link, message), (link, error) => this.#crashed(link, error)));
     }
   }
 
@@ -145,6 +154,7 @@ export class WorkerPool {
             link.onCreated = ({ error }) => {
               link.onCreated = undefined;
               if (error === null) resolve();
+              else if (link.exited) reject(new Error(error.error.message));
               else reject(new VuInitError(error.vu, error.error));
             };
             link.post({ type: 'createVus', ids: share });
@@ -178,7 +188,7 @@ export class WorkerPool {
       id,
       runLoop: (scenario, limits, signal) => {
         const none: LoopResult = { completed: 0, failed: 0, interrupted: 0 };
-        if (signal.aborted) return Promise.resolve(none);
+        if (signal.aborted || link.exited) return Promise.resolve(none);
         const token = ++this.#tokens;
         current = token;
         const first = iterations.get(scenario.name) ?? 0;
@@ -195,7 +205,8 @@ export class WorkerPool {
         });
       },
       runIteration: (scenario, signal) => {
-        if (signal.aborted) return Promise.resolve('interrupted');
+        // A dead worker runs nothing more: its VUs' iterations end at once instead of never.
+        if (signal.aborted || link.exited) return Promise.resolve('interrupted');
         const token = ++this.#tokens;
         current = token;
         const iteration = iterations.get(scenario.name) ?? 0;
@@ -257,6 +268,26 @@ export class WorkerPool {
         link.onStopped?.(message.batch);
         return;
     }
+  }
+
+  /**
+   * A worker died: whatever it was running will never report, so its VUs' iterations and loops end
+   * as interrupted now (and VU creation on it fails), and the run is told to stop.
+   */
+  #crashed(link: WorkerLink, error: Error): void {
+    link.onCreated?.({ type: 'vusCreated', count: 0, error: { vu: 0, error: { message: error.message, stack: error.stack ?? '' } }, exports: null });
+    for (const [id, waiting] of this.#waiting) {
+      if (this.#owner.get(id) !== link) continue;
+      this.#waiting.delete(id);
+      this.#events.iterationEnded(waiting.scenario, 'interrupted');
+      waiting.resolve('interrupted');
+    }
+    for (const [id, looping] of this.#looping) {
+      if (this.#owner.get(id) !== link) continue;
+      this.#looping.delete(id);
+      looping.resolve({ completed: 0, failed: 0, interrupted: 1 });
+    }
+    this.#events.crashed(error);
   }
 
   #ended(vu: number, token: number, status: number): void {
