@@ -18,6 +18,12 @@ export interface Router {
   createVu(id: number): VuInitResult;
   dispatch(events: SandboxEvent[]): void;
   drain(): SandboxAction[];
+  /**
+   * After the host failed to copy what `drain` returned (a value the script handed over that cannot
+   * cross, such as a function in a tag): the same actions less the ones that cannot cross. The VU of
+   * each dropped action gets the error: its awaited operation rejects, or it is reported.
+   */
+  salvage(): SandboxAction[];
   /** A copy of bytes [offset, offset + length) of stream `op`'s data; null once the stream is over. */
   readStream(op: number, offset: number, length: number): ArrayBuffer | null;
 }
@@ -34,6 +40,8 @@ export function boot(
 ): Router {
   const running = new Int32Array(runningCell);
   let outbox: SandboxAction[] = [];
+  /** What the last drain handed out, kept until the next one in case the host cannot copy it. */
+  let drained: SandboxAction[] = [];
   let nextOp = 1;
   let initDepth = 0;
   const pending = new Map<number, Pending & { vu: number }>();
@@ -48,6 +56,9 @@ export function boot(
   const services: RealmServices = {
     emit: (action) => {
       outbox.push(action);
+    },
+    report: (vu, error, where) => {
+      outbox.push(['error', vu, errorInfo(error), where]);
     },
     hostOp: (vu, start) =>
       new Promise((resolve, reject) => {
@@ -123,46 +134,86 @@ export function boot(
 
   function dispatch(events: SandboxEvent[]): void {
     for (const event of events) {
-      switch (event[0]) {
-        case 'iterate':
-          iterate(event[1], event[2], event[3], event[4], event[5]);
-          break;
-        case 'resolve':
-        case 'reject': {
-          services.streams.delete(event[1]);
-          const waiter = pending.get(event[1]);
-          if (waiter === undefined) break;
-          pending.delete(event[1]);
-          // The marker runs just before the continuation this settlement queues, so `running` names its VU.
-          void resolved.then(() => {
-            running[0] = waiter.vu;
-          });
-          if (event[0] === 'resolve') waiter.resolve(event[2]);
-          else waiter.reject(new Error(event[2]));
-          break;
-        }
-        case 'ws': {
-          const socket = services.sockets.get(event[1]);
-          if (socket === undefined) break;
-          running[0] = socket.vu;
-          socket.deliver(event[2], event[3], event[4], event[5]);
-          break;
-        }
-        case 'setupData':
-          setupJson = event[1];
-          for (const vu of vus.values()) vu.setupParsed = false;
-          break;
-        case 'forget':
-          for (const op of event[1]) pending.delete(op);
-          break;
+      try {
+        deliver(event);
+      } catch (error) {
+        // Script code reached from an event (a handler) threw past its own guard: the VU's error, not the realm's.
+        services.report(running[0] ?? 0, error, `while handling a ${event[0]} event`);
+      }
+    }
+  }
+
+  function deliver(event: SandboxEvent): void {
+    switch (event[0]) {
+      case 'iterate':
+        iterate(event[1], event[2], event[3], event[4], event[5]);
+        return;
+      case 'resolve':
+      case 'reject': {
+        services.streams.delete(event[1]);
+        const waiter = pending.get(event[1]);
+        if (waiter === undefined) return;
+        pending.delete(event[1]);
+        // The marker runs just before the continuation this settlement queues, so `running` names its VU.
+        void resolved.then(() => {
+          running[0] = waiter.vu;
+        });
+        if (event[0] === 'resolve') waiter.resolve(event[2]);
+        else waiter.reject(new Error(event[2]));
+        return;
+      }
+      case 'ws': {
+        const socket = services.sockets.get(event[1]);
+        if (socket === undefined) return;
+        running[0] = socket.vu;
+        socket.deliver(event[2], event[3], event[4], event[5]);
+        return;
+      }
+      case 'setupData':
+        setupJson = event[1];
+        for (const vu of vus.values()) vu.setupParsed = false;
+        return;
+      case 'forget':
+        for (const op of event[1]) pending.delete(op);
+        return;
+      default: {
+        const unknown: never = event;
+        throw new Error(`unknown event ${String((unknown as unknown[])[0])}`);
       }
     }
   }
 
   function drain(): SandboxAction[] {
-    const out = outbox;
+    drained = outbox;
     outbox = [];
-    return out;
+    return drained;
+  }
+
+  function salvage(): SandboxAction[] {
+    const kept: SandboxAction[] = [];
+    for (const action of drained) {
+      const problem = actionProblem(action);
+      if (problem === undefined) {
+        kept.push(action);
+        continue;
+      }
+      const vu = typeof action[1] === 'number' ? action[1] : 0;
+      const error = new TypeError(
+        `${describeAction(action)}: ${problem} cannot be sent to the host (tags, headers and options take strings, numbers, booleans, plain objects and arrays)`,
+      );
+      // An operation the VU awaits fails where the script awaits it; anything else is reported.
+      const op = operationOf(action);
+      const waiter = op === undefined ? undefined : pending.get(op);
+      if (op !== undefined && waiter !== undefined) {
+        pending.delete(op);
+        services.streams.delete(op);
+        waiter.reject(error);
+      } else {
+        services.report(vu, error, 'in a value sent to the host');
+      }
+    }
+    drained = [];
+    return kept;
   }
 
   function readStream(op: number, offset: number, length: number): ArrayBuffer | null {
@@ -171,7 +222,81 @@ export function boot(
   }
 
   if (config.lockdown) lockdown(REALM_SHARED);
-  return { createVu, dispatch, drain, readStream };
+  return { createVu, dispatch, drain, salvage, readStream };
+}
+
+/** The op an action's VU awaits, for the kinds that have one. */
+function operationOf(action: SandboxAction): number | undefined {
+  switch (action[0]) {
+    case 'sleep':
+    case 'http':
+    case 'cookie':
+    case 'wsOpen':
+    case 'wsPing':
+    case 'wsStream':
+      return action[2];
+    default:
+      return undefined;
+  }
+}
+
+function describeAction(action: SandboxAction): string {
+  switch (action[0]) {
+    case 'http':
+      return `http.request(${action[3].method} ${action[3].url})`;
+    case 'wsOpen':
+      return `ws.open(${action[4]})`;
+    case 'metric':
+      return `metric ${action[2]}`;
+    case 'wsReqEnd':
+      return 'socket.request()';
+    case 'wsStream':
+      return 'socket.stream()';
+    default:
+      return action[0];
+  }
+}
+
+/** What in an action cannot cross, named from the script's side ("tags.name (a function)"). */
+function actionProblem(action: SandboxAction): string | undefined {
+  const tagsLast = action[0] === 'metric' || action[0] === 'wsReqEnd' || action[0] === 'wsStream';
+  for (let i = 1; i < action.length; i++) {
+    const problem = uncopyable(action[i], tagsLast && i === action.length - 1 ? 'tags' : '');
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
+}
+
+/**
+ * Where a value holds something a structured copy refuses (a function, a symbol, a getter that
+ * throws), as a path such as "tags.name (a function)"; undefined when all of it can cross.
+ */
+function uncopyable(value: unknown, path: string, depth = 0): string | undefined {
+  const at = path === '' ? 'a value' : path;
+  if (typeof value === 'function') return `${at} (a function)`;
+  if (typeof value === 'symbol') return `${at} (a symbol)`;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return undefined;
+  if (depth > 32) return `${at} (nested too deeply)`;
+  let keys: string[];
+  try {
+    keys = Object.keys(value);
+  } catch {
+    return `${at} (an object that cannot be read)`;
+  }
+  const array = Array.isArray(value);
+  for (const key of keys) {
+    const inner = array ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`;
+    let item: unknown;
+    try {
+      item = (value as Record<string, unknown>)[key];
+    } catch {
+      return `${inner} (a getter that throws)`;
+    }
+    const problem = uncopyable(item, inner, depth + 1);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
 }
 
 /** Each VU parses its own copy of setup()'s data, so one VU's changes to it stay its own. */

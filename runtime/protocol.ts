@@ -35,6 +35,12 @@ export type DefineMetricAction = [kind: 'define', name: string, type: 'counter' 
 export type LogAction = [kind: 'log', vu: number, level: 'log' | 'info' | 'warn' | 'error' | 'debug', text: string];
 /** An iteration ended: error is null when it completed; result is the JSON of setup()'s or handleSummary()'s return value, else ''. */
 export type IterationEndAction = [kind: 'end', vu: number, token: number, error: ScriptErrorInfo | null, result: string];
+/**
+ * Script code the host did not call directly threw — a socket handler, a request's match/until
+ * predicate, a timer callback — or a value the VU handed over could not cross. The VU goes on;
+ * `where` says what threw ("socket 'message' handler").
+ */
+export type ScriptErrorAction = [kind: 'error', vu: number, error: ScriptErrorInfo, where: string];
 /** Options of ws.open() as they cross to the host. */
 export interface SocketOpenOptions {
   readonly headers: Record<string, string>;
@@ -107,7 +113,7 @@ export type HttpAction = [kind: 'http', vu: number, op: number, request: HttpReq
 /** The VU's cookie jar: 'get' resolves op with the cookies for url; the others resolve op with undefined. */
 export type CookieAction = [kind: 'cookie', vu: number, op: number, what: 'set' | 'get' | 'delete' | 'clear', url: string, name: string, value: string, options: Record<string, unknown> | null];
 
-export type SandboxAction = SleepAction | CancelAction | MetricAction | DefineMetricAction | LogAction | IterationEndAction | SocketAction | HttpAction | CookieAction;
+export type SandboxAction = SleepAction | CancelAction | MetricAction | DefineMetricAction | LogAction | IterationEndAction | ScriptErrorAction | SocketAction | HttpAction | CookieAction;
 
 /** An exception thrown by script code, as it crosses to the host (the stack still has bundle positions). */
 export interface ScriptErrorInfo {

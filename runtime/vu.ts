@@ -26,6 +26,8 @@ export type ModuleFactory = (
 /** Host services a VU needs, shared by every VU of a realm. */
 export interface RealmServices {
   readonly emit: (action: SandboxAction) => void;
+  /** Reports an exception of script code the host did not call directly (a handler, a predicate): the VU goes on. */
+  readonly report: (vu: number, error: unknown, where: string) => void;
   /** Starts a host operation for `vu` and returns its promise (resolved by a later 'resolve' event). */
   readonly hostOp: (vu: number, start: (op: number) => SandboxAction) => Promise<unknown>;
   /** A host timer for a timeout: `expired` resolves after `ms` unless `cancel()` came first. */

@@ -194,14 +194,15 @@ class Socket implements Ws.Socket, SocketSink {
   #message(data: Data, binary: boolean, at: number): void {
     this.#emit(binary ? 'binaryMessage' : 'message', data);
     for (const collector of this.#collectors) {
-      if (!collector.match(data)) continue;
+      // A predicate that throws (JSON.parse of a garbled reply, say) is the VU's error and means "no".
+      if (!this.#ask(collector.match, data, 'in a request() match')) continue;
       if (collector.firstAt === 0) collector.firstAt = at;
       collector.lastAt = at;
       collector.replies.push(data);
-      if (collector.until(data)) collector.finish(false);
+      if (this.#ask(collector.until, data, 'in a request() until')) collector.finish(false);
       return;
     }
-    const receiver = this.#receivers.find((r) => r.match === undefined || r.match(data));
+    const receiver = this.#receivers.find((r) => r.match === undefined || this.#ask(r.match, data, 'in a receive() match'));
     if (receiver !== undefined) {
       this.#drop(this.#receivers, receiver);
       receiver.resolve(data);
@@ -225,7 +226,23 @@ class Socket implements Ws.Socket, SocketSink {
   #emit(event: string, ...args: unknown[]): void {
     const handlers = this.#handlers.get(event);
     if (handlers === undefined) return;
-    for (const handler of handlers) handler(...args);
+    for (const handler of handlers) {
+      try {
+        handler(...args);
+      } catch (error) {
+        this.#state.services.report(this.vu, error, `in a socket '${event}' handler`);
+      }
+    }
+  }
+
+  /** A script predicate's answer; one that throws is reported as the VU's error and answers false. */
+  #ask(predicate: (data: Data) => boolean, data: Data, what: string): boolean {
+    try {
+      return predicate(data);
+    } catch (error) {
+      this.#state.services.report(this.vu, error, what);
+      return false;
+    }
   }
 
   /** Calls `fire` after the timeout unless the returned timer is cancelled first. */
@@ -293,7 +310,7 @@ class CallbackSocket implements Ws.CallbackSocket {
 
   setTimeout(fn: () => void, ms: number): void {
     void this.#after(ms).then((alive) => {
-      if (alive) fn();
+      if (alive) this.#call(fn, 'in a socket.setTimeout() callback');
     });
   }
 
@@ -301,7 +318,7 @@ class CallbackSocket implements Ws.CallbackSocket {
     if (!(ms > 0)) throw new TypeError(`socket.setInterval(): interval must be > 0 ms, got ${String(ms)}`);
     const tick = (alive: boolean): void => {
       if (!alive) return;
-      fn();
+      this.#call(fn, 'in a socket.setInterval() callback');
       void this.#after(ms).then(tick);
     };
     void this.#after(ms).then(tick);
@@ -322,7 +339,16 @@ class CallbackSocket implements Ws.CallbackSocket {
   }
 
   #emit(event: string): void {
-    for (const handler of this.#local.get(event) ?? []) handler();
+    for (const handler of this.#local.get(event) ?? []) this.#call(handler, `in a socket '${event}' handler`);
+  }
+
+  /** Runs a callback of the script's; what it throws is the VU's error, and the socket goes on. */
+  #call(fn: () => void, what: string): void {
+    try {
+      fn();
+    } catch (error) {
+      this.#state.services.report(this.#state.id, error, what);
+    }
   }
 }
 

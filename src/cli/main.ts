@@ -118,7 +118,7 @@ export async function cli(argv: readonly string[], io: Io = processIo()): Promis
 
   const withFlags = (flags: Record<string, unknown>): CliFlags => parseCliFlags(flags, io.env, io.stdout.isTTY);
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(bareDashboardLast(argv), { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
@@ -149,8 +149,28 @@ async function guard(io: Io, work: () => Promise<ExitCodeValue>): Promise<ExitCo
       return error.exitCode;
     }
     io.stderr.write(`ERROR internal error in wsk (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return ExitCode.scriptException;
+    return ExitCode.internalError;
   }
+}
+
+/**
+ * `--dashboard` takes an optional port, so `wsk run --dashboard script.ts` would read the script as
+ * the port: a bare `--dashboard` followed by something that is not a port or host:port moves to the
+ * end, where it takes no value.
+ */
+export function bareDashboardLast(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  let bare = false;
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (argv[i] === '--dashboard' && next !== undefined && !next.startsWith('-') && !/^(?:\S*:)?\d+$/.test(next)) {
+      bare = true;
+      continue;
+    }
+    out.push(argv[i]!);
+  }
+  if (bare) out.push('--dashboard');
+  return out;
 }
 
 function collect(value: string, previous: string[]): string[] {

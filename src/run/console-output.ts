@@ -44,7 +44,8 @@ export class ConsoleOutput {
     for (const error of errors) {
       if (error.kind === 'abandoned') continue;
       const line = this.describe(error);
-      const key = line.replace(/^\S+ \[VU \d+\] /, '');
+      // Errors that differ only in numbers (a VU id, an index, a port) are one error repeating.
+      const key = line.replace(/^\S+ \[VU [^\]]*\] /, '').replace(/\d+/g, '#');
       const count = (this.#seen.get(key) ?? 0) + 1;
       this.#seen.set(key, count);
       if (count <= REPEATS_PRINTED) this.#stderr.write(`${line}\n`);
@@ -61,8 +62,17 @@ export class ConsoleOutput {
         return `ERROR [VU ${error.vu}] stopped: the VU's code ran for longer than the sandbox call timeout${at} (an endless loop?); its iteration failed and the test goes on`;
       case 'memory':
         return `ERROR [VU ${error.vu || '?'}] ran out of memory: ${error.error.message}${at}; the isolate was rebuilt (init ran again for its VUs) and the test goes on`;
-      default:
+      case 'callback':
+        return `ERROR [VU ${error.vu}] ${this.message(error.error)}${at} (${error.where ?? 'in a callback'}; the VU goes on)`;
+      case 'internal':
+        return `ERROR [VU ${error.vu || '?'}] ${error.error.message}; its iteration failed and the test goes on`;
+      case 'iteration':
+      case 'abandoned':
         return `ERROR [VU ${error.vu}] ${this.message(error.error)}${at}`;
+      default: {
+        const unknown: never = error.kind;
+        return `ERROR [VU ${error.vu}] ${String(unknown)}: ${error.error.message}`;
+      }
     }
   }
 
@@ -86,7 +96,8 @@ export class ConsoleOutput {
   position(error: ScriptErrorInfo): string {
     const mapped = this.#mapStack(error.stack);
     for (const line of mapped.split('\n').slice(1)) {
-      if (line.includes('wsk-runtime.js') || line.includes('<isolated-vm') || line.includes('file://')) continue;
+      // Frames of wsk's runtime or of the host (a crossing's own stack) are not the script's.
+      if (line.includes('wsk-runtime.js') || line.includes('<isolated-vm') || line.includes('file://') || /\(?node:/.test(line)) continue;
       const match = /\(?([^\s()]+:\d+:\d+)\)?\s*$/.exec(line);
       if (match !== null) return match[1]!;
     }

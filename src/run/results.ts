@@ -27,6 +27,8 @@ export interface ResultsInput {
   readonly color: boolean;
   readonly output: ConsoleOutput;
   readonly options: ScriptOptions;
+  /** Called for each file that could not be written (the run then exits with outputFailed). */
+  readonly writeFailed: () => void;
 }
 
 export async function writeResults(input: ResultsInput): Promise<SummaryData> {
@@ -45,6 +47,7 @@ export async function writeResults(input: ResultsInput): Promise<SummaryData> {
       writeAtomically(path.resolve(io.cwd, input.summaryExport), summaryJson(data));
     } catch (error) {
       io.stderr.write(`ERROR --summary-export: cannot write ${quote(input.summaryExport)}: ${(error as Error).message}\n`);
+      input.writeFailed();
     }
   }
 
@@ -53,7 +56,7 @@ export async function writeResults(input: ResultsInput): Promise<SummaryData> {
     const outcome = await input.lifecycle.call('handleSummary', JSON.stringify(data));
     if (outcome.ok) {
       printDefault = false;
-      writeSummaryMap(outcome.json, io);
+      writeSummaryMap(outcome.json, io, input.writeFailed);
     } else {
       io.stderr.write(`ERROR handleSummary() failed: ${input.output.failure(outcome.error)}; printing the default summary\n`);
     }
@@ -63,7 +66,7 @@ export async function writeResults(input: ResultsInput): Promise<SummaryData> {
 }
 
 /** handleSummary returns `{ stdout?: text, stderr?: text, [path]: content }`. */
-function writeSummaryMap(json: string, io: Io): void {
+function writeSummaryMap(json: string, io: Io, writeFailed: () => void): void {
   if (json === '') return;
   const map: unknown = JSON.parse(json);
   if (map === null || typeof map !== 'object' || Array.isArray(map)) {
@@ -79,6 +82,7 @@ function writeSummaryMap(json: string, io: Io): void {
         writeAtomically(path.resolve(io.cwd, target), text);
       } catch (error) {
         io.stderr.write(`ERROR handleSummary(): cannot write ${JSON.stringify(target)}: ${(error as Error).message}\n`);
+        writeFailed();
       }
     }
   }

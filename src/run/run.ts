@@ -75,7 +75,8 @@ export async function runTest(request: RunRequest, io: Io): Promise<ExitCodeValu
 
 async function runWithTarget(request: RunRequest, io: Io): Promise<ExitCodeValue> {
   const registry = new MetricRegistry();
-  const store = new MetricStore(registry);
+  // Past a metric's series limit the store folds further tag sets into one, and says so once.
+  const store = new MetricStore(registry, { warn: (text) => io.stderr.write(`WARN ${text}\n`) });
   const define = (definitions: readonly MetricDefinition[]): void => {
     for (const d of definitions) registry.define(d.name, d.type, d.contains);
   };
@@ -127,6 +128,7 @@ class TestRun {
   readonly #totalVus: number;
   #stopReason: StopReason | undefined;
   #signals = 0;
+  #writeFailures = 0;
   #setupJson = '';
   #startedAt = 0;
   private readonly store: MetricStore;
@@ -197,12 +199,16 @@ class TestRun {
         color: this.request.color,
         output: this.script.output,
         options: this.script.options,
+        writeFailed: () => {
+          this.#writeFailures++;
+        },
       });
       const results = this.#writeFiles(
         this.#results(summary, outcomes, endMs, exitCode, this.#stoppedBy(), (metric, tags) => this.store.encodedTrend(metric, tags)),
       );
       this.#live.dashboard?.finish(results);
-      return exitCode;
+      // Files that could not be written fail a run that otherwise passed: CI must not read it as green.
+      return exitCode === ExitCode.ok && this.#writeFailures > 0 ? ExitCode.outputFailed : exitCode;
     } finally {
       offSignal();
       await this.#stopLive();
@@ -282,12 +288,14 @@ class TestRun {
     } catch (error) {
       if (!(error instanceof WskError)) throw error;
       this.io.stderr.write(`ERROR ${error.message}\n`);
+      this.#writeFailures++;
     }
     if (report !== undefined) {
       try {
         writeAtomically(path.resolve(this.io.cwd, report), renderReport(results));
       } catch (error) {
         this.io.stderr.write(`ERROR --report: cannot write ${quote(report)}: ${(error as Error).message}\n`);
+        this.#writeFailures++;
       }
     }
     return results;
@@ -490,17 +498,20 @@ function headline(store: MetricStore, elapsedMs: number): string {
 }
 
 /**
- * The `vus` gauge: sampled once a second, as k6 does, and at every new peak, so its last value is
- * the load while the test ran rather than the 0 of the final ramp-down.
+ * The `vus` gauge, sampled once a second as k6 does, and at every new peak. A sample is the most VUs
+ * active since the one before, so the last value is the load while the test ran, not a moment of
+ * the final ramp-down when VUs finish their last iterations one by one.
  */
 class ActiveVus {
   #active = 0;
   #peak = 0;
+  #sinceSample = 0;
 
   constructor(private readonly recorder: RunRecorder) {}
 
   change(delta: number): void {
     this.#active += delta;
+    this.#sinceSample = Math.max(this.#sinceSample, this.#active);
     if (this.#active > this.#peak) {
       this.#peak = this.#active;
       this.sample();
@@ -508,7 +519,8 @@ class ActiveVus {
   }
 
   sample(): void {
-    this.recorder.setGauge(Metric.vus, this.#active);
+    this.recorder.setGauge(Metric.vus, Math.max(this.#sinceSample, this.#active));
+    this.#sinceSample = this.#active;
   }
 }
 

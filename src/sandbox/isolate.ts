@@ -38,7 +38,7 @@ export interface SandboxLimits {
   readonly callTimeoutMs: number;
 }
 
-export type CrossingFailure = 'timeout' | 'disposed';
+export type CrossingFailure = 'timeout' | 'disposed' | 'internal';
 
 /** A crossing into the sandbox was stopped: a VU ran too long, or the isolate ran out of memory and died. */
 export class CrossingError extends Error {
@@ -50,7 +50,14 @@ export class CrossingError extends Error {
     /** The VU whose code ran last (0: none yet). */
     readonly runningVu: number,
   ) {
-    super(failure === 'timeout' ? 'Script execution timed out' : 'Isolate was disposed (memory limit reached)');
+    super(failure === 'timeout' ? 'Script execution timed out' : failure === 'disposed' ? 'Isolate was disposed (memory limit reached)' : 'internal error in a sandbox crossing');
+  }
+
+  /** An error of wsk's own while crossing (not the script's): its iterations fail, the worker goes on. */
+  static internal(error: unknown): CrossingError {
+    const crossing = new CrossingError('internal', errorStack(error), 0);
+    crossing.message = `internal error in wsk while crossing into the sandbox (please report it): ${error instanceof Error ? error.message : String(error)}`;
+    return crossing;
   }
 }
 
@@ -75,6 +82,11 @@ export class SandboxIsolate {
 
   get disposed(): boolean {
     return this.isolate.isDisposed;
+  }
+
+  /** Bytes of the isolate's heap in use now. */
+  heapUsed(): number {
+    return this.isolate.getHeapStatisticsSync().used_heap_size;
   }
 
   /** Realms (contexts) created in this isolate and not yet released. */
@@ -125,6 +137,7 @@ export class Realm {
   readonly #createVu: Fn;
   readonly #dispatch: Fn;
   readonly #drain: Fn;
+  readonly #salvage: Fn;
   readonly #readStream: Fn;
   readonly #running: Int32Array;
   readonly #timeout: number;
@@ -138,6 +151,7 @@ export class Realm {
     this.#createVu = router.getSync('createVu', { reference: true }) as Fn;
     this.#dispatch = router.getSync('dispatch', { reference: true }) as Fn;
     this.#drain = router.getSync('drain', { reference: true }) as Fn;
+    this.#salvage = router.getSync('salvage', { reference: true }) as Fn;
     this.#readStream = router.getSync('readStream', { reference: true }) as Fn;
     this.#running = running;
   }
@@ -151,8 +165,27 @@ export class Realm {
   flush(events: readonly SandboxEvent[]): SandboxAction[] {
     return this.#call(() => {
       if (events.length > 0) this.#dispatch.applySync(undefined, [events], { arguments: { copy: true }, timeout: this.#timeout });
-      return this.#drain.applySync(undefined, [], { result: { copy: true }, timeout: this.#timeout });
+      return this.#drainAll();
     }) as SandboxAction[];
+  }
+
+  /**
+   * The actions waiting in the realm. When a value a script handed over cannot be copied out (a
+   * function in a tag, say), the sandbox drops those actions and fails them as their VUs' errors;
+   * what the VUs do on those failures (their microtasks ran as salvage returned) is drained too.
+   */
+  #drainAll(): unknown[] {
+    const actions: unknown[] = [];
+    for (let round = 0; ; round++) {
+      try {
+        const drained = this.#drain.applySync(undefined, [], { result: { copy: true }, timeout: this.#timeout }) as unknown[];
+        return actions.length === 0 ? drained : actions.concat(drained);
+      } catch (error) {
+        // A script that keeps handing over what cannot cross gets its errors; the rest waits a turn.
+        if (this.#owner.disposed || isTimeout(error) || round >= 8) throw error;
+        actions.push(...(this.#salvage.applySync(undefined, [], { result: { copy: true }, timeout: this.#timeout }) as unknown[]));
+      }
+    }
   }
 
   /** Bytes [offset, offset + length) of a stream's data, copied out of the sandbox; null once that stream is over. */
@@ -171,17 +204,21 @@ export class Realm {
   #classify(error: unknown): unknown {
     const running = this.#running[0] ?? 0;
     if (this.#owner.disposed) return new CrossingError('disposed', errorStack(error), running);
-    if (error instanceof Error && /Script execution timed out/.test(error.message)) return new CrossingError('timeout', errorStack(error), running);
+    if (isTimeout(error)) return new CrossingError('timeout', errorStack(error), running);
     return error;
   }
 
   release(): void {
     if (this.#released) return;
     this.#released = true;
-    for (const ref of [this.#createVu, this.#dispatch, this.#drain, this.#readStream, this.#router]) ref.release();
+    for (const ref of [this.#createVu, this.#dispatch, this.#drain, this.#salvage, this.#readStream, this.#router]) ref.release();
     if (!this.#owner.disposed) this.#context.release();
     this.#owner.forget(this);
   }
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && /Script execution timed out/.test(error.message);
 }
 
 function errorStack(error: unknown): string {

@@ -57,6 +57,8 @@ export interface SummaryMetric {
   readonly values: MetricValues;
   /** By expression source; present only for metrics that have thresholds. */
   thresholds?: Record<string, { ok: boolean }>;
+  /** A threshold's metric that got no sample: its values are zeros that were never measured. */
+  noSamples?: true;
 }
 
 export interface SummaryData {
@@ -100,6 +102,7 @@ function buildMetrics(input: SummaryInput, trendStats: readonly string[]): Recor
     if (definition === undefined) continue;
     const key = Object.keys(spec.tags).length === 0 ? spec.metric : spec.key;
     const metric = (metrics[key] ??= entry(definition, spec.tags));
+    if (store.snapshot(spec.metric, spec.tags, elapsedMs) === undefined) metric.noSamples = true;
     metric.thresholds ??= {};
     const previous = metric.thresholds[spec.expression.source];
     metric.thresholds[spec.expression.source] = { ok: ok && (previous?.ok ?? true) };

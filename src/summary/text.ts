@@ -70,7 +70,7 @@ function metricLines(data: SummaryData, indent: string, paint: Paint): string[] 
         metric,
         label: brace < 0 ? key : `{ ${key.slice(brace + 1, -1)} }`,
         labelIndent: brace < 0 ? '' : '  ',
-        cells: metric.type === 'trend' ? trendCells(metric, trendStats) : valueCells(metric),
+        cells: metric.noSamples === true ? [] : metric.type === 'trend' ? trendCells(metric, trendStats) : valueCells(metric),
       };
     });
   const labelWidth = Math.max(0, ...rows.map((row) => width(row.labelIndent + row.label)));
@@ -81,7 +81,9 @@ function metricLines(data: SummaryData, indent: string, paint: Paint): string[] 
   return rows.map((row) => {
     const leader = paint(`${'.'.repeat(labelWidth - width(row.labelIndent + row.label) + 3)}:`, Ansi.faint);
     const cells =
-      row.metric.type === 'trend'
+      row.metric.noSamples === true
+        ? [paint('no samples', Ansi.faint)]
+        : row.metric.type === 'trend'
         ? row.cells.map((cell, i) => `${trendStats[i] ?? ''}=${paint(cell, Ansi.cyan)}${padding(cell, trendWidths[i])}`)
         : row.cells.map((cell, i) => {
             const codes = i === 0 ? [Ansi.cyan] : [Ansi.cyan, Ansi.faint];

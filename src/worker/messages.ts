@@ -58,11 +58,18 @@ export interface WorkerLog {
   readonly text: string;
 }
 
-export type ErrorKind = 'iteration' | 'timeout' | 'memory' | 'abandoned';
+/**
+ * iteration: the iteration threw; callback: script code the host called on its own (a socket
+ * handler, a predicate) threw, and the VU went on; timeout / memory: the sandbox stopped a crossing;
+ * abandoned: an iteration lost to another VU's timeout or memory; internal: wsk itself failed.
+ */
+export type ErrorKind = 'iteration' | 'callback' | 'timeout' | 'memory' | 'abandoned' | 'internal';
 export interface WorkerError {
   readonly vu: number;
   readonly kind: ErrorKind;
   readonly error: ScriptErrorInfo;
+  /** For callback errors: what threw ("socket 'message' handler"). */
+  readonly where?: string;
 }
 
 export type FromWorker =

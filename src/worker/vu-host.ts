@@ -25,6 +25,29 @@ import {
   type WorkerSetup,
 } from './messages.js';
 
+/** How many queued events from the first on belong to one VU (events of the whole realm ride along). */
+function oneVuRun(queued: readonly (HostVu | null)[]): number {
+  let vu: HostVu | null = null;
+  let count = 0;
+  for (const owner of queued) {
+    if (count >= FLUSH_CHUNK || (owner !== null && vu !== null && owner !== vu)) break;
+    vu ??= owner;
+    count++;
+  }
+  return count;
+}
+
+/** The VU whose crossings grew the heap most (its leak fills it), or `fallback` when none grew it. */
+function heaviest(vus: readonly HostVu[], fallback: number): number {
+  let best: HostVu | undefined;
+  for (const vu of vus) if (vu.heapGrowth > (best?.heapGrowth ?? 0)) best = vu;
+  return best?.id ?? fallback;
+}
+
+function describeIds(ids: readonly number[]): string {
+  return ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`;
+}
+
 /** VUs created per event-loop turn, so a large fleet does not stall timers and messages. */
 const CREATE_CHUNK = 250;
 /**
@@ -43,6 +66,11 @@ interface Placement {
   readonly queued: (HostVu | null)[];
   /** The realm's open WebSockets by the id the sandbox gave them. */
   readonly sockets: Map<number, HostSocket>;
+  /**
+   * Crossings carry one VU's events at a time: set after the isolate ran out of memory in a crossing
+   * that several VUs shared, so that the next such failure names its VU for certain.
+   */
+  oneVuPerCrossing: boolean;
 }
 
 interface HostVu {
@@ -58,6 +86,8 @@ interface HostVu {
   loop: Loop | undefined;
   /** Its HTTP client, from its first request on. */
   http: VuHttp | undefined;
+  /** Isolate heap its crossings added (net), measured only while its placement carries one VU per crossing. */
+  heapGrowth: number;
 }
 
 interface Loop {
@@ -172,7 +202,7 @@ export class VuHost {
     const place = this.#placementWithRoom();
     const result = place.realm.createVu(id);
     if (result.error !== null) return result;
-    const vu: HostVu = { id, place, token: 0, scenario: 0, startedAt: 0, ops: new Map(), loop: undefined, http: undefined };
+    const vu: HostVu = { id, place, token: 0, scenario: 0, startedAt: 0, ops: new Map(), loop: undefined, http: undefined, heapGrowth: 0 };
     place.vus.push(vu);
     this.#vus.set(id, vu);
     this.#markDirty(place);
@@ -198,7 +228,7 @@ export class VuHost {
       env: this.#setup.env,
       scenarioEnv: this.#setup.scenarioEnv,
     });
-    const place: Placement = { isolate, realm, vus, queue: [], queued: [], sockets: new Map() };
+    const place: Placement = { isolate, realm, vus, queue: [], queued: [], sockets: new Map(), oneVuPerCrossing: false };
     if (this.#setupJson !== '') this.#enqueue(place, ['setupData', this.#setupJson], null);
     return place;
   }
@@ -308,13 +338,16 @@ export class VuHost {
 
   #endIteration(vu: HostVu, token: number, error: ScriptErrorInfo | null): void {
     if (vu.token !== token) return;
-    if (this.#setup.recordIterations) {
-      const tags = this.#tags(vu.scenario, '', null);
-      this.#aggregator.add(this.#definition(Metric.iterationDuration), performance.now() - vu.startedAt, tags);
-      this.#aggregator.add(this.#definition(Metric.iterations), 1, tags);
-    }
+    this.#recordIteration(vu, performance.now());
     if (error !== null) this.#errors.push({ vu: vu.id, kind: 'iteration', error });
     this.#finishIteration(vu, error === null ? IterationStatus.completed : IterationStatus.failed);
+  }
+
+  #recordIteration(vu: HostVu, now: number): void {
+    if (!this.#setup.recordIterations) return;
+    const tags = this.#tags(vu.scenario, '', null);
+    this.#aggregator.add(this.#definition(Metric.iterationDuration), now - vu.startedAt, tags);
+    this.#aggregator.add(this.#definition(Metric.iterations), 1, tags);
   }
 
   // -- Crossing into the sandbox -------------------------------------------------------------
@@ -345,15 +378,19 @@ export class VuHost {
   }
 
   #flushPlace(place: Placement): void {
-    const count = Math.min(place.queue.length, FLUSH_CHUNK);
+    const count = place.oneVuPerCrossing ? oneVuRun(place.queued) : Math.min(place.queue.length, FLUSH_CHUNK);
     const events = place.queue.splice(0, count);
     const vus = place.queued.splice(0, count);
+    // After an out-of-memory in a shared crossing, each VU's crossings are weighed: the VU whose
+    // crossings keep what they allocate is the one to blame when the heap runs out again.
+    const weighed = place.oneVuPerCrossing ? vus.find((vu) => vu !== null) : undefined;
+    const before = weighed === undefined ? 0 : place.isolate.heapUsed();
     let actions: SandboxAction[];
     try {
       actions = place.realm.flush(events);
+      if (weighed !== undefined) weighed.heapGrowth += place.isolate.heapUsed() - before;
     } catch (error) {
-      if (!(error instanceof CrossingError)) throw error;
-      this.#recover(place, error, vus);
+      this.#recover(place, error instanceof CrossingError ? error : CrossingError.internal(error), vus);
       return;
     }
     for (const action of actions) this.#handle(place, action);
@@ -404,6 +441,9 @@ export class VuHost {
       case 'log':
         this.#logs.push({ vu: action[1], level: action[2], text: action[3] });
         return;
+      case 'error':
+        this.#errors.push({ vu: action[1], kind: 'callback', error: action[2], where: action[3] });
+        return;
       case 'wsOpen': {
         const vu = this.#vus.get(action[1]);
         if (vu === undefined) return;
@@ -448,35 +488,66 @@ export class VuHost {
         if (vu !== undefined) this.#endIteration(vu, action[2], action[3]);
         return;
       }
+      default: {
+        const unknown: never = action;
+        this.#errors.push({ vu: 0, kind: 'internal', error: { message: `unknown sandbox action ${String((unknown as unknown[])[0])}`, stack: '' } });
+      }
     }
   }
 
   /**
    * A crossing was stopped. On a timeout V8 drops the microtasks queued in that crossing, so every
    * VU with events in it loses its iteration; the realm itself is fine. When the isolate died of
-   * memory, all its VUs are re-created in a new one (init runs again) and go on.
+   * memory, all its VUs are re-created in a new one (init runs again) and go on. A failure of wsk's
+   * own in a crossing fails the iterations in it, and the VUs go on.
    */
   #recover(place: Placement, error: CrossingError, crossed: readonly (HostVu | null)[]): void {
     const victims = [...new Set(crossed)].filter((vu): vu is HostVu => vu !== null && vu.token !== 0);
-    const culprit = error.runningVu !== 0 ? error.runningVu : victims.length === 1 ? victims[0]!.id : 0;
-    const kind = error.failure === 'timeout' ? 'timeout' : 'memory';
-    const message = kind === 'memory' ? `its isolate's heap reached the limit of ${this.#setup.limits.memoryLimitMb} MB (--memory-limit)` : error.message;
-    this.#errors.push({ vu: culprit, kind, error: { message, stack: error.stack_ } });
+    const kind = error.failure === 'disposed' ? 'memory' : error.failure;
+    // After a shared crossing ran out of memory, `running` may name a VU whose continuation ran
+    // earlier in it; only a crossing of one VU names the culprit for certain.
+    const sure = victims.length <= 1 || place.oneVuPerCrossing || kind === 'timeout';
+    const only = victims.length === 1 ? victims[0]!.id : 0;
+    const culprit = kind === 'timeout' ? error.runningVu || only : kind === 'memory' && place.oneVuPerCrossing ? heaviest(place.vus, only) : only || (sure ? error.runningVu : 0);
+    const message =
+      kind === 'memory'
+        ? `its isolate's heap reached the limit of ${this.#setup.limits.memoryLimitMb} MB (--memory-limit)${
+            sure ? '' : `; one of VUs ${describeIds(victims.map((vu) => vu.id))} ran out (VU ${error.runningVu} ran last); from now on that isolate's crossings carry one VU each, so a repeat names it`
+          }`
+        : error.message;
+    this.#errors.push({ vu: culprit, kind, error: { message, stack: kind === 'memory' ? '' : error.stack_ } });
     const failed = error.failure === 'disposed' ? place.vus.filter((vu) => vu.token !== 0) : victims;
+    // The VUs move to a new isolate first, so the iterations their loops start next run there.
+    if (error.failure === 'disposed') this.#rebuild(place, !sure);
+    const now = performance.now();
     for (const vu of failed) {
       if (vu.id !== culprit) this.#errors.push({ vu: vu.id, kind: 'abandoned', error: { message: `stopped with VU ${culprit}`, stack: '' } });
+      // A lost iteration still ran: it counts, as one that failed.
+      this.#recordIteration(vu, now);
       this.#finishIteration(vu, IterationStatus.failed);
     }
-    if (error.failure === 'disposed') this.#rebuild(place);
   }
 
-  #rebuild(dead: Placement): void {
+  #rebuild(dead: Placement, oneVuPerCrossing: boolean): void {
+    // What was queued for the dead realm (answers to its operations) means nothing to the new one.
+    dead.queue.length = 0;
+    dead.queued.length = 0;
+    this.#dirty.delete(dead);
     const index = this.#placements.indexOf(dead);
     const place = this.#newPlacement(this.#newIsolate(), dead.vus);
+    place.oneVuPerCrossing = oneVuPerCrossing || dead.oneVuPerCrossing;
     this.#placements[index] = place;
     dead.isolate.dispose();
+    // The dead realm's sockets, requests and timers answer operations the new realm never started
+    // (and whose numbers it will reuse): they end with it.
+    for (const socket of dead.sockets.values()) socket.terminate();
     for (const vu of dead.vus) {
+      for (const timer of vu.ops.values()) clearTimeout(timer);
+      vu.ops.clear();
+      vu.http?.close();
+      vu.http = undefined;
       vu.place = place;
+      vu.heapGrowth = 0;
       const result = place.realm.createVu(vu.id);
       if (result.error !== null) this.#errors.push({ vu: vu.id, kind: 'iteration', error: result.error });
     }
@@ -563,6 +634,9 @@ export class VuHost {
   #shipBatch(withCounts = false): void {
     const size = this.#ended.length + this.#logs.length + this.#errors.length + this.#defined.length + this.#results.length + this.#loopsEnded.length;
     if (size === 0 && !(withCounts && this.#loopIterations.size > 0)) return;
+    // setup() and teardown() are short: their samples go out before their end is reported, so they
+    // count in the results (as in k6) instead of waiting for a metrics interval that may never come.
+    if (!this.#setup.recordIterations && this.#ended.length > 0 && !withCounts) this.#send({ type: 'metrics', batch: this.#aggregator.drain() });
     const loopIterations: number[] = [];
     for (const [key, count] of this.#loopIterations) loopIterations.push(Math.floor(key / 3), key % 3, count);
     this.#loopIterations.clear();

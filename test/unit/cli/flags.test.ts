@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCliFlags, parseEnvPair, parseStage } from '../../../src/cli/flags.js';
+import { bareDashboardLast } from '../../../src/cli/main.js';
 
 describe('CLI flag parsing', () => {
   it('parses stages and env pairs', () => {
@@ -25,5 +26,14 @@ describe('CLI flag parsing', () => {
     expect(parseCliFlags({}, { NO_COLOR: '1' }, true).run.color).toBe(false);
     expect(parseCliFlags({}, {}, true).run.color).toBe(true);
     expect(parseCliFlags({}, {}, false).run.color).toBe(false);
+  });
+});
+
+describe('--dashboard without a port', () => {
+  it('leaves the script path to be the script, and keeps a port or host:port that follows', () => {
+    expect(bareDashboardLast(['run', '--dashboard', 'script.ts', '--vus', '2'])).toEqual(['run', 'script.ts', '--vus', '2', '--dashboard']);
+    expect(bareDashboardLast(['run', '--dashboard', '8080', 'script.ts'])).toEqual(['run', '--dashboard', '8080', 'script.ts']);
+    expect(bareDashboardLast(['run', '--dashboard', '127.0.0.1:0', 'script.ts'])).toEqual(['run', '--dashboard', '127.0.0.1:0', 'script.ts']);
+    expect(bareDashboardLast(['run', 'script.ts', '--dashboard', '--quiet'])).toEqual(['run', 'script.ts', '--dashboard', '--quiet']);
   });
 });

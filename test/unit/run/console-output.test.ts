@@ -30,6 +30,26 @@ describe('ConsoleOutput', () => {
     expect(output.failure(null)).toBe('interrupted');
   });
 
+  it('counts errors that differ only in numbers as one repeating error', () => {
+    const io = memoryIo();
+    const output = new ConsoleOutput(io.stderr, mapStack, 'compartment');
+    for (let i = 1; i <= 6; i++) output.errors([{ vu: i, kind: 'iteration', error: { message: `Error: item ${i * 17} of ${i + 100} failed`, stack } }]);
+    expect(io.err().match(/failed at script/g)).toHaveLength(3);
+    expect(output.suppressed()).toBe(3);
+  });
+
+  it('names what threw for an error in a callback, and gives no host position for running out of memory', () => {
+    const io = memoryIo();
+    const output = new ConsoleOutput(io.stderr, mapStack, 'compartment');
+    output.errors([{ vu: 2, kind: 'callback', error: { message: 'Error: boom', stack }, where: "in a socket 'message' handler" }]);
+    const hostStack = 'Error: Isolate was disposed\n    at Realm.flush (node:internal/worker:12:3)\n    at processImmediate (node:internal/timers:476:21)';
+    output.errors([{ vu: 0, kind: 'memory', error: { message: 'its heap reached the limit', stack: hostStack } }]);
+    expect(io.err()).toBe(
+      "ERROR [VU 2] Error: boom at script.ts:11:5 (in a socket 'message' handler; the VU goes on)\n" +
+        'ERROR [VU ?] ran out of memory: its heap reached the limit; the isolate was rebuilt (init ran again for its VUs) and the test goes on\n',
+    );
+  });
+
   it('prints a repeated error three times, then counts it', () => {
     const io = memoryIo();
     const output = new ConsoleOutput(io.stderr, mapStack, 'compartment');

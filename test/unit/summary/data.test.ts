@@ -100,7 +100,7 @@ describe('buildSummaryData', () => {
       },
       iterations: { type: 'counter', contains: 'default', values: { count: 4, rate: 2 } },
       vus: { type: 'gauge', contains: 'default', values: { value: 2, min: 2, max: 2 } },
-      dropped_iterations: { type: 'counter', contains: 'default', values: { count: 0, rate: 0 }, thresholds: { 'count<1': { ok: true } } },
+      dropped_iterations: { type: 'counter', contains: 'default', values: { count: 0, rate: 0 }, noSamples: true, thresholds: { 'count<1': { ok: true } } },
     });
   });
 
