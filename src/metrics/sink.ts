@@ -41,6 +41,11 @@ interface WorkerMetric {
 export interface SampleAggregatorOptions {
   /** Distinct tag sets one metric keeps before new ones fold (default MAX_SERIES_PER_METRIC). */
   readonly maxSeriesPerMetric?: number;
+  /**
+   * Told once per folded tag when a metric starts folding. A worker leaves it out: the coordinator's
+   * store, which folds what the workers send, warns once for the whole run.
+   */
+  readonly warn?: (text: string) => void;
 }
 
 export class SampleAggregator {
@@ -50,11 +55,12 @@ export class SampleAggregator {
   private readonly keys = new WeakMap<Tags, string>();
   private readonly maxSeries: number;
   private readonly foldWarnings: FoldWarnings;
-  private warnings: string[] = [];
+  private readonly warn: ((text: string) => void) | undefined;
 
   constructor(options: SampleAggregatorOptions = {}) {
     this.maxSeries = options.maxSeriesPerMetric ?? MAX_SERIES_PER_METRIC;
     this.foldWarnings = new FoldWarnings(this.maxSeries);
+    this.warn = options.warn;
   }
 
   /**
@@ -78,12 +84,6 @@ export class SampleAggregator {
     (entry.series.get(key) ?? this.newSeries(entry, key, tags)).state.add(value, timeMs);
   }
 
-  /** Warnings since the last call (a metric reached its series limit), as one line each. */
-  takeWarnings(): string[] {
-    const warnings = this.warnings;
-    if (warnings.length > 0) this.warnings = [];
-    return warnings;
-  }
 
   /**
    * Everything since the last drain; then starts afresh. Series with samples are reset and reused;
@@ -121,7 +121,7 @@ export class SampleAggregator {
   private newSeries(entry: WorkerMetric, key: string, tags: Tags): WorkerSeries {
     const place = entry.limit.place(key, tags);
     const warning = place.startedFolding === undefined ? undefined : this.foldWarnings.warning(entry.definition.name, place.startedFolding);
-    if (warning !== undefined) this.warnings.push(warning);
+    if (warning !== undefined) this.warn?.(warning);
     let series = entry.series.get(place.key);
     if (series === undefined) {
       series = { tags: place.tags, state: createSeriesState(entry.definition.type) };

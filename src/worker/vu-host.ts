@@ -576,7 +576,7 @@ export class VuHost {
     return {
       // The VU's placement changes when its isolate is rebuilt.
       deliver: (event) => this.#enqueue(vu.place, event, vu),
-      record: (metric, value, tags) => this.#record(vu, metric, value, tags),
+      record: (metric, value, tags) => this.#record(metric, value, tags),
       // Whole: a socket reads its url back from its tags; record() keys the series.
       tags: (group, own) => this.#sampleTags(vu.scenario, group, own),
     };
@@ -592,15 +592,12 @@ export class VuHost {
   }
 
   /** A sample of a VU's host-side operation (a request, a socket). */
-  #record(vu: HostVu, metric: string, value: number, tags: Tags): void {
+  #record(metric: string, value: number, tags: Tags): void {
     this.#aggregator.add(this.#definition(metric), value, this.#keyTags(tags));
-    this.#logWarnings(vu.id);
   }
 
   /** The tags a sample's series is keyed by: the scenario's, the group, the script's own, less those systemTags leaves out. */
   #tags(scenario: number, group: string, own: Record<string, string> | null): Tags {
-    // Samples that take this road are added right after; warnings they raised leave with the next one.
-    this.#logWarnings(0);
     return this.#keyTags(this.#sampleTags(scenario, group, own));
   }
 
@@ -620,10 +617,6 @@ export class VuHost {
     return this.#seriesTags.of(tags);
   }
 
-  /** A metric that reached its series limit is told about once, as a warning in the logs. */
-  #logWarnings(vu: number): void {
-    for (const text of this.#aggregator.takeWarnings()) this.#logs.push({ vu, level: 'warn', text });
-  }
 
   // -- Reporting -----------------------------------------------------------------------------
 
