@@ -63,12 +63,20 @@ export class SeriesTags {
 
   /** `tags` itself when the series keeps them all, else a copy without the dropped ones. */
   of(tags: Tags): Tags {
-    let series = this.#cache.get(tags);
-    if (series === undefined) {
-      series = this.#without(tags, this.#dropsUrl(tags));
-      this.#cache.set(tags, series);
-    }
+    const cached = this.#cache.get(tags);
+    if (cached !== undefined) return cached;
+    const dropUrl = this.#dropsUrl(tags);
+    // Most samples keep every tag: no copy, and no cache entry for a tags object that may be used once.
+    if (!dropUrl && !this.#hasDropped(tags)) return tags;
+    const series = this.#without(tags, dropUrl);
+    this.#cache.set(tags, series);
     return series;
+  }
+
+  #hasDropped(tags: Tags): boolean {
+    if (this.#dropped.size === 0) return false;
+    for (const name in tags) if (this.#dropped.has(name)) return true;
+    return false;
   }
 
   #dropsUrl(tags: Tags): boolean {

@@ -6,9 +6,7 @@
  * --call-timeout).
  */
 import { Worker } from 'node:worker_threads';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { packageRoot } from '../package-root.js';
+import { WORKER_ENTRY } from './worker-pool.js';
 import type { ScriptErrorInfo } from '../../runtime/protocol.js';
 import { IterationStatus, type FromWorker, type ToWorker, type WorkerError, type WorkerLog, type WorkerSetup } from '../worker/messages.js';
 import type { MetricBatch } from '../metrics/sink.js';
@@ -73,9 +71,7 @@ export class LifecycleVu {
     this.#events = events;
     const scenarios = LIFECYCLE_FUNCTIONS.map((name) => ({ name, exec: name, tags: { scenario: name } }));
     const workerData: WorkerSetup = { ...setup, workerIndex: -1, scenarios, recordIterations: false, network: DEFAULT_NETWORK };
-    // Always the compiled worker, also when this module runs from TypeScript sources (vitest).
-    const entry = pathToFileURL(path.join(packageRoot(fileURLToPath(import.meta.url)), 'dist', 'src', 'worker', 'worker.js'));
-    this.#worker = new Worker(entry, { workerData });
+    this.#worker = new Worker(WORKER_ENTRY, { workerData });
     this.#worker.on('message', (message: FromWorker) => this.#receive(message));
     this.#worker.on('error', (error) => this.#crashed(error));
     this.#worker.on('exit', (code) => {

@@ -109,8 +109,8 @@ class WorkerLink {
   }
 }
 
-/** Always the compiled worker, also when this module runs from TypeScript sources (vitest). */
-const WORKER_ENTRY = pathToFileURL(path.join(packageRoot(fileURLToPath(import.meta.url)), 'dist', 'src', 'worker', 'worker.js'));
+/** The worker thread's module: always the compiled one, also when this module runs from TypeScript sources (vitest). */
+export const WORKER_ENTRY = pathToFileURL(path.join(packageRoot(fileURLToPath(import.meta.url)), 'dist', 'src', 'worker', 'worker.js'));
 
 export class WorkerPool {
   readonly #links: WorkerLink[] = [];

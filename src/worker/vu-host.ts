@@ -109,7 +109,8 @@ export class VuHost {
   readonly #registry = new MetricRegistry();
   readonly #aggregator = new SampleAggregator();
   readonly #files = new Map<string, string | ArrayBuffer>();
-  readonly #tagCache = new Map<string, Tags>();
+  /** Tags of a scenario and group, as samples carry them and as their series are keyed. */
+  readonly #tagCache = new Map<string, { readonly sample: Tags; readonly series: Tags }>();
   #ended: number[] = [];
   #logs: WorkerLog[] = [];
   #errors: WorkerError[] = [];
@@ -598,18 +599,25 @@ export class VuHost {
 
   /** The tags a sample's series is keyed by: the scenario's, the group, the script's own, less those systemTags leaves out. */
   #tags(scenario: number, group: string, own: Record<string, string> | null): Tags {
-    return this.#keyTags(this.#sampleTags(scenario, group, own));
+    const base = this.#baseTags(scenario, group);
+    return own === null ? base.series : this.#keyTags({ ...base.sample, ...own });
   }
 
   /** Tags of a sample: the scenario's, the group, the script's own. Shared objects where possible. */
   #sampleTags(scenario: number, group: string, own: Record<string, string> | null): Tags {
+    const base = this.#baseTags(scenario, group).sample;
+    return own === null ? base : { ...base, ...own };
+  }
+
+  #baseTags(scenario: number, group: string): { readonly sample: Tags; readonly series: Tags } {
     const key = `${scenario}\u0000${group}`;
     let base = this.#tagCache.get(key);
     if (base === undefined) {
-      base = Object.freeze({ ...this.#setup.scenarios[scenario]?.tags, group });
+      const sample = Object.freeze({ ...this.#setup.scenarios[scenario]?.tags, group });
+      base = { sample, series: this.#keyTags(sample) };
       this.#tagCache.set(key, base);
     }
-    return own === null ? base : { ...base, ...own };
+    return base;
   }
 
   #keyTags(tags: Tags): Tags {
