@@ -37,6 +37,18 @@ function oneVuRun(queued: readonly (HostVu | null)[]): number {
   return count;
 }
 
+/**
+ * Which VU a stopped crossing is blamed on (0: none for certain). A runaway loop is the VU whose code
+ * ran last; memory is the only VU in the crossing, or, once crossings carry one VU each, the VU whose
+ * crossings grew the heap most (whoever allocates last when the heap is full need not hold it).
+ */
+function blame(kind: 'timeout' | 'memory' | 'internal', runningVu: number, victims: readonly HostVu[], place: Placement, sure: boolean): number {
+  const only = victims.length === 1 ? victims[0]!.id : 0;
+  if (kind === 'timeout') return runningVu || only;
+  if (kind === 'memory' && place.oneVuPerCrossing) return heaviest(place.vus, only);
+  return only || (sure ? runningVu : 0);
+}
+
 /** The VU whose crossings grew the heap most (its leak fills it), or `fallback` when none grew it. */
 function heaviest(vus: readonly HostVu[], fallback: number): number {
   let best: HostVu | undefined;
@@ -508,8 +520,7 @@ export class VuHost {
     // After a shared crossing ran out of memory, `running` may name a VU whose continuation ran
     // earlier in it; only a crossing of one VU names the culprit for certain.
     const sure = victims.length <= 1 || place.oneVuPerCrossing || kind === 'timeout';
-    const only = victims.length === 1 ? victims[0]!.id : 0;
-    const culprit = kind === 'timeout' ? error.runningVu || only : kind === 'memory' && place.oneVuPerCrossing ? heaviest(place.vus, only) : only || (sure ? error.runningVu : 0);
+    const culprit = blame(kind, error.runningVu, victims, place, sure);
     const message =
       kind === 'memory'
         ? `its isolate's heap reached the limit of ${this.#setup.limits.memoryLimitMb} MB (--memory-limit)${
@@ -522,7 +533,7 @@ export class VuHost {
     if (error.failure === 'disposed') this.#rebuild(place, !sure);
     const now = performance.now();
     for (const vu of failed) {
-      if (vu.id !== culprit) this.#errors.push({ vu: vu.id, kind: 'abandoned', error: { message: `stopped with VU ${culprit}`, stack: '' } });
+      if (vu.id !== culprit) this.#errors.push({ vu: vu.id, kind: 'abandoned', error: { message: `stopped with VU ${culprit || '?'}`, stack: '' } });
       // A lost iteration still ran: it counts, as one that failed.
       this.#recordIteration(vu, now);
       this.#finishIteration(vu, IterationStatus.failed);

@@ -348,14 +348,14 @@ export class HostSocket implements DeadlineWatcher {
       const now = performance.now();
       let wrote = false;
       while (index < frames && start + index * intervalMs <= now) {
-        if (this.#ws.bufferedAmount >= bufferLimit) {
-          // The target reads slower than the stream is paced: wait for the buffer to drain; the
-          // frames due meanwhile go out late, and ws_stream_frame_lag says by how much.
+        if (this.#ws.bufferedAmount >= bufferLimit && this.#net !== undefined) {
+          // The target reads slower than the stream is paced: wait for the buffer to drain (the
+          // backlog is reported and 'drain' watched); the frames due meanwhile go out late, and
+          // ws_stream_frame_lag says by how much.
           this.#streams.set(op, undefined);
           this.#drainWaiters.push(sendDue);
           this.#afterWrite();
-          if (!this.#watchingDrain) this.#drainWaiters.pop(); // nothing to wait for after all
-          else return;
+          return;
         }
         const due = start + index * intervalMs;
         const offset = index * frameBytes;
