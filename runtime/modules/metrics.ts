@@ -5,6 +5,7 @@
  */
 import type * as Metrics from 'wsk/metrics';
 import { initializingVu, type VuState } from '../vu.js';
+import { textRecord } from '../tags.js';
 
 type MetricKind = 'counter' | 'gauge' | 'rate' | 'trend';
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
@@ -35,7 +36,7 @@ abstract class Metric {
     }
     const sample = this.#kind === 'rate' ? (number !== 0 ? 1 : 0) : number;
     const owner = this.#owner;
-    owner.services.emit(['metric', owner.id, this.name, sample, owner.group, tags === undefined ? null : { ...tags }]);
+    owner.services.emit(['metric', owner.id, this.name, sample, owner.group, textRecord(tags, `${this.name}.add(): tags`)]);
   }
 }
 

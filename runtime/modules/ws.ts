@@ -7,6 +7,7 @@ import type * as Ws from 'wsk/ws';
 import type { SocketEventKind } from '../protocol.js';
 import type { VuState } from '../vu.js';
 import { bytesOf } from '../bytes.js';
+import { textRecord } from '../tags.js';
 
 type Data = string | ArrayBuffer;
 // Handlers take what their event gives; the public overloads in wsk/ws say which.
@@ -121,7 +122,7 @@ class Socket implements Ws.Socket, SocketSink {
     this.#assertOpen('request');
     const match = options.match ?? (() => true);
     const until = options.until ?? (() => true);
-    const tags = options.tags === undefined ? this.#tags : { ...this.#tags, ...options.tags };
+    const tags = options.tags === undefined ? this.#tags : { ...this.#tags, ...textRecord(options.tags, 'request(): tags') };
     const group = this.#state.group;
     const request = nextRequest++;
     const timeout = timeoutMs(options.timeout);
@@ -152,7 +153,7 @@ class Socket implements Ws.Socket, SocketSink {
     this.#assertOpen('stream');
     const frameBytes = positiveInteger(options?.frameBytes, 'stream(): frameBytes');
     const intervalMs = positiveNumber(options?.intervalMs, 'stream(): intervalMs');
-    const tags = options.tags === undefined ? this.#tags : { ...this.#tags, ...options.tags };
+    const tags = options.tags === undefined ? this.#tags : { ...this.#tags, ...textRecord(options.tags, 'stream(): tags') };
     const group = this.#state.group;
     // A copy of the bytes as they are now: the script may reuse its buffer while the stream runs.
     const own = ownCopy(bytes);
@@ -359,7 +360,8 @@ export function createWsModule(state: VuState, sockets: Map<number, SocketSink>)
     if (typeof url !== 'string' || !/^wss?:\/\//.test(url)) {
       throw new TypeError(`ws.open(): url must start with ws:// or wss://, got ${JSON.stringify(url)}`);
     }
-    const tags = params.tags === undefined ? null : { ...params.tags };
+    const tags = textRecord(params.tags, 'ws.open(): tags');
+    const headers = textRecord(params.headers, 'ws.open(): headers');
     const id = nextSocket++;
     const socket = new Socket(state, sockets, id, url, tags);
     sockets.set(id, socket);
@@ -371,12 +373,12 @@ export function createWsModule(state: VuState, sockets: Map<number, SocketSink>)
         id,
         url,
         {
-          headers: { ...params.headers },
+          headers: { ...headers },
           subprotocols: [...(params.subprotocols ?? [])],
           compression: params.compression === 'deflate',
           timeoutMs: timeoutMs(params.timeout),
           group: state.group,
-          tags: { ...params.tags },
+          tags: { ...tags },
         },
       ])) as { protocol: string; headers: Record<string, string> };
       socket.protocol = opened.protocol;

@@ -2,6 +2,7 @@
 import type * as Wsk from 'wsk';
 import type { VuState } from '../vu.js';
 import { createExecutionModule } from './execution.js';
+import { textRecord } from '../tags.js';
 
 const GROUP_SEPARATOR = '::';
 
@@ -24,7 +25,7 @@ export function createWskModule(state: VuState): typeof Wsk {
       const predicate = checkers[name];
       const ok = typeof predicate === 'function' ? Boolean(predicate(value)) : Boolean(predicate);
       if (!ok) all = false;
-      services.emit(['metric', state.id, 'checks', ok ? 1 : 0, state.group, { ...tags, check: name }]);
+      services.emit(['metric', state.id, 'checks', ok ? 1 : 0, state.group, { ...textRecord(tags, 'check(): tags'), check: name }]);
     }
     return all;
   }
