@@ -346,6 +346,7 @@ export class Exchange {
       method: this.#method,
       url: metricUrl(this.#url),
       status,
+      proto: this.#response === undefined ? '' : `HTTP/${this.#response.httpVersion}`,
       timings: phaseTimings(this.#marks, performance.now()),
       error,
       errorCode,

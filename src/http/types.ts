@@ -39,6 +39,8 @@ export interface HttpHop {
   readonly url: string;
   /** 0 when no response came. */
   readonly status: number;
+  /** The response's HTTP version ("HTTP/1.1"); '' when no response came. */
+  readonly proto: string;
   readonly timings: HttpTimings;
   readonly error: string;
   readonly errorCode: number;

@@ -90,7 +90,8 @@ export class VuHttp {
       url: hop.url,
       name: wire.tags['name'] ?? hop.url,
       status: String(hop.status),
-      proto: 'HTTP/1.1',
+      // The version the server answered with; a request that got no answer has none, as in k6.
+      ...(hop.proto === '' ? {} : { proto: hop.proto }),
       ...withoutName(wire.tags),
     };
     const expected = wire.expected === null ? undefined : wire.expected.some(([min, max]) => hop.status >= min && hop.status <= max);

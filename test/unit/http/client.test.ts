@@ -290,3 +290,25 @@ describe('HttpClient: redirects', () => {
     expect(none.hops).toHaveLength(1);
   });
 });
+
+describe('HttpClient: the HTTP version', () => {
+  it('each hop carries the version the server answered with, and none when no answer came', async () => {
+    const net = await import('node:net');
+    const server = net.createServer((socket) => {
+      socket.once('data', () => socket.end('HTTP/1.0 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as import('node:net').AddressInfo;
+    try {
+      const http = client();
+      const answered = await http.request(spec(`http://127.0.0.1:${port}/`));
+      expect(answered).toMatchObject({ status: 200, proto: 'HTTP/1.0' });
+      expect(answered.hops.map((hop) => hop.proto)).toEqual(['HTTP/1.0']);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const refused = await http.request(spec(`http://127.0.0.1:${port}/`));
+      expect(refused.hops.map((hop) => hop.proto)).toEqual(['']);
+    } finally {
+      server.close();
+    }
+  });
+});
