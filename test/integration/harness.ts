@@ -26,9 +26,14 @@ export interface Running {
   output(): string;
 }
 
-/** Starts `wsk <args>` in `cwd`. */
+/**
+ * Starts `wsk <args>` in `cwd`. A `wsk run` gets one worker thread unless the test says otherwise:
+ * a run taking both cores while vitest runs other files beside it makes timing tests flaky.
+ */
 export function start(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Running {
-  const child = spawn(process.execPath, [WSK, ...args], {
+  const setsWorkers = args.some((arg) => arg === '--workers' || arg === '-w' || arg.startsWith('--workers='));
+  const argv = args[0] === 'run' && !setsWorkers ? ['run', '--workers', '1', ...args.slice(1)] : args;
+  const child = spawn(process.execPath, [WSK, ...argv], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
