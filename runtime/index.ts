@@ -37,6 +37,7 @@ export function boot(
   config: RealmConfig,
   openFile: (path: string, binary: boolean) => unknown,
   runningCell: ArrayBufferLike,
+  hostNow: () => number,
 ): Router {
   const running = new Int32Array(runningCell);
   let outbox: SandboxAction[] = [];
@@ -80,6 +81,7 @@ export function boot(
       };
     },
     openFile,
+    now: hostNow,
     inInit: () => initDepth > 0,
     sockets: new Map(),
     streams: new Map(),

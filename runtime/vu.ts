@@ -33,6 +33,8 @@ export interface RealmServices {
   /** A host timer for a timeout: `expired` resolves after `ms` unless `cancel()` came first. */
   readonly timeout: (vu: number, ms: number) => { readonly expired: Promise<unknown>; cancel(): void };
   readonly openFile: (path: string, binary: boolean) => unknown;
+  /** The host's monotonic clock in ms (performance.now() on the host). */
+  readonly now: () => number;
   /** True while the realm is running init code (module top level). */
   readonly inInit: () => boolean;
   /** The realm's open sockets by id, for the router to hand them their host events. */

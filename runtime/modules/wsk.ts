@@ -37,10 +37,11 @@ export function createWskModule(state: VuState): typeof Wsk {
     if (typeof fn !== 'function') throw new TypeError('group(): the second argument must be a function');
     const parent = state.group;
     const path = parent + GROUP_SEPARATOR + name;
-    const started = Date.now();
+    // Timed on the host's clock, as every other duration.
+    const started = services.now();
     const finish = (): void => {
       state.group = parent;
-      services.emit(['metric', state.id, 'group_duration', Date.now() - started, path, null]);
+      services.emit(['metric', state.id, 'group_duration', services.now() - started, path, null]);
     };
     state.group = path;
     let result: T | Promise<T>;

@@ -66,6 +66,8 @@ export class SandboxIsolate {
   readonly #runtime: ivm.Script;
   readonly #user: ivm.Script;
   readonly #openFile: ivm.Callback;
+  /** The host's monotonic clock, for what the runtime times itself (groups): a sync call, about 2 µs. */
+  readonly #now = new ivm.Callback(() => performance.now());
   readonly #limits: SandboxLimits;
   readonly #realms = new Set<Realm>();
 
@@ -108,6 +110,7 @@ export class SandboxIsolate {
         new ivm.ExternalCopy(config).copyInto({ release: true }),
         this.#openFile,
         new ivm.ExternalCopy(running).copyInto({ release: true }),
+        this.#now,
       ],
       { result: { reference: true }, ...options },
     ) as ivm.Reference<Record<string, unknown>>;
