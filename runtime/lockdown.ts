@@ -47,7 +47,6 @@ function makeShadowable(proto: object, name: string): void {
 
 /** Intrinsics that no property path from globalThis reaches. */
 function hiddenIntrinsics(): unknown[] {
-  /* eslint-disable @typescript-eslint/no-empty-function */
   const asyncFn = async function () {};
   const gen = function* () {};
   const asyncGen = async function* () {};
@@ -63,7 +62,6 @@ function hiddenIntrinsics(): unknown[] {
     ''[Symbol.iterator](),
     /a/g[Symbol.matchAll](''),
     (function (this: unknown) {
-      // eslint-disable-next-line prefer-rest-params
       return Object.getOwnPropertyDescriptor(arguments, 'callee')?.get;
     })(),
   ];

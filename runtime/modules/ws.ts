@@ -11,7 +11,6 @@ import { textRecord } from '../tags.js';
 
 type Data = string | ArrayBuffer;
 // Handlers take what their event gives; the public overloads in wsk/ws say which.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Handler = (...args: any[]) => void;
 
 const DEFAULT_TIMEOUT_MS = 10_000;
