@@ -15,6 +15,7 @@ if (process.execArgv.includes('--no-node-snapshot')) {
   // (src/io.ts). A child that ends itself hard (SIGKILL) first sends its exit code over it: { wskExit }.
   const child = spawn(process.execPath, ['--no-node-snapshot', ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, WSK_LIFELINE: '1' },
     detached: true,
   });
   let told;

@@ -135,9 +135,17 @@ let watching = false;
  * included). Then the command stops as for SIGTERM, and gets ORPHAN_LIMIT_MS to finish. The channel
  * does not keep the process alive.
  */
+/**
+ * Set by wsk's own launchers (bin/wsk.js, a --serve target's parent) on the child they give an IPC
+ * lifeline; any other channel (a process manager's, a test runner's) is not wsk's to watch or unref.
+ */
+export const LIFELINE_ENV = 'WSK_LIFELINE';
+
 function watchParent(): void {
-  if (watching || process.channel === undefined) return;
+  if (watching || process.channel === undefined || process.env[LIFELINE_ENV] !== '1') return;
   watching = true;
+  // Not the script's: it would show in __ENV, and a process this one starts gets its own.
+  delete process.env[LIFELINE_ENV];
   process.channel.unref();
   process.once('disconnect', () => {
     orphaned = true;

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WskError } from '../errors.js';
+import { LIFELINE_ENV } from '../io.js';
 import { packageRoot } from '../package-root.js';
 import { serveFlagArgs } from './flags.js';
 import { LISTENING_LINE } from './serve.js';
@@ -31,6 +32,7 @@ export function spawnTarget(kind: TargetKind, options: TargetOptions): Promise<S
   // (a second Ctrl+C ends it with SIGKILL), and the target then stops (src/io.ts).
   const child = spawn(process.execPath, ['--no-node-snapshot', bin, 'serve', kind, ...serveFlagArgs(options)], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    env: { ...process.env, [LIFELINE_ENV]: '1' },
   });
   const stdout = child.stdout!; // 'pipe' above
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
