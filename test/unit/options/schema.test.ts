@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WskError } from '../../../src/errors.js';
-import { closestName, editDistance } from '../../../src/options/schema.js';
+import { SCRIPT_OPTION_KEYS, closestName, editDistance } from '../../../src/options/schema.js';
 import { defaultsLayer, mergeLayers, optionsOf, overridesLayer, runSettingsLayer, scriptLayer, sourcesOf } from '../../../src/options/layers.js';
 import { planScenarios } from '../../../src/options/scenarios.js';
 import type { ScriptOptions } from '../../../src/types.js';
@@ -94,5 +94,15 @@ describe('merging layers', () => {
 
   it('a layer\'s own scenarios stand beside its own shortcuts', () => {
     expect(optionsOf(mergeLayers([defaultsLayer(), script]))['scenarios']).toEqual({ a: { executor: 'per-vu-iterations' } });
+  });
+});
+
+describe('the Options type of `wsk`', () => {
+  it('declares exactly the options the schema accepts', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(new URL('../../../types/wsk/index.d.ts', import.meta.url), 'utf8');
+    const body = /export interface Options \{([\s\S]*?)\n\}/.exec(text)?.[1] ?? '';
+    const declared = [...body.matchAll(/^\s+(\w+)\?:/gm)].map((match) => match[1]);
+    expect(declared.sort()).toEqual([...SCRIPT_OPTION_KEYS].sort());
   });
 });
