@@ -1,13 +1,13 @@
 // Two scenarios in parallel: a steady closed-loop load and an open-model arrival rate that starts
 // later, each with its own function, tags and environment. Custom metrics and groups included.
-import { check, group, sleep } from 'wsk';
+import { check, group, sleep, type Options } from 'wsk';
 import { Counter, Trend } from 'wsk/metrics';
 import exec from 'wsk/execution';
 
 const pages = new Counter('pages_seen');
 const thinkTime = new Trend('think_time', true);
 
-export const options = {
+export const options: Options = {
   scenarios: {
     browse: {
       executor: 'constant-vus',

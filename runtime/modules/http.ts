@@ -8,14 +8,13 @@ import type * as Http from 'wsk/http';
 import type { HttpRequestWire, HttpResponseWire } from '../protocol.js';
 import type { VuState } from '../vu.js';
 import { bytesOf } from '../bytes.js';
+import { readDuration } from '../../src/options/grammar.js';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** k6's default responseCallback: statuses 200 to 399 are expected. */
 const DEFAULT_EXPECTED: [number, number][] = [[200, 399]];
 const PARAM_KEYS = ['headers', 'tags', 'timeout', 'responseType', 'redirects', 'cookies', 'responseCallback', 'throw', 'auth', 'jar'];
 const RESPONSE_TYPES = ['text', 'binary', 'none'];
-const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
-const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** A URL made by the `http.url` template tag; `name` (the template) becomes the request's name tag. */
 class TaggedUrl implements Http.TaggedUrl {
@@ -235,16 +234,8 @@ function checkParams(params: Http.Params | undefined): Http.Params {
 }
 
 function timeoutMs(timeout: number | string): number {
-  if (typeof timeout === 'number' && timeout > 0 && Number.isFinite(timeout)) return timeout;
-  if (typeof timeout === 'string') {
-    let total = 0;
-    let matched = '';
-    for (const part of timeout.matchAll(DURATION_PART)) {
-      total += Number(part[1]) * DURATION_MS[part[2]!]!;
-      matched += part[0];
-    }
-    if (matched === timeout && total > 0) return total;
-  }
+  const reading = readDuration(timeout);
+  if ('ms' in reading && reading.ms > 0) return reading.ms;
   throw new TypeError(`http: params.timeout must be ms > 0 or a duration like "30s", got ${describe(timeout)}`);
 }
 

@@ -6,9 +6,9 @@
 import type * as Metrics from 'wsk/metrics';
 import { initializingVu, type VuState } from '../vu.js';
 import { textRecord } from '../tags.js';
+import { METRIC_NAME_RULE, isMetricName } from '../../src/options/grammar.js';
 
 type MetricKind = 'counter' | 'gauge' | 'rate' | 'trend';
-const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
 abstract class Metric {
   readonly name: string;
@@ -20,8 +20,8 @@ abstract class Metric {
     if (owner === undefined) {
       throw new Error(`new ${className(kind)}("${String(name)}"): custom metrics can only be created in init code (the top level of the script)`);
     }
-    if (typeof name !== 'string' || !NAME.test(name)) {
-      throw new TypeError(`invalid metric name ${JSON.stringify(name)}: use letters, digits and _ (not first), at most 128 characters`);
+    if (!isMetricName(name)) {
+      throw new TypeError(`invalid metric name ${JSON.stringify(name)}: use ${METRIC_NAME_RULE}`);
     }
     this.name = name;
     this.#kind = kind;

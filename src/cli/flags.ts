@@ -38,7 +38,7 @@ export function parseCliFlags(flags: Record<string, unknown>, env: Readonly<Reco
       env: Object.fromEntries(((flags['env'] as string[] | undefined) ?? []).map(parseEnvPair)),
       typecheck: flags['typecheck'] === true,
       verbose: flags['verbose'] === true,
-      isolation: (flags['isolation'] as Isolation | undefined) ?? 'compartment',
+      isolation: flags['isolation'] as Isolation | undefined,
       callTimeoutMs: callTimeout === undefined ? undefined : parseDuration(callTimeout, '--call-timeout'),
       memoryLimitMb: integerFlag(flags['memoryLimit'], '--memory-limit', 16),
       vusPerIsolate: integerFlag(flags['vusPerIsolate'], '--vus-per-isolate', 1),

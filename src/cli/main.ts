@@ -34,7 +34,7 @@ export async function cli(argv: readonly string[], io: Io = processIo()): Promis
       .option('-s, --stage <duration:target>', 'a ramping stage, e.g. 30s:50 (repeatable)', collect, [])
       .option('-e, --env <KEY=VALUE>', 'set __ENV.KEY (repeatable)', collect, [])
       .option('--typecheck', 'type-check the script with the TypeScript compiler before running')
-      .addOption(new Option('--isolation <level>', 'VU isolation').choices(['compartment', 'context']).default('compartment'))
+      .addOption(new Option('--isolation <level>', 'VU isolation (default: compartment)').choices(['compartment', 'context']))
       .option('--verbose', 'also print console.debug output');
 
   addRunFlags(program.command('run'))
@@ -48,8 +48,8 @@ export async function cli(argv: readonly string[], io: Io = processIo()): Promis
     .option('--no-color', 'no ANSI colours in the summary')
     .option('-w, --workers <n>', 'worker threads hosting VUs (default: one per core)')
     .addOption(new Option('--serve <kind>', 'start a built-in target for the run; its URL is __ENV.WSK_TARGET').choices([...TARGET_KINDS]))
-    .addOption(new Option('--call-timeout <duration>', 'longest a VU may run without yielding before it is stopped').default('10s'))
-    .addOption(new Option('--memory-limit <MB>', 'heap limit of one sandbox isolate').default('2048'))
+    .option('--call-timeout <duration>', 'longest a VU may run without yielding before it is stopped (default: 10s)')
+    .option('--memory-limit <MB>', 'heap limit of one sandbox isolate (default: 2048)')
     .option('--vus-per-isolate <n>', 'VUs sharing one isolate (default: 10000 with compartment isolation, 2000 with context)')
     .action((script: string, flags: Record<string, unknown>) => {
       result = guard(io, () => {

@@ -5,9 +5,8 @@
 import { configError, quote } from '../errors.js';
 import type { MetricDefinition, MetricType, ValueKind } from '../types.js';
 import { BUILTIN_METRICS } from './builtin.js';
+import { METRIC_NAME_RULE, isMetricName } from '../options/grammar.js';
 
-const METRIC_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const METRIC_NAME_MAX = 128;
 
 export class MetricRegistry {
   private readonly definitions = new Map<string, MetricDefinition>();
@@ -52,11 +51,8 @@ export class MetricRegistry {
 
 /** Throws WskError 'INVALID_OPTION' unless `name` is a valid metric name (k6's rule). */
 export function validateMetricName(name: string): void {
-  if (name.length > METRIC_NAME_MAX || !METRIC_NAME.test(name)) {
-    throw configError(
-      'INVALID_OPTION',
-      `invalid metric name ${quote(name)}; allowed: a letter or "_" followed by letters, digits or "_", at most ${METRIC_NAME_MAX} characters`,
-    );
+  if (!isMetricName(name)) {
+    throw configError('INVALID_OPTION', `invalid metric name ${quote(name)}; allowed: ${METRIC_NAME_RULE}`);
   }
 }
 

@@ -5,6 +5,7 @@
 import { parseDuration } from '../duration.js';
 import { configError, quote, type WskError } from '../errors.js';
 import type { StageMs } from '../types.js';
+import { closestName } from './schema.js';
 
 export type Fields = Readonly<Record<string, unknown>>;
 
@@ -80,13 +81,15 @@ export class FieldReader {
     return value.map((stage: unknown, i) => readStage(stage, `${this.pathOf(key)}[${i}]`, targets));
   }
 
-  /** Rejects keys outside `allowed`, naming them and the allowed ones. */
+  /** Rejects keys outside `allowed`, naming them, the allowed ones and the closest when it looks like a typo. */
   onlyKeys(allowed: readonly string[], owner: string): void {
     for (const key of Object.keys(this.fields)) {
       if (!allowed.includes(key)) {
+        const closest = closestName(key, allowed);
         throw configError(
           'INVALID_OPTION',
-          `${this.path}: unknown option ${quote(key)} for ${owner}; allowed: ${allowed.join(', ')}`,
+          `${this.path}: unknown option ${quote(key)} for ${owner}; allowed: ${allowed.join(', ')}` +
+            (closest === undefined ? '' : `; did you mean ${quote(closest)}?`),
         );
       }
     }

@@ -100,6 +100,8 @@ const SCHEMAS: { readonly [E in ExecutorName]: ExecutorSchema<E> } = {
 };
 
 export const EXECUTOR_NAMES = Object.keys(SCHEMAS) as readonly ExecutorName[];
+/** Every key some scenario accepts. */
+export const SCENARIO_KEYS: readonly string[] = [...new Set([...COMMON_KEYS, ...Object.values(SCHEMAS).flatMap((schema) => schema.keys)])];
 
 /** Validates the execution options and returns the scenarios to run, in the order they were written. */
 export function planScenarios(options: ScriptOptions): PlannedScenario[] {
@@ -131,7 +133,11 @@ function planScenario(name: string, config: unknown): PlannedScenario {
   const fields = new FieldReader(config, path);
   const executor = fields.raw('executor');
   const allowed = `use one of: ${EXECUTOR_NAMES.join(', ')}`;
-  if (executor === undefined) fields.fail(`missing executor; ${allowed}`);
+  if (executor === undefined) {
+    // Most likely `executor` itself is misspelt: say so rather than that it is missing.
+    fields.onlyKeys(SCENARIO_KEYS, 'a scenario');
+    fields.fail(`missing executor; ${allowed}`);
+  }
   if (!isExecutorName(executor)) throw invalidOption(fields.pathOf('executor'), executor, allowed);
 
   const schema = SCHEMAS[executor];

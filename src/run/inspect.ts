@@ -8,6 +8,7 @@ export async function inspectScript(request: ScriptRequest, io: Io): Promise<unk
   await prepared.lifecycle.stop();
   return {
     options: prepared.options,
+    sources: prepared.sources,
     exports: prepared.exports.functions,
     totalVUs: prepared.scenarios.reduce((sum, s) => sum + maxVus(s), 0),
     scenarios: prepared.scenarios.map((scenario) => ({

@@ -1,9 +1,10 @@
 /**
  * The options a run works from: the script's `options` export, overridden by CLI flags. As in k6,
  * any of the shortcut flags (--vus, --duration, --iterations, --stage) replaces the script's
- * scenarios with the one scenario the shortcuts describe.
+ * scenarios with the one scenario the shortcuts describe (options/layers.ts has the rule).
  */
 import type { ScriptOptions, Stage } from '../types.js';
+import { mergeLayers, optionsOf, overridesLayer, scriptLayer } from '../options/layers.js';
 
 export interface RunOverrides {
   readonly vus?: number | undefined;
@@ -13,19 +14,5 @@ export interface RunOverrides {
 }
 
 export function mergeOptions(script: ScriptOptions | undefined, overrides: RunOverrides): ScriptOptions {
-  const merged: ScriptOptions = { ...(script ?? {}) };
-  const { vus, duration, iterations, stages } = overrides;
-  if (vus === undefined && duration === undefined && iterations === undefined && stages === undefined) return merged;
-  delete merged.scenarios;
-  // A layer that sets how long the test runs replaces all of the lower layer's say on it (k6's rule).
-  if (duration !== undefined || iterations !== undefined || stages !== undefined) {
-    delete merged.duration;
-    delete merged.iterations;
-    delete merged.stages;
-  }
-  if (vus !== undefined) merged.vus = vus;
-  if (duration !== undefined) merged.duration = duration;
-  if (iterations !== undefined) merged.iterations = iterations;
-  if (stages !== undefined) merged.stages = [...stages];
-  return merged;
+  return optionsOf(mergeLayers([scriptLayer(script), overridesLayer(overrides)]));
 }

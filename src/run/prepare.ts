@@ -12,7 +12,8 @@ import { USER_CODE_LINE_OFFSET, wrapUserCode, type Isolation, type SandboxCode }
 import { planScenarios } from '../options/scenarios.js';
 import { readSystemTags } from '../options/system-tags.js';
 import type { ScriptErrorInfo } from '../../runtime/protocol.js';
-import { mergeOptions, type RunOverrides } from './options.js';
+import type { RunOverrides } from './options.js';
+import { defaultsLayer, mergeLayers, optionsOf, overridesLayer, runSettingsLayer, scriptLayer, sourcesOf } from '../options/layers.js';
 import { InitError, LifecycleVu, type LifecycleEvents, type ScriptExports } from './lifecycle.js';
 import { ConsoleOutput } from './console-output.js';
 
@@ -31,7 +32,8 @@ export interface ScriptRequest {
   readonly env: Readonly<Record<string, string>>;
   readonly typecheck: boolean;
   readonly verbose: boolean;
-  readonly isolation: Isolation;
+  /** VU isolation (default compartment). */
+  readonly isolation?: Isolation | undefined;
   /** Longest one crossing into a sandbox may run (default 10 s). */
   readonly callTimeoutMs?: number | undefined;
   /** Heap limit of one isolate (default 2048 MB). */
@@ -48,6 +50,8 @@ export interface PreparedScript {
   readonly lifecycle: LifecycleVu;
   readonly exports: ScriptExports;
   readonly options: ScriptOptions;
+  /** Where each setting came from, by key: `default`, `script options` or a flag. */
+  readonly sources: Readonly<Record<string, string>>;
   readonly scenarios: PlannedScenario[];
   readonly sandboxSetup: {
     readonly code: SandboxCode;
@@ -75,12 +79,17 @@ export async function prepareScript(
     io.stderr.write(`WARN ${warning.file}:${warning.line}:${warning.column}: ${warning.message}\n`);
   }
   const code: SandboxCode = { runtime: await runtimeCode(), user: wrapUserCode(bundle.code), userFileName: 'wsk-script.js' };
-  const output = new ConsoleOutput(io.stderr, (stack) => bundle.mapStack(stack, code.userFileName, USER_CODE_LINE_OFFSET), request.isolation, request.verbose);
+  // The sandbox settings are needed to run the script that holds the options, so they are read from
+  // the layers below and above the script's; the script cannot set them (they are not options).
+  const cli = mergeLayers([overridesLayer(request.overrides), runSettingsLayer(request)]);
+  const run = mergeLayers([defaultsLayer(), cli]);
+  const isolation = run['isolation']!.value as Isolation;
+  const output = new ConsoleOutput(io.stderr, (stack) => bundle.mapStack(stack, code.userFileName, USER_CODE_LINE_OFFSET), isolation, request.verbose);
   const sandboxSetup = {
     code,
-    isolation: request.isolation,
-    limits: { memoryLimitMb: request.memoryLimitMb ?? 2048, callTimeoutMs: request.callTimeoutMs ?? 10_000 },
-    vusPerIsolate: request.vusPerIsolate ?? DEFAULT_VUS_PER_ISOLATE[request.isolation],
+    isolation,
+    limits: { memoryLimitMb: run['memoryLimitMb']!.value as number, callTimeoutMs: run['callTimeoutMs']!.value as number },
+    vusPerIsolate: (run['vusPerIsolate']?.value as number | undefined) ?? DEFAULT_VUS_PER_ISOLATE[isolation],
     env: { ...definedEnv(io.env), ...request.env },
     scenarioEnv: {},
     scriptDir: path.dirname(scriptPath),
@@ -95,11 +104,12 @@ export async function prepareScript(
       if (error instanceof InitError) throw initFailure(0, error.error, output);
       throw error;
     }
-    const options = mergeOptions(exports.options as ScriptOptions | undefined, request.overrides);
+    const settings = mergeLayers([defaultsLayer(), scriptLayer(exports.options), cli]);
+    const options = optionsOf(settings);
     const scenarios = planScenarios(options);
     checkExports(scenarios, exports);
     const systemTags = readSystemTags(options);
-    return { bundle, output, lifecycle, exports, options, scenarios, sandboxSetup: { ...sandboxSetup, systemTags } };
+    return { bundle, output, lifecycle, exports, options, sources: sourcesOf(settings), scenarios, sandboxSetup: { ...sandboxSetup, systemTags } };
   } catch (error) {
     await lifecycle.stop();
     throw error;

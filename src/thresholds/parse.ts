@@ -6,20 +6,21 @@
  *   thresholds  = { metric-key: entry | entry[] }
  *   entry       = expression | { threshold: expression, abortOnFail?: boolean, delayAbortEval?: duration }
  *   metric-key  = name [ "{" filter { "," filter } "}" ]
- *   name        = [A-Za-z_][A-Za-z0-9_]*                 at most 128 characters (k6's rule)
+ *   name        = [A-Za-z_][A-Za-z0-9_]*                 at most 128 characters (k6's rule, options/grammar.ts)
  *   filter      = tag ":" value                           split at the FIRST colon: "group:::a" is tag "group", value "::a"
  *   value       = text | '"' text '"' | "'" text "'"      quotes are stripped; a quoted value may hold "," and ":"
  *   expression  = aggregation operator number
  *   aggregation = "avg" | "min" | "max" | "med" | "count" | "rate" | "value" | "p(" N ")"     0 <= N <= 100
  *   operator    = "<" | "<=" | ">" | ">=" | "==" | "===" | "!="
  *   number      = a JS decimal literal: "-1", "0.5", "1e3"
- *   duration    = "0" | one or more <decimal><unit>, unit ms|s|m|h|d: "500ms", "10s", "1m30s", "1h"; or a number of ms
+ *   duration    = k6's duration grammar (options/grammar.ts): "500ms", "10s", "1m30s", "1h"; or a number of ms
  *
  * The aggregations a metric accepts depend on its type:
  *   counter: count, rate    gauge: value, min, max    rate: rate    trend: avg, min, max, med, p(N), count
  */
 import { configError, quote, type WskError } from '../errors.js';
 import type { MetricDefinition, MetricType, Tags } from '../types.js';
+import { METRIC_NAME_RULE, isMetricName, readDuration } from '../options/grammar.js';
 
 export type ThresholdOperator = '<' | '<=' | '>' | '>=' | '==' | '===' | '!=';
 
@@ -53,14 +54,9 @@ const METHODS_BY_TYPE = {
 } as const satisfies Record<MetricType, readonly string[]>;
 const KNOWN_METHODS: ReadonlySet<string> = new Set(Object.values(METHODS_BY_TYPE).flat());
 
-const METRIC_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const METRIC_NAME_MAX = 128;
 // The operand is captured loosely and checked on its own, so "p(95)<<500" fails as a whole.
 const EXPRESSION = /^\s*([A-Za-z]+)\s*(?:\(\s*([^()]*?)\s*\)\s*)?(===|==|!=|<=|>=|<|>)\s*(\S+)\s*$/;
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/;
-const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const ENTRY_FIELDS: ReadonlySet<string> = new Set(['threshold', 'abortOnFail', 'delayAbortEval']);
 
 /** Throws WskError (configError 'INVALID_THRESHOLD' or 'UNKNOWN_METRIC') on the first bad entry. */
@@ -93,11 +89,8 @@ export function parseMetricKey(key: string): { metric: string; tags: Tags } {
   const metric = (open === -1 ? trimmed : trimmed.slice(0, open)).trim();
   if (open === -1 && trimmed.includes('}')) throw malformedKey(key, '"}" without "{"');
   if (open !== -1 && !trimmed.endsWith('}')) throw malformedKey(key, 'the tag filter must end the key with "}"');
-  if (!METRIC_NAME.test(metric) || metric.length > METRIC_NAME_MAX) {
-    throw invalid(
-      `threshold on ${quote(key)}: invalid metric name ${quote(metric)}; ` +
-        `a name is a letter or "_" followed by letters, digits or "_", at most ${METRIC_NAME_MAX} characters`,
-    );
+  if (!isMetricName(metric)) {
+    throw invalid(`threshold on ${quote(key)}: invalid metric name ${quote(metric)}; a name is ${METRIC_NAME_RULE}`);
   }
   const tags = open === -1 ? {} : parseTagFilter(trimmed.slice(open + 1, -1), key);
   return { metric, tags };
@@ -208,18 +201,9 @@ function readEntry(entry: unknown, where: string): EntryInput {
   };
 }
 
-// Local until a shared duration parser exists; accepts k6's forms for delayAbortEval.
 function durationMs(value: unknown, where: string): number {
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
-  if (typeof value === 'string') {
-    const text = value.trim();
-    if (text === '0') return 0;
-    if (DURATION.test(text)) {
-      let total = 0;
-      for (const [, amount, unit] of text.matchAll(DURATION_PART)) total += Number(amount) * (UNIT_MS[unit ?? ''] ?? 0);
-      return total;
-    }
-  }
+  const reading = readDuration(typeof value === 'string' ? value.trim() : value);
+  if ('ms' in reading) return reading.ms;
   throw invalid(`${where} ${quote(value)} is not a duration; expected e.g. "500ms", "10s", "1m30s", "1h"`);
 }
 

@@ -47,3 +47,104 @@ declare global {
     debug(...args: unknown[]): void;
   };
 }
+
+/** A duration as k6 writes it: "500ms", "30s", "1m30s", "1h"; a number is milliseconds. */
+export type Duration = string | number;
+
+/** One step of a ramp: move to `target` over `duration`. */
+export interface Stage {
+  duration: Duration;
+  target: number;
+}
+
+/** A threshold: an expression such as "p(95)<500", or one with k6's abort settings. */
+export type Threshold = string | { threshold: string; abortOnFail?: boolean; delayAbortEval?: Duration };
+
+interface ScenarioCommon {
+  startTime?: Duration;
+  gracefulStop?: Duration;
+  /** The exported function each iteration calls (default: the default export). */
+  exec?: string;
+  env?: Record<string, string>;
+  tags?: Record<string, string>;
+}
+
+/** A scenario of `options.scenarios`, by executor (k6's names and fields). */
+export type Scenario = ScenarioCommon &
+  (
+    | { executor: 'constant-vus'; vus?: number; duration: Duration }
+    | { executor: 'ramping-vus'; startVUs?: number; stages: Stage[]; gracefulRampDown?: Duration }
+    | { executor: 'per-vu-iterations'; vus?: number; iterations?: number; maxDuration?: Duration }
+    | { executor: 'shared-iterations'; vus?: number; iterations?: number; maxDuration?: Duration }
+    | { executor: 'constant-arrival-rate'; rate: number; timeUnit?: Duration; duration: Duration; preAllocatedVUs: number; maxVUs?: number }
+    | { executor: 'ramping-arrival-rate'; startRate?: number; timeUnit?: Duration; stages: Stage[]; preAllocatedVUs: number; maxVUs?: number }
+  );
+
+/**
+ * The type of a script's `options` export. Declared as `export const options: Options = { ... }`,
+ * a misspelt option is a type error under `wsk run --typecheck` and in editors, as it is an error
+ * when the test starts.
+ */
+export interface Options {
+  vus?: number;
+  duration?: Duration;
+  iterations?: number;
+  stages?: Stage[];
+  scenarios?: Record<string, Scenario>;
+  /** Metric key ("http_req_duration" or "http_req_duration{name:login}") → threshold(s). */
+  thresholds?: Record<string, Threshold | Threshold[]>;
+  summaryTrendStats?: string[];
+  setupTimeout?: Duration;
+  teardownTimeout?: Duration;
+  /** Tags every sample carries. */
+  tags?: Record<string, string>;
+  /** The tags wsk sets itself that samples keep. */
+  systemTags?: string[];
+  /** Host name → IP address, used instead of DNS. */
+  hosts?: Record<string, string>;
+  insecureSkipTLSVerify?: boolean;
+  tlsAuth?: { domains: string[]; cert: string; key: string }[];
+  /** Sent with every HTTP request that sets none ("" sends none). */
+  userAgent?: string;
+  noConnectionReuse?: boolean;
+  batchPerHost?: number;
+  maxRedirects?: number;
+  discardResponseBodies?: boolean;
+
+  // k6 options wsk accepts and does not act on, so k6 scripts run unchanged.
+  batch?: number;
+  blacklistIPs?: string[];
+  blockHostnames?: string[];
+  cloud?: unknown;
+  compatibilityMode?: string;
+  consoleOutput?: string;
+  dns?: unknown;
+  executionSegment?: string;
+  executionSegmentSequence?: string;
+  ext?: unknown;
+  httpDebug?: string;
+  includeSystemEnvVars?: boolean;
+  linger?: boolean;
+  localIPs?: string;
+  logFormat?: string;
+  logOutput?: string;
+  minIterationDuration?: Duration;
+  noCookiesReset?: boolean;
+  noSetup?: boolean;
+  noSummary?: boolean;
+  noTeardown?: boolean;
+  noThresholds?: boolean;
+  noUsageReport?: boolean;
+  noVUConnectionReuse?: boolean;
+  paused?: boolean;
+  profiles?: unknown;
+  quiet?: boolean;
+  rps?: number;
+  summaryTimeUnit?: string;
+  throw?: boolean;
+  tlsCipherSuites?: string[];
+  tlsVersion?: string | { min?: string; max?: string };
+  traces?: unknown;
+  upload?: boolean;
+  webDashboard?: boolean;
+}
