@@ -38,15 +38,16 @@ function oneVuRun(queued: readonly (HostVu | null)[]): number {
 }
 
 /**
- * Which VU a stopped crossing is blamed on (0: none for certain). A runaway loop is the VU whose code
+ * Which VU a stopped crossing is blamed on (0: none known). A runaway loop is the VU whose code
  * ran last; memory is the only VU in the crossing, or, once crossings carry one VU each, the VU whose
  * crossings grew the heap most (whoever allocates last when the heap is full need not hold it).
  */
-function blame(kind: 'timeout' | 'memory' | 'internal', runningVu: number, victims: readonly HostVu[], place: Placement, sure: boolean): number {
+function blame(kind: 'timeout' | 'memory' | 'internal', runningVu: number, victims: readonly HostVu[], place: Placement): number {
   const only = victims.length === 1 ? victims[0]!.id : 0;
   if (kind === 'timeout') return runningVu || only;
   if (kind === 'memory' && place.oneVuPerCrossing) return heaviest(place.vus, only);
-  return only || (sure ? runningVu : 0);
+  // Unsure: the VU whose code ran last, which the report says may not hold the memory.
+  return only || runningVu;
 }
 
 /** The VU whose crossings grew the heap most (its leak fills it), or `fallback` when none grew it. */
@@ -520,11 +521,13 @@ export class VuHost {
     // After a shared crossing ran out of memory, `running` may name a VU whose continuation ran
     // earlier in it; only a crossing of one VU names the culprit for certain.
     const sure = victims.length <= 1 || place.oneVuPerCrossing || kind === 'timeout';
-    const culprit = blame(kind, error.runningVu, victims, place, sure);
+    const culprit = blame(kind, error.runningVu, victims, place);
     const message =
       kind === 'memory'
         ? `its isolate's heap reached the limit of ${this.#setup.limits.memoryLimitMb} MB (--memory-limit)${
-            sure ? '' : `; one of VUs ${describeIds(victims.map((vu) => vu.id))} ran out (VU ${error.runningVu} ran last); from now on that isolate's crossings carry one VU each, so a repeat names it`
+            sure
+              ? ''
+              : `; VU ${culprit || '?'} ran last in a crossing shared by VUs ${describeIds(victims.map((vu) => vu.id))}, so it may not be the one holding the memory: from now on that isolate's crossings carry one VU each, so a repeat names it for certain`
           }`
         : error.message;
     this.#errors.push({ vu: culprit, kind, error: { message, stack: kind === 'memory' ? '' : error.stack_ } });

@@ -281,7 +281,7 @@ describe('what the results count', () => {
 });
 
 describe('a VU that exhausts its isolate\'s memory', () => {
-  it('is the VU named once a report can be sure, never another, and no position of wsk\'s own is given', async () => {
+  it('is named for certain once a report can be sure, a report that cannot says so, and no position of wsk\'s own is given', async () => {
     const script = [
       "import { sleep } from 'wsk';",
       "export const options = { vus: 4, duration: '8s' };",
@@ -299,10 +299,11 @@ describe('a VU that exhausts its isolate\'s memory', () => {
     const reports = stderr.split('\n').filter((line) => line.includes('ran out of memory'));
     expect(reports.length).toBeGreaterThanOrEqual(2);
     for (const report of reports) {
-      expect(report).toMatch(/^ERROR \[VU (1|\?)\] /);
+      // A report that cannot be sure says so; one that can names the VU holding the memory.
+      if (!report.includes('may not be the one holding the memory')) expect(report).toMatch(/^ERROR \[VU 1\] /);
       expect(report).not.toMatch(/node:|\.js:\d+/);
     }
-    expect(reports.some((report) => report.startsWith('ERROR [VU 1] '))).toBe(true);
+    expect(reports.some((report) => report.startsWith('ERROR [VU 1] ') && !report.includes('may not be'))).toBe(true);
   });
 });
 
