@@ -277,6 +277,7 @@ class TestRun {
       exitCode,
       stoppedBy,
       encodedTrend,
+      endpoints: encodedTrend !== undefined,
     });
   }
 
