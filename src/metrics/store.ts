@@ -85,6 +85,26 @@ export class MetricStore {
     }
   }
 
+  /**
+   * `metric` split by a value of its series' tags (`groupOf` returns undefined to leave a series
+   * out): one aggregate per value, in one pass over the series, however many values there are.
+   */
+  groupedBy(metric: string, groupOf: (tags: Tags) => string | undefined, elapsedMs: number): Map<string, MetricSnapshotView> {
+    const views = new Map<string, MetricSnapshotView>();
+    const stored = this.metrics.get(metric);
+    if (stored === undefined) return views;
+    const groups = new Map<string, SeriesState[]>();
+    for (const { tags, state } of stored.series.values()) {
+      const group = groupOf(tags);
+      if (group === undefined) continue;
+      const states = groups.get(group);
+      if (states === undefined) groups.set(group, [state]);
+      else states.push(state);
+    }
+    for (const [group, states] of groups) views.set(group, new SnapshotView(stored.definition, aggregateOfStates(stored, states), elapsedMs));
+    return views;
+  }
+
   /** A trend's whole distribution over the series whose tags include `tags`, encoded (mergeable); undefined without samples. */
   encodedTrend(metric: string, tags: Tags): EncodedTrend | undefined {
     const stored = this.metrics.get(metric);
@@ -167,9 +187,12 @@ function aggregateOf(stored: StoredMetric, filter: Tags): Aggregate | undefined 
   for (const { tags, state } of stored.series.values()) {
     if (tagsInclude(tags, filter)) matching.push(state);
   }
+  return matching.length === 0 ? undefined : aggregateOfStates(stored, matching);
+}
+
+function aggregateOfStates(stored: StoredMetric, matching: readonly SeriesState[]): Aggregate {
   const [first] = matching;
-  if (first === undefined) return undefined;
-  if (matching.length === 1) return first.aggregate();
+  if (first !== undefined && matching.length === 1) return first.aggregate();
   const total = createSeriesState(stored.definition.type);
   for (const state of matching) total.absorb(state);
   const aggregate = total.aggregate();

@@ -14,7 +14,7 @@ import { LIVE_CLIENT_SCRIPT } from './live-client.js';
 import { escapeHtml, jsonForScript } from './escape.js';
 import { chartPanels, type ChartPanel } from './panels.js';
 import { REPORT_CSS } from './style.js';
-import { checksTable, errorsTable, metricsTable, thresholdsTable } from './tables.js';
+import { checksTable, endpointsTable, errorsTable, metricsTable, thresholdsTable } from './tables.js';
 import { uplotAssets } from './uplot.js';
 
 const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
@@ -62,8 +62,15 @@ export function pageParts(results: RunResults, panels: readonly ChartPanel[], ba
     checks: `<section id="checks"><h2>Checks</h2>\n${checksTable(results.checks)}\n</section>`,
     errors: `<section id="errors"><h2>Errors by kind</h2>\n${errorsTable(results.errors)}\n</section>`,
     charts: `<section id="charts"><h2>Over time</h2>\n${chartsSection(panels, results.timeSeries.bucketMs)}\n</section>`,
-    metrics: `<section id="metrics"><h2>Metrics</h2>\n${metricsTable(results.metrics)}\n</section>`,
+    metrics: `<section id="metrics"><h2>Metrics</h2>\n${metricsTable(results.metrics)}\n${endpointsSection(results)}</section>`,
   };
+}
+
+/** Inside the metrics part, so the live page's parts stay as they are; only final results have endpoints. */
+function endpointsSection(results: RunResults): string {
+  const endpoints = results.endpoints ?? [];
+  if (endpoints.length === 0) return '';
+  return `<h3 id="endpoints">Per endpoint</h3>\n${endpointsTable(endpoints)}\n`;
 }
 
 interface PageOptions {

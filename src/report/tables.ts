@@ -2,7 +2,7 @@
  * The report's tables as HTML: thresholds with what they observed, checks, errors by kind, and every
  * metric's final values, formatted as the text summary formats them (ms for time, kB for data).
  */
-import type { CheckResult, ErrorCount, MetricResult, RunResults, ThresholdResult } from '../results/types.js';
+import type { CheckResult, EndpointResult, ErrorCount, MetricResult, RunResults, ThresholdResult } from '../results/types.js';
 import { formatPercent, formatValue, trimmedFixed } from '../summary/format.js';
 import type { Tags } from '../types.js';
 import { escapeHtml } from './escape.js';
@@ -57,6 +57,17 @@ export function metricsTable(metrics: RunResults['metrics']): string {
     return `<tr><td>${name}</td><td>${metric.type}</td><td class="stats">${stats}</td></tr>`;
   });
   return table(['Metric', 'Type', 'Values'], rows);
+}
+
+/** The request metrics per endpoint (name, else url), by metric as the results list them. */
+export function endpointsTable(endpoints: readonly EndpointResult[]): string {
+  const rows = endpoints.map((endpoint) => {
+    const stats = metricStats(endpoint)
+      .map(([stat, text]) => `<span class="stat"><span class="stat-name">${escapeHtml(stat)}</span> ${escapeHtml(text)}</span>`)
+      .join(' ');
+    return `<tr><td><code>${escapeHtml(endpoint.metric)}</code></td><td>${escapeHtml(endpoint.name)}</td><td class="stats">${stats}</td></tr>`;
+  });
+  return table(['Metric', 'Endpoint', 'Values'], rows);
 }
 
 /** The values of one metric as [name, text] pairs, in the order the results list them. */

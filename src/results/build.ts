@@ -10,6 +10,7 @@ import { packageVersion } from '../package-root.js';
 import type { SummaryData, SummaryGroup } from '../summary/data.js';
 import { parseMetricKey, type ThresholdOutcome } from '../thresholds/index.js';
 import type { Tags } from '../types.js';
+import { endpointResults, failureCounts } from './endpoints.js';
 import { RESULTS_FORMAT, type CheckResult, type ErrorCount, type MetricResult, type RunResults, type ThresholdResult, type TimeSeries } from './types.js';
 
 /** Trend stats every result carries whatever summaryTrendStats says: the CSV and Markdown columns need them. */
@@ -17,7 +18,7 @@ export const RESULT_TREND_STATS: readonly string[] = ['avg', 'min', 'med', 'max'
 
 export interface RunResultsInput {
   readonly summary: SummaryData;
-  readonly store: Pick<MetricStore, 'snapshot' | 'series'>;
+  readonly store: Pick<MetricStore, 'snapshot' | 'series' | 'groupedBy'>;
   readonly thresholds: readonly ThresholdOutcome[];
   readonly timeSeries: TimeSeries;
   /** The options after CLI flags, as JSON. */
@@ -34,6 +35,8 @@ export interface RunResultsInput {
    * store merged. Without it, results carry no histograms.
    */
   readonly encodedTrend?: (metric: string, tags: Tags) => EncodedTrend | undefined;
+  /** Whether the results carry the per-endpoint rows and the failures (the final results do; live snapshots skip the work). */
+  readonly endpoints?: boolean;
 }
 
 export function buildRunResults(input: RunResultsInput): RunResults {
@@ -52,6 +55,9 @@ export function buildRunResults(input: RunResultsInput): RunResults {
     metrics: metricResults(input),
     errors: [...wsErrorKinds(input.summary), ...httpFailuresByCode(input.store)],
     timeSeries: input.timeSeries,
+    ...(input.endpoints === true
+      ? { endpoints: endpointResults(input.store, input.summary.state.testRunDurationMs, RESULT_TREND_STATS), failures: failureCounts(input.store) }
+      : {}),
   };
 }
 

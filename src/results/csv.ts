@@ -1,9 +1,11 @@
 /**
- * `--out csv=prefix`, Locust style: `prefix_stats.csv` (final values) and `prefix_history.csv`
- * (the time buckets). RFC 4180: CRLF line ends, fields quoted when they hold a comma, a quote or a
+ * `--out csv=prefix`, Locust style: `prefix_stats.csv` (final values), `prefix_history.csv`
+ * (the time buckets) and `prefix_failures.csv` (failed requests). RFC 4180: CRLF line ends, fields quoted when they hold a comma, a quote or a
  * line break. A cell that does not apply to a metric type is empty.
  *
- * prefix_stats.csv — one row per metric and per submetric (threshold keys, ws_errors kinds):
+ * prefix_stats.csv — one row per metric and per submetric (threshold keys, ws_errors kinds), and
+ * one per endpoint of each request metric ('http_req_duration{name:/login}', see endpoints.ts;
+ * the metric's own row is Locust's Aggregated row):
  *   Name,Type,Count,Rate/s,Avg,Min,Med,P90,P95,P99,Max,Passes,Fails,Value
  *   counter: Count (the sum), Rate/s          gauge: Min, Max, Value (the last)
  *   rate: Count (samples), Passes, Fails, Value (the fraction of passes)
@@ -16,6 +18,12 @@
  *   counter: Sum, Rate        gauge: Value (the last)
  *   rate: Count (samples), Sum (passes), Value (Sum / Count)
  *   trend: Count, Rate, Avg, Min, P50 .. Max
+ *
+ * prefix_failures.csv — Locust's columns, one row per method, name and error, the most frequent first:
+ *   Method,Name,Error,Occurrences
+ *   http: the method, the name (else the url), 'error_code 1211' or 'status 503' (an unexpected status)
+ *   ws: 'WS', the name (else the url), the ws_errors kind ('handshake_status status 403') or
+ *       'request <why>' for a failed ws request (ws_req_failed)
  */
 import { plainNumber } from './format.js';
 import type { MetricResult, RunResults, SeriesColumns } from './types.js';
@@ -23,6 +31,7 @@ import type { MetricResult, RunResults, SeriesColumns } from './types.js';
 type Cell = string | number | undefined | null;
 
 const STATS_HEADER = ['Name', 'Type', 'Count', 'Rate/s', 'Avg', 'Min', 'Med', 'P90', 'P95', 'P99', 'Max', 'Passes', 'Fails', 'Value'];
+const FAILURES_HEADER = ['Method', 'Name', 'Error', 'Occurrences'];
 const HISTORY_HEADER = ['Timestamp', 'Metric', 'Tags', 'Count', 'Sum', 'Rate', 'Value', 'Avg', 'Min', 'P50', 'P90', 'P95', 'P99', 'Max'];
 
 /** The two files' names for a prefix. */
@@ -30,12 +39,26 @@ export function csvFiles(prefix: string): { readonly stats: string; readonly his
   return { stats: `${prefix}_stats.csv`, history: `${prefix}_history.csv` };
 }
 
+/** The failures file's name for a prefix. */
+export function csvFailuresFile(prefix: string): string {
+  return `${prefix}_failures.csv`;
+}
+
 export function statsCsv(results: RunResults): string {
   const seconds = results.durationMs / 1000;
-  const rows = Object.keys(results.metrics)
+  const metrics: Record<string, MetricResult> = { ...results.metrics };
+  // A threshold on an endpoint already has its row, with the same values.
+  for (const { metric, name, type, contains, values } of results.endpoints ?? []) metrics[`${metric}{name:${name}}`] ??= { type, contains, values };
+  const rows = Object.keys(metrics)
     .sort()
-    .map((key) => statsRow(key, results.metrics[key], seconds));
+    .map((key) => statsRow(key, metrics[key], seconds));
   return csv([STATS_HEADER, ...rows]);
+}
+
+/** Undefined for results without failure counts (written by an older wsk). */
+export function failuresCsv(results: RunResults): string | undefined {
+  if (results.failures === undefined) return undefined;
+  return csv([FAILURES_HEADER, ...results.failures.map(({ method, name, error, occurrences }) => [method, name, error, occurrences])]);
 }
 
 export function historyCsv(results: RunResults): string {

@@ -3,7 +3,7 @@
  * and written atomically at its end.
  *
  *   --out json=<file>         the results (types.ts)
- *   --out csv=<prefix>        <prefix>_stats.csv and <prefix>_history.csv
+ *   --out csv=<prefix>        <prefix>_stats.csv, <prefix>_history.csv and <prefix>_failures.csv
  *   --out junit=<file>        thresholds and checks as JUnit test cases
  *   --out markdown=<file>     a summary for a pull-request comment
  *   --out prometheus[=<host>:<port>]   a /metrics endpoint during the run (served elsewhere), default 127.0.0.1:9464
@@ -11,7 +11,7 @@
 import path from 'node:path';
 import { configError, quote, type WskError } from '../errors.js';
 import { checkWritable, writeAtomically } from '../run/results.js';
-import { csvFiles, historyCsv, statsCsv } from './csv.js';
+import { csvFailuresFile, csvFiles, failuresCsv, historyCsv, statsCsv } from './csv.js';
 import { resultsJson } from './json.js';
 import { resultsJunit } from './junit.js';
 import { resultsMarkdown } from './markdown.js';
@@ -70,8 +70,8 @@ const EXAMPLE_FILE: Readonly<Record<FileOutputKind, string>> = {
   markdown: 'summary.md',
 };
 
-/** The files an output writes, with what goes in each. */
-function filesOf(spec: OutputSpec): { file: string; render: (results: RunResults) => string }[] {
+/** The files an output writes, with what goes in each (nothing is written for undefined). */
+export function filesOf(spec: OutputSpec): { file: string; render: (results: RunResults) => string | undefined }[] {
   switch (spec.kind) {
     case 'json':
       return [{ file: spec.path, render: resultsJson }];
@@ -84,6 +84,7 @@ function filesOf(spec: OutputSpec): { file: string; render: (results: RunResults
       return [
         { file: stats, render: statsCsv },
         { file: history, render: historyCsv },
+        { file: csvFailuresFile(spec.path), render: failuresCsv },
       ];
     }
     case 'prometheus':
@@ -118,7 +119,8 @@ export function writeOutputs(specs: readonly OutputSpec[], results: RunResults, 
   for (const spec of specs) {
     for (const { file, render } of filesOf(spec)) {
       try {
-        writeAtomically(path.resolve(cwd, file), render(results));
+        const content = render(results);
+        if (content !== undefined) writeAtomically(path.resolve(cwd, file), content);
       } catch (error) {
         failures.push(`--out ${spec.kind}: cannot write ${quote(file)}: ${error instanceof Error ? error.message : String(error)}`);
       }

@@ -31,6 +31,27 @@ export interface RunResults {
   /** Error counts by kind: ws_errors by error (and status / close_code), http_req_failed by error_code. */
   readonly errors: readonly ErrorCount[];
   readonly timeSeries: TimeSeries;
+  /** The request metrics per endpoint (endpoints.ts); absent in live snapshots and in results of older versions. */
+  readonly endpoints?: readonly EndpointResult[];
+  /** Failed requests and ws errors by method, name and error (endpoints.ts); absent where endpoints are. */
+  readonly failures?: readonly FailureCount[];
+}
+
+/** One request metric over the series of one endpoint: its `name` tag, else its `url` tag. */
+export interface EndpointResult {
+  readonly metric: string;
+  readonly name: string;
+  readonly type: MetricType;
+  readonly contains: ValueKind;
+  readonly values: MetricValues;
+}
+
+/** Locust's failures.csv row: how often one request (method, name) failed one way. */
+export interface FailureCount {
+  readonly method: string;
+  readonly name: string;
+  readonly error: string;
+  readonly occurrences: number;
 }
 
 export interface ThresholdResult {

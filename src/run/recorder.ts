@@ -16,6 +16,7 @@ export class RunRecorder {
   readonly #owned = new SampleAggregator();
   #buckets: TimeBuckets | undefined;
   #startMs = 0;
+  #forward: ((batch: MetricBatch) => void) | undefined;
 
   constructor(
     readonly store: MetricStore,
@@ -41,9 +42,15 @@ export class RunRecorder {
     return this.#startMs;
   }
 
+  /** Every batch from now on also goes to `to` (the run's outputs). */
+  forward(to: (batch: MetricBatch) => void): void {
+    this.#forward = to;
+  }
+
   merge(batch: MetricBatch): void {
     this.store.merge(batch);
     this.#buckets?.add(batch, wallClockMs());
+    this.#forward?.(batch);
   }
 
   setGauge(metric: string, value: number, tags: Tags = {}): void {
@@ -71,6 +78,8 @@ export class RunRecorder {
     const definition = this.registry.get(metric);
     if (this.#buckets === undefined || definition === undefined) return;
     this.#owned.add(definition, value, tags, timeMs);
-    this.#buckets.add(this.#owned.drain(), timeMs ?? wallClockMs());
+    const batch = this.#owned.drain();
+    this.#buckets.add(batch, timeMs ?? wallClockMs());
+    this.#forward?.(batch);
   }
 }

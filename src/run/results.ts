@@ -1,6 +1,6 @@
 /**
  * The end of a run: the summary data, then either the script's handleSummary(data) output or the
- * default text summary on stdout, and the --summary-export file. Files are written atomically
+ * default text summary on stdout (the summary output, outputs/summary.ts). Files are written atomically
  * (a temporary file, then rename), so an interrupted write never leaves half a report.
  */
 import { accessSync, constants, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -8,65 +8,63 @@ import { configError, quote } from '../errors.js';
 import path from 'node:path';
 import type { Io } from '../io.js';
 import type { MetricStore } from '../metrics/store.js';
-import type { ScriptOptions } from '../types.js';
 import type { ThresholdOutcome } from '../thresholds/index.js';
-import { buildSummaryData, summaryJson, type SummaryData } from '../summary/data.js';
+import { buildSummaryData, type SummaryData } from '../summary/data.js';
 import { renderTextSummary } from '../summary/text.js';
 import type { LifecycleVu, ScriptExports } from './lifecycle.js';
 import type { ConsoleOutput } from './console-output.js';
 
-export interface ResultsInput {
-  readonly io: Io;
-  readonly lifecycle: LifecycleVu;
-  readonly exports: ScriptExports;
+export interface SummaryInput {
   readonly store: MetricStore;
   readonly outcomes: readonly ThresholdOutcome[];
   readonly trendStats: readonly string[];
   readonly testDurationMs: number;
-  readonly summaryExport: string | undefined;
   readonly color: boolean;
-  readonly output: ConsoleOutput;
-  readonly options: ScriptOptions;
-  /** Called for each file that could not be written (the run then exits with outputFailed). */
-  readonly writeFailed: () => void;
+  readonly io: Io;
 }
 
-export async function writeResults(input: ResultsInput): Promise<SummaryData> {
-  const { io } = input;
-  const data = buildSummaryData({
+/** The end-of-test summary data, as k6 hands it to handleSummary. */
+export function runSummaryData(input: SummaryInput): SummaryData {
+  return buildSummaryData({
     store: input.store,
     elapsedMs: input.testDurationMs,
     thresholds: input.outcomes,
     trendStats: input.trendStats,
     noColor: !input.color,
-    isStdOutTTY: io.stdout.isTTY,
-    isStdErrTTY: io.stderr.isTTY,
+    isStdOutTTY: input.io.stdout.isTTY,
+    isStdErrTTY: input.io.stderr.isTTY,
   });
-  if (input.summaryExport !== undefined) {
-    try {
-      writeAtomically(path.resolve(io.cwd, input.summaryExport), summaryJson(data));
-    } catch (error) {
-      io.stderr.write(`ERROR --summary-export: cannot write ${quote(input.summaryExport)}: ${(error as Error).message}\n`);
-      input.writeFailed();
-    }
-  }
+}
 
+export interface PrintSummaryInput {
+  readonly io: Io;
+  readonly lifecycle: LifecycleVu;
+  readonly exports: ScriptExports;
+  readonly color: boolean;
+  readonly output: ConsoleOutput;
+}
+
+/**
+ * The script's handleSummary(data) output, or the default text summary on stdout. `writeFailed`
+ * reports each file of handleSummary's that could not be written (the run then exits outputFailed).
+ */
+export async function printSummary(data: SummaryData, input: PrintSummaryInput, writeFailed: (line: string) => void): Promise<void> {
+  const { io } = input;
   let printDefault = true;
   if (input.exports.functions.includes('handleSummary')) {
     const outcome = await input.lifecycle.call('handleSummary', JSON.stringify(data));
     if (outcome.ok) {
       printDefault = false;
-      writeSummaryMap(outcome.json, io, input.writeFailed);
+      writeSummaryMap(outcome.json, io, writeFailed);
     } else {
       io.stderr.write(`ERROR handleSummary() failed: ${input.output.failure(outcome.error)}; printing the default summary\n`);
     }
   }
   if (printDefault) io.stdout.write(`\n${renderTextSummary(data, { color: input.color })}\n`);
-  return data;
 }
 
 /** handleSummary returns `{ stdout?: text, stderr?: text, [path]: content }`. */
-function writeSummaryMap(json: string, io: Io, writeFailed: () => void): void {
+function writeSummaryMap(json: string, io: Io, writeFailed: (line: string) => void): void {
   if (json === '') return;
   const map: unknown = JSON.parse(json);
   if (map === null || typeof map !== 'object' || Array.isArray(map)) {
@@ -81,8 +79,7 @@ function writeSummaryMap(json: string, io: Io, writeFailed: () => void): void {
       try {
         writeAtomically(path.resolve(io.cwd, target), text);
       } catch (error) {
-        io.stderr.write(`ERROR handleSummary(): cannot write ${JSON.stringify(target)}: ${(error as Error).message}\n`);
-        writeFailed();
+        writeFailed(`handleSummary(): cannot write ${JSON.stringify(target)}: ${(error as Error).message}`);
       }
     }
   }

@@ -22,15 +22,14 @@ import { evaluateThresholds, findAbortingThreshold, parseThresholds, type Thresh
 import { initFailure, prepareScript, type PreparedScript, type ScriptRequest } from './prepare.js';
 import { WorkerPool, VuInitError } from './worker-pool.js';
 import { Progress } from './progress.js';
-import { checkWritable, writeAtomically, writeResults } from './results.js';
+import { checkWritable, runSummaryData } from './results.js';
 import { RunRecorder } from './recorder.js';
 import { wallClockMs } from '../metrics/series.js';
 import { buildRunResults, RESULT_TREND_STATS, type RunResultsInput } from '../results/build.js';
-import { checkOutputs, writeOutputs, type OutputSpec } from '../results/outputs.js';
+import { checkOutputs, type OutputSpec } from '../results/outputs.js';
 import { DEFAULT_BUCKET_MS } from '../results/buckets.js';
 import type { RunResults } from '../results/types.js';
-import { renderReport } from '../report/html.js';
-import { startDashboard, startPrometheus, type Dashboard, type MetricsEndpoint } from '../live/index.js';
+import { OutputSet, runOutputs } from '../outputs/index.js';
 import { buildSummaryData, type SummaryData } from '../summary/data.js';
 import type { ScriptErrorInfo } from '../../runtime/protocol.js';
 import { readNetworkOptions, type NetworkOptions } from '../options/network.js';
@@ -132,8 +131,9 @@ class TestRun {
   #setupJson = '';
   #startedAt = 0;
   private readonly store: MetricStore;
-  /** The live outputs and their last snapshot. */
-  readonly #live: { dashboard?: Dashboard; metrics?: MetricsEndpoint; last?: RunResults } = {};
+  readonly #outputs: OutputSet;
+  /** The live outputs' last snapshot, and whether a failed rebuild was reported. */
+  readonly #live: { last?: RunResults; failureReported?: boolean } = {};
 
   constructor(
     private readonly request: RunRequest,
@@ -145,6 +145,17 @@ class TestRun {
   ) {
     this.store = recorder.store;
     const { scenarios, sandboxSetup, output } = script;
+    this.#outputs = new OutputSet(
+      runOutputs({
+        cwd: io.cwd,
+        summary: { io, lifecycle: script.lifecycle, exports: script.exports, color: request.color, output },
+        summaryExport: request.summaryExport,
+        outputs: request.outputs,
+        report: request.report,
+        dashboard: request.dashboard,
+      }),
+    );
+    recorder.forward((batch) => this.#outputs.add(batch));
     this.#progress = new Progress(io.stderr, scenarios, this.#clock, request.quiet, () => (this.#startedAt === 0 ? '' : headline(this.store, this.#clock.now() - this.#startedAt)));
     this.#totalVus = scenarios.reduce((sum, s) => sum + maxVus(s), 0);
     const workers = Math.max(1, Math.min(request.workers ?? os.availableParallelism(), this.#totalVus));
@@ -172,10 +183,11 @@ class TestRun {
     // Signals stay handled through teardown and the summary, so a second one always exits at once.
     const offSignal = this.io.onSignal((signal) => this.#onSignal(signal));
     try {
-      const liveFailed = await this.#startLive();
-      if (liveFailed !== undefined) {
+      try {
+        await this.#outputs.start({ io: this.io, live: { snapshot: () => this.#snapshot() } });
+      } catch (error) {
         await this.#pool.stop();
-        return liveFailed;
+        return this.#fail(error);
       }
       let exitCode = await this.#runScenarios();
       const durationMs = this.#clock.now() - this.#startedAt;
@@ -187,58 +199,24 @@ class TestRun {
       exitCode = this.#exitCode(exitCode, outcomes);
       const suppressed = this.script.output.suppressed();
       if (suppressed > 0) this.io.stderr.write(`(${suppressed} repeated error messages were not printed)\n`);
-      const summary = await writeResults({
+      const summary = runSummaryData({
         io: this.io,
-        lifecycle: this.script.lifecycle,
-        exports: this.script.exports,
         store: this.store,
         outcomes,
         trendStats: this.checked.trendStats,
         testDurationMs: durationMs,
-        summaryExport: this.request.summaryExport,
         color: this.request.color,
-        output: this.script.output,
-        options: this.script.options,
-        writeFailed: () => {
-          this.#writeFailures++;
-        },
       });
-      const results = this.#writeFiles(
-        this.#results(summary, outcomes, endMs, exitCode, this.#stoppedBy(), (metric, tags) => this.store.encodedTrend(metric, tags)),
-      );
-      this.#live.dashboard?.finish(results);
+      const results = this.#results(summary, outcomes, endMs, exitCode, this.#stoppedBy(), (metric, tags) => this.store.encodedTrend(metric, tags));
+      this.#writeFailures += await this.#outputs.stop({ summary, results }, this.io);
       // Files that could not be written fail a run that otherwise passed: CI must not read it as green.
       return exitCode === ExitCode.ok && this.#writeFailures > 0 ? ExitCode.outputFailed : exitCode;
     } finally {
       offSignal();
-      await this.#stopLive();
+      await this.#outputs.close();
       await this.script.lifecycle.stop();
       this.recorder.dispose();
     }
-  }
-
-  /** --dashboard and --out prometheus: up before any VU starts, so a port in use stops the run at once. */
-  async #startLive(): Promise<ExitCodeValue | undefined> {
-    const source = { snapshot: () => this.#snapshot() };
-    const prometheus = this.request.outputs?.find((spec) => spec.kind === 'prometheus');
-    try {
-      if (this.request.dashboard !== undefined) {
-        this.#live.dashboard = await startDashboard(this.request.dashboard, source);
-        this.io.stderr.write(`dashboard: ${this.#live.dashboard.url}\n`);
-      }
-      if (prometheus !== undefined && prometheus.kind === 'prometheus') {
-        this.#live.metrics = await startPrometheus({ host: prometheus.host, port: prometheus.port }, source);
-        this.io.stderr.write(`prometheus metrics: ${this.#live.metrics.url}\n`);
-      }
-    } catch (error) {
-      return this.#fail(error);
-    }
-    return undefined;
-  }
-
-  async #stopLive(): Promise<void> {
-    await this.#live.dashboard?.close();
-    await this.#live.metrics?.close();
   }
 
   /** The results so far, for the live outputs; what cannot be built yet is left empty rather than thrown. */
@@ -259,9 +237,14 @@ class TestRun {
       const results = this.#results(summary, outcomes, endMs, -1, '');
       this.#live.last = { ...results, endedAt: '', durationMs: elapsedMs };
     } catch (error) {
+      // The live outputs keep what they last had; the failure is said once, not on every tick.
+      if (this.#live.failureReported !== true) {
+        this.#live.failureReported = true;
+        this.io.stderr.write(`ERROR live results could not be rebuilt (the dashboard and prometheus keep the last ones): ${error instanceof Error ? error.message : String(error)}\n`);
+      }
       if (this.#live.last === undefined) throw error;
     }
-    return this.#live.last!;
+    return this.#live.last;
   }
 
   #results(summary: SummaryData, outcomes: readonly ThresholdOutcome[], endMs: number, exitCode: number, stoppedBy: string, encodedTrend?: RunResultsInput['encodedTrend']): RunResults {
@@ -277,28 +260,8 @@ class TestRun {
       exitCode,
       stoppedBy,
       encodedTrend,
+      endpoints: encodedTrend !== undefined,
     });
-  }
-
-  /** --out files and --report; one that cannot be written is reported, and the others are still written. */
-  #writeFiles(results: RunResults): RunResults {
-    const { outputs = [], report } = this.request;
-    try {
-      writeOutputs(outputs, results, this.io.cwd);
-    } catch (error) {
-      if (!(error instanceof WskError)) throw error;
-      this.io.stderr.write(`ERROR ${error.message}\n`);
-      this.#writeFailures++;
-    }
-    if (report !== undefined) {
-      try {
-        writeAtomically(path.resolve(this.io.cwd, report), renderReport(results));
-      } catch (error) {
-        this.io.stderr.write(`ERROR --report: cannot write ${quote(report)}: ${(error as Error).message}\n`);
-        this.#writeFailures++;
-      }
-    }
-    return results;
   }
 
   #stoppedBy(): string {

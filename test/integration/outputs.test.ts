@@ -1,7 +1,9 @@
 // --out and --report from real runs: every file written, its structure right, the verdict matching the
 // exit code, also when the run is stopped by a signal; bad output paths refused before the test starts.
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { RunResults } from '../../src/results/types.js';
 import { runScript, scriptDir, start, wsk } from './harness.js';
@@ -103,6 +105,53 @@ describe('--out and --report', () => {
     expect(run).toMatchObject({ exitCode: 105, stoppedBy: 'signal' });
     expect(run.metrics['iterations']!.values['count']).toBeGreaterThan(5);
     expect(read(dir, 'report.html')).toContain('data-verdict="failed"');
+  });
+
+  describe('per endpoint, against a local HTTP server', () => {
+    let server: Server;
+    let api = '';
+    beforeAll(async () => {
+      server = createServer((request, response) => {
+        response.statusCode = request.url === '/broken' ? 503 : 200;
+        response.end('ok');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    it('write _failures.csv and a row per endpoint in _stats.csv and the report', async () => {
+      const { code, stderr, dir } = await runScript(
+        `import http from 'wsk/http';
+         export const options = { iterations: 2 };
+         export default async function () {
+           await http.get(__ENV.API + '/items', { tags: { name: 'items' } });
+           await http.post(__ENV.API + '/broken', 'x');
+           await http.post(__ENV.API + '/broken', 'x');
+         }`,
+        ['-e', `API=${api}`, ...OUT],
+        'script.js',
+        { 'out/.keep': '' },
+      );
+      expect(stderr).not.toContain('ERROR');
+      expect(code).toBe(0);
+      expect(read(dir, 'run_failures.csv')).toBe(`Method,Name,Error,Occurrences\r\nPOST,${api}/broken,error_code 1503,4\r\n`);
+      const stats = read(dir, 'run_stats.csv').split('\r\n');
+      expect(stats.find((l) => l.startsWith('http_reqs{name:items},'))).toMatch(/^http_reqs\{name:items\},counter,2,[\d.]+,{10}$/);
+      expect(stats.find((l) => l.startsWith(`http_reqs{name:${api}/broken},counter,4,`))).toBeDefined();
+      expect(stats.find((l) => l.startsWith('http_req_duration{name:items},trend,2,'))).toBeDefined();
+      expect(stats.find((l) => l.startsWith(`http_req_failed{name:${api}/broken},rate,4,`))).toMatch(/,4,0,1$/);
+      expect(stats.find((l) => l.startsWith('http_req_failed{name:items},rate,2,'))).toMatch(/,0,2,0$/);
+      const run = results(dir);
+      expect(run.failures).toEqual([{ method: 'POST', name: `${api}/broken`, error: 'error_code 1503', occurrences: 4 }]);
+      expect(run.endpoints?.filter((e) => e.metric === 'http_reqs').map((e) => [e.name, e.values['count']])).toEqual([
+        [`${api}/broken`, 4],
+        ['items', 2],
+      ]);
+      const report = read(dir, 'report.html');
+      expect(report).toContain('<h3 id="endpoints">Per endpoint</h3>');
+      expect(report).toContain('<td><code>http_req_duration</code></td><td>items</td>');
+    });
   });
 
   it('the progress display ends with a line of headline metrics', async () => {
