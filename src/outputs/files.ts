@@ -1,6 +1,6 @@
 /** `--out json|csv|junit|markdown` and `--report`: files rendered from the final results. */
 import { renderReport } from '../report/html.js';
-import { filesOf, type FileOutputSpec } from '../results/outputs.js';
+import { writeOutputFiles, type FileOutputSpec } from '../results/outputs.js';
 import { writeFile } from './summary.js';
 import type { Output } from './types.js';
 
@@ -9,16 +9,8 @@ export function fileOutput(spec: FileOutputSpec, cwd: string): Output {
   return {
     name: `--out ${spec.kind}`,
     stop({ results }) {
-      const failures: string[] = [];
-      for (const { file, render } of filesOf(spec)) {
-        try {
-          const content = render(results);
-          if (content !== undefined) writeFile(cwd, file, content);
-        } catch (error) {
-          failures.push(error instanceof Error ? error.message : String(error));
-        }
-      }
-      if (failures.length > 0) throw new Error(failures.join('; '));
+      const failed = writeOutputFiles(spec, results, cwd);
+      if (failed !== '') throw new Error(failed);
     },
   };
 }

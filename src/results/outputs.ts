@@ -117,16 +117,24 @@ export function checkOutputs(specs: readonly OutputSpec[], cwd: string): void {
 export function writeOutputs(specs: readonly OutputSpec[], results: RunResults, cwd: string): void {
   const failures: string[] = [];
   for (const spec of specs) {
-    for (const { file, render } of filesOf(spec)) {
-      try {
-        const content = render(results);
-        if (content !== undefined) writeAtomically(path.resolve(cwd, file), content);
-      } catch (error) {
-        failures.push(`--out ${spec.kind}: cannot write ${quote(file)}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
+    const failed = writeOutputFiles(spec, results, cwd);
+    if (failed !== '') failures.push(`--out ${spec.kind}: ${failed}`);
   }
   if (failures.length > 0) throw configError('IO', failures.join('; '));
+}
+
+/** Writes each file of one output, trying them all; '' when all were written, else why not ("cannot write ..."; ...). */
+export function writeOutputFiles(spec: OutputSpec, results: RunResults, cwd: string): string {
+  const failures: string[] = [];
+  for (const { file, render } of filesOf(spec)) {
+    try {
+      const content = render(results);
+      if (content !== undefined) writeAtomically(path.resolve(cwd, file), content);
+    } catch (error) {
+      failures.push(`cannot write ${quote(file)}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return failures.join('; ');
 }
 
 function invalid(message: string): WskError {
