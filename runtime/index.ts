@@ -3,8 +3,18 @@
  * events (`dispatch`) and collects the actions they caused (`drain`). Between the two calls V8 runs
  * the microtasks, so continuations after an `await` have already produced their actions.
  */
-import type { RealmConfig, SandboxAction, SandboxEvent, ScriptErrorInfo, VuInitResult } from './protocol.js';
-import { errorInfo, instantiateVu, REALM_SHARED, type ModuleFactory, type RealmServices, type Vu } from './vu.js';
+import { isCoreAction, isCoreEvent, type CoreAction, type CoreEvent, type ProtocolEvent, type RealmConfig, type SandboxAction, type SandboxEvent, type ScriptErrorInfo, type VuInitResult } from './protocol.js';
+import {
+  errorInfo,
+  instantiateVu,
+  REALM_SHARED,
+  type ActionDescription,
+  type ModuleFactory,
+  type ProtocolModules,
+  type RealmServices,
+  type SandboxProtocol,
+  type Vu,
+} from './vu.js';
 import { lockdown } from './lockdown.js';
 
 const resolved = Promise.resolve();
@@ -29,10 +39,12 @@ export interface Router {
 }
 
 /**
+ * Boots a realm with the given protocols (the runtime bundle's entry passes the registered ones).
  * `runningCell` is memory shared with the host: it always holds the id of the VU whose code runs (or
  * ran last), so the host can name the culprit when it stops a runaway VU or the isolate dies.
  */
-export function boot(
+export function bootRealm(
+  protocols: readonly SandboxProtocol[],
   factory: ModuleFactory,
   config: RealmConfig,
   openFile: (path: string, binary: boolean) => unknown,
@@ -83,15 +95,24 @@ export function boot(
     openFile,
     now: hostNow,
     inInit: () => initDepth > 0,
-    sockets: new Map(),
+    enter: (vu) => {
+      running[0] = vu;
+    },
     streams: new Map(),
   };
+  const modules: Record<string, ProtocolModules[string]> = {};
+  const protocolEvents = new Map<string, (event: ProtocolEvent) => void>();
+  for (const protocol of protocols) {
+    const realm = protocol.open(services);
+    Object.assign(modules, realm.modules);
+    for (const [kind, handler] of Object.entries(realm.events)) protocolEvents.set(kind, handler);
+  }
 
   function createVu(id: number): VuInitResult {
     running[0] = id;
     initDepth++;
     try {
-      const vu = instantiateVu(factory, id, baseEnv, services);
+      const vu = instantiateVu(factory, id, baseEnv, services, modules);
       vus.set(id, vu);
       const functions = Object.keys(vu.exports).filter((name) => typeof vu.exports[name] === 'function');
       return { error: null, functions, options: optionsJson(vu.exports['options']) };
@@ -146,6 +167,13 @@ export function boot(
   }
 
   function deliver(event: SandboxEvent): void {
+    if (isCoreEvent(event)) return deliverCore(event);
+    const handler = protocolEvents.get(event[0]);
+    if (handler === undefined) throw new Error(`no protocol of this realm takes "${event[0]}" events`);
+    handler(event);
+  }
+
+  function deliverCore(event: CoreEvent): void {
     switch (event[0]) {
       case 'iterate':
         iterate(event[1], event[2], event[3], event[4], event[5]);
@@ -162,13 +190,6 @@ export function boot(
         });
         if (event[0] === 'resolve') waiter.resolve(event[2]);
         else waiter.reject(new Error(event[2]));
-        return;
-      }
-      case 'ws': {
-        const socket = services.sockets.get(event[1]);
-        if (socket === undefined) return;
-        running[0] = socket.vu;
-        socket.deliver(event[2], event[3], event[4], event[5]);
         return;
       }
       case 'setupData':
@@ -194,17 +215,18 @@ export function boot(
   function salvage(): SandboxAction[] {
     const kept: SandboxAction[] = [];
     for (const action of drained) {
-      const problem = actionProblem(action);
+      const description = describe(action);
+      const problem = actionProblem(action, description.tagsAt);
       if (problem === undefined) {
         kept.push(action);
         continue;
       }
       const vu = typeof action[1] === 'number' ? action[1] : 0;
       const error = new TypeError(
-        `${describeAction(action)}: ${problem} cannot be sent to the host (tags, headers and options take strings, numbers, booleans, plain objects and arrays)`,
+        `${description.call}: ${problem} cannot be sent to the host (tags, headers and options take strings, numbers, booleans, plain objects and arrays)`,
       );
       // An operation the VU awaits fails where the script awaits it; anything else is reported.
-      const op = operationOf(action);
+      const op = description.op;
       const waiter = op === undefined ? undefined : pending.get(op);
       if (op !== undefined && waiter !== undefined) {
         pending.delete(op);
@@ -223,47 +245,42 @@ export function boot(
     return bytes === undefined ? null : bytes.slice(offset, offset + length);
   }
 
-  if (config.lockdown) lockdown(REALM_SHARED);
+  function describe(action: SandboxAction): ActionDescription {
+    if (isCoreAction(action)) return describeCore(action);
+    for (const protocol of protocols) {
+      const description = protocol.describe(action);
+      if (description !== undefined) return description;
+    }
+    return { call: action[0] };
+  }
+
+  if (config.lockdown) lockdown([...REALM_SHARED, ...protocols.flatMap((protocol) => protocol.shared)]);
   return { createVu, dispatch, drain, salvage, readStream };
 }
 
-/** The op an action's VU awaits, for the kinds that have one. */
-function operationOf(action: SandboxAction): number | undefined {
+function describeCore(action: CoreAction): ActionDescription {
   switch (action[0]) {
     case 'sleep':
-    case 'http':
-    case 'cookie':
-    case 'wsOpen':
-    case 'wsPing':
-    case 'wsStream':
-      return action[2];
-    default:
-      return undefined;
-  }
-}
-
-function describeAction(action: SandboxAction): string {
-  switch (action[0]) {
-    case 'http':
-      return `http.request(${action[3].method} ${action[3].url})`;
-    case 'wsOpen':
-      return `ws.open(${action[4]})`;
+      return { call: 'sleep()', op: action[2] };
     case 'metric':
-      return `metric ${action[2]}`;
-    case 'wsReqEnd':
-      return 'socket.request()';
-    case 'wsStream':
-      return 'socket.stream()';
-    default:
-      return action[0];
+      return { call: `metric ${action[2]}`, tagsAt: 5 };
+    case 'cancel':
+    case 'define':
+    case 'log':
+    case 'end':
+    case 'error':
+      return { call: action[0] };
+    default: {
+      const unknown: never = action;
+      return { call: String((unknown as unknown[])[0]) };
+    }
   }
 }
 
 /** What in an action cannot cross, named from the script's side ("tags.name (a function)"). */
-function actionProblem(action: SandboxAction): string | undefined {
-  const tagsLast = action[0] === 'metric' || action[0] === 'wsReqEnd' || action[0] === 'wsStream';
+function actionProblem(action: SandboxAction, tagsAt: number | undefined): string | undefined {
   for (let i = 1; i < action.length; i++) {
-    const problem = uncopyable(action[i], tagsLast && i === action.length - 1 ? 'tags' : '');
+    const problem = uncopyable(action[i], i === tagsAt ? 'tags' : '');
     if (problem !== undefined) return problem;
   }
   return undefined;

@@ -14,15 +14,14 @@ export type RejectEvent = [kind: 'reject', op: number, message: string];
 export type ForgetEvent = [kind: 'forget', ops: number[]];
 /** setup()'s result, as JSON, for every VU of the realm. */
 export type SetupDataEvent = [kind: 'setupData', json: string];
+/** The events of the core: iterations and the host operations every protocol shares. */
+export type CoreEvent = IterateEvent | ResolveEvent | RejectEvent | ForgetEvent | SetupDataEvent;
 /**
- * Something happened on a WebSocket: a data message (`a` is the text or the bytes, `b` whether it was
- * binary), its close (`a` code, `b` reason) or an error (`a` message, `b` kind). `at` is the host's
- * clock (ms) when it happened, so latencies never include sandbox delay.
+ * An event a protocol adds (its folder under src/protocols declares them): a kind no other
+ * protocol uses, then whatever the protocol puts in it.
  */
-export type SocketEvent = [kind: 'ws', socket: number, what: SocketEventKind, a: unknown, b: unknown, at: number];
-/** 'ping': the server pinged; 'buffered': `a` is the socket's send buffer size, which changed; 'timeout': request `a` timed out. */
-export type SocketEventKind = 'message' | 'close' | 'error' | 'ping' | 'buffered' | 'timeout';
-export type SandboxEvent = IterateEvent | ResolveEvent | RejectEvent | ForgetEvent | SetupDataEvent | SocketEvent;
+export type ProtocolEvent = readonly [kind: string, ...rest: unknown[]];
+export type SandboxEvent = CoreEvent | ProtocolEvent;
 
 /** Sleep: resolve op after ms. */
 export type SleepAction = [kind: 'sleep', vu: number, op: number, ms: number];
@@ -41,80 +40,53 @@ export type IterationEndAction = [kind: 'end', vu: number, token: number, error:
  * `where` says what threw ("socket 'message' handler").
  */
 export type ScriptErrorAction = [kind: 'error', vu: number, error: ScriptErrorInfo, where: string];
-/** Options of ws.open() as they cross to the host. */
-export interface SocketOpenOptions {
-  readonly headers: Record<string, string>;
-  readonly subprotocols: string[];
-  readonly compression: boolean;
-  readonly timeoutMs: number;
-  /** The VU's group and the script's tags for this socket's metrics. */
-  readonly group: string;
-  readonly tags: Record<string, string>;
-}
-/** Open socket `socket` of `vu`; op resolves with { protocol } or rejects with "<kind>: message". */
-export type SocketOpenAction = [kind: 'wsOpen', vu: number, op: number, socket: number, url: string, options: SocketOpenOptions];
-/**
- * Send on a socket; `request` (non-zero) stamps the send time of a correlated request, and the host
- * answers with a 'timeout' socket event for it if no wsReqEnd came within `timeoutMs`.
- */
-export type SocketSendAction = [kind: 'wsSend', vu: number, socket: number, data: string | ArrayBuffer, request: number, timeoutMs: number];
-export type SocketCloseAction = [kind: 'wsClose', vu: number, socket: number, code: number, reason: string];
-/** Ping; op resolves with the round trip in ms. */
-export type SocketPingAction = [kind: 'wsPing', vu: number, op: number, socket: number];
-/**
- * A correlated request is over: host times of its first and last reply (0: none came), whether it
- * failed (timed out), and its group and tags. The host turns them into ws_req_* samples.
- */
-export type RequestEndAction = [kind: 'wsReqEnd', vu: number, socket: number, request: number, firstAt: number, lastAt: number, failed: boolean, group: string, tags: Record<string, string> | null];
-/**
- * Stream `byteLength` bytes as binary frames of frameBytes, one every intervalMs on a drift-free
- * schedule; op resolves when the last is out. The bytes stay in the sandbox (a copy taken when the
- * script called stream()): the host reads them a chunk at a time with the router's `readStream(op,
- * offset, length)`, so starting a stream never copies a whole utterance across at once.
- */
-export type SocketStreamAction = [kind: 'wsStream', vu: number, op: number, socket: number, byteLength: number, frameBytes: number, intervalMs: number, group: string, tags: Record<string, string> | null];
-export type SocketAction = SocketOpenAction | SocketSendAction | SocketCloseAction | SocketPingAction | RequestEndAction | SocketStreamAction;
+export type CoreAction = SleepAction | CancelAction | MetricAction | DefineMetricAction | LogAction | IterationEndAction | ScriptErrorAction;
+/** An action a protocol adds: a kind no other protocol uses, the VU it comes from, then the protocol's own fields. */
+export type ProtocolAction = readonly [kind: string, vu: number, ...rest: unknown[]];
+export type SandboxAction = CoreAction | ProtocolAction;
 
-/** An HTTP request as it crosses to the host; the body is already encoded. */
-export interface HttpRequestWire {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: Record<string, string>;
-  readonly body: string | ArrayBuffer | null;
-  readonly timeoutMs: number;
-  /** Redirects to follow; -1: the script's options.maxRedirects (default 10). */
-  readonly redirects: number;
-  /** '': the default (text, or none under options.discardResponseBodies). */
-  readonly responseType: 'text' | 'binary' | 'none' | '';
-  readonly cookies: Record<string, string>;
-  /** Expected statuses as [min, max] ranges (http_req_failed 0); null: not counted in http_req_failed. */
-  readonly expected: [number, number][] | null;
-  /** The VU's group and the script's tags (`name` included) for this request's metrics. */
-  readonly group: string;
-  readonly tags: Record<string, string>;
-}
-/** What an HTTP request's op resolves with: k6's response fields, before the sandbox wraps them. */
-export interface HttpResponseWire {
-  readonly status: number;
-  readonly statusText: string;
-  readonly proto: string;
-  readonly url: string;
-  readonly headers: Record<string, string>;
-  readonly cookies: Record<string, unknown[]>;
-  readonly body: string | ArrayBuffer | null;
-  readonly timings: Record<'blocked' | 'connecting' | 'tls_handshaking' | 'sending' | 'waiting' | 'receiving' | 'duration', number>;
-  readonly error: string;
-  readonly errorCode: number;
-  readonly remoteIp: string;
-  readonly remotePort: number;
-}
-/** An HTTP request; op resolves with an HttpResponseWire (never rejects: failures are responses with an error). */
-export type HttpAction = [kind: 'http', vu: number, op: number, request: HttpRequestWire];
-/** The VU's cookie jar: 'get' resolves op with the cookies for url; the others resolve op with undefined. */
-export type CookieAction = [kind: 'cookie', vu: number, op: number, what: 'set' | 'get' | 'delete' | 'clear', url: string, name: string, value: string, options: Record<string, unknown> | null];
+/** A message of either direction, as a protocol's handler tables see it. */
+export type ProtocolMessage = readonly [kind: string, ...rest: unknown[]];
 
-export type SandboxAction = SleepAction | CancelAction | MetricAction | DefineMetricAction | LogAction | IterationEndAction | ScriptErrorAction | SocketAction | HttpAction | CookieAction;
+const CORE_EVENTS: { readonly [Kind in CoreEvent[0]]: true } = { iterate: true, resolve: true, reject: true, forget: true, setupData: true };
+const CORE_ACTIONS: { readonly [Kind in CoreAction[0]]: true } = { sleep: true, cancel: true, metric: true, define: true, log: true, end: true, error: true };
 
+export function isCoreEvent(event: SandboxEvent): event is CoreEvent {
+  return Object.hasOwn(CORE_EVENTS, event[0]);
+}
+
+export function isCoreAction(action: SandboxAction): action is CoreAction {
+  return Object.hasOwn(CORE_ACTIONS, action[0]);
+}
+
+/** Whether a protocol may use `kind` for a message of its own (the core's kinds are taken). */
+export function isCoreKind(kind: string): boolean {
+  return Object.hasOwn(CORE_EVENTS, kind) || Object.hasOwn(CORE_ACTIONS, kind);
+}
+
+/**
+ * A protocol's handlers, one for every kind of its message union `M`: a kind added to the union
+ * without a handler fails to compile here. `Args` are what the handlers get besides the message.
+ */
+export type HandlerTable<M extends ProtocolMessage, Args extends unknown[]> = {
+  readonly [Kind in M[0]]: (message: Extract<M, readonly [Kind, ...unknown[]]>, ...args: Args) => void;
+};
+
+/** A test for the messages of one protocol's union `M`, from the table of all its kinds. */
+export function kindsOf<M extends ProtocolMessage>(kinds: { readonly [Kind in M[0]]: true }): (message: ProtocolMessage) => message is M {
+  return (message): message is M => Object.hasOwn(kinds, message[0]);
+}
+
+/** The same table as the registry holds it: by kind, for any message of the protocol. */
+export type Handlers<Args extends unknown[]> = Readonly<Record<string, (message: ProtocolMessage, ...args: Args) => void>>;
+
+/**
+ * A protocol's complete handler table, for the registry. Each handler is only ever called with a
+ * message of its own kind, which is what its parameter type says.
+ */
+export function handlers<M extends ProtocolMessage, Args extends unknown[] = []>(table: HandlerTable<M, Args>): Handlers<Args> {
+  return table as unknown as Handlers<Args>;
+}
 /** An exception thrown by script code, as it crosses to the host (the stack still has bundle positions). */
 export interface ScriptErrorInfo {
   readonly message: string;

@@ -3,13 +3,11 @@
  * objects that code sees as modules and globals. All mutable state lives here or in closures, never
  * on anything reachable from globalThis (which lockdown freezes).
  */
-import type { SandboxAction, ScriptErrorInfo } from './protocol.js';
+import type { ProtocolAction, ProtocolEvent, SandboxAction, ScriptErrorInfo } from './protocol.js';
 import { createWskModule } from './modules/wsk.js';
 import { createMetricsModule, REALM_SHARED as METRICS_SHARED } from './modules/metrics.js';
 import { createExecutionModule } from './modules/execution.js';
 import { createConsole } from './console.js';
-import { createWsModule, REALM_SHARED as WS_SHARED, type SocketSink } from './modules/ws.js';
-import { createHttpModule, REALM_SHARED as HTTP_SHARED } from './modules/http.js';
 
 /** The user's bundle, wrapped by the host as a function of the names it expects. */
 export type ModuleFactory = (
@@ -37,10 +35,43 @@ export interface RealmServices {
   readonly now: () => number;
   /** True while the realm is running init code (module top level). */
   readonly inInit: () => boolean;
-  /** The realm's open sockets by id, for the router to hand them their host events. */
-  readonly sockets: Map<number, SocketSink>;
-  /** The bytes of each unfinished stream() by its op, read by the host a chunk at a time. */
+  /** Marks `vu` as the VU whose code runs now (a protocol handing one of its objects an event). */
+  readonly enter: (vu: number) => void;
+  /**
+   * Bytes held for an unfinished operation by its op (a stream's data), read by the host a chunk at
+   * a time; dropped when the op settles.
+   */
   readonly streams: Map<number, ArrayBuffer>;
+}
+
+/**
+ * The sandbox side of a protocol (src/protocols/<name>/sandbox.ts exports one as its default): its
+ * modules and the events it takes from the host. The host builds the runtime bundle with every
+ * registered protocol's sandbox side, so the runtime itself names none of them.
+ */
+export interface SandboxProtocol {
+  /** Objects every VU of a realm reaches (the classes of what its modules hand out): lockdown freezes them. */
+  readonly shared: readonly object[];
+  /** Sets the protocol up in a new realm. */
+  open(realm: RealmServices): SandboxProtocolRealm;
+  /** What the script called to cause `action` (for an action that cannot be sent), and the op it awaits, if any. */
+  describe(action: ProtocolAction): ActionDescription | undefined;
+}
+
+export interface SandboxProtocolRealm {
+  /** The protocol's modules by id ('wsk/ws'): each VU that imports one gets its own instance. */
+  readonly modules: Readonly<Record<string, (vu: VuState) => unknown>>;
+  /** A handler for each kind of event the protocol adds (see `handlers` in protocol.ts). */
+  readonly events: Readonly<Record<string, (event: ProtocolEvent) => void>>;
+}
+
+export interface ActionDescription {
+  /** As the script wrote it: 'socket.request()', 'http.request(GET https://...)'. */
+  readonly call: string;
+  /** The operation the VU awaits, when it awaits one: it rejects with the error. */
+  readonly op?: number;
+  /** The index of the action's own tags, so a bad value is named 'tags.x'. */
+  readonly tagsAt?: number;
 }
 
 export interface VuState {
@@ -65,7 +96,14 @@ export interface Vu {
  * The runtime's objects that every VU of a realm can reach (classes of what modules hand out, shared
  * module objects), for lockdown to freeze with the intrinsics. What `require` returns is frozen too.
  */
-export const REALM_SHARED: readonly object[] = [...METRICS_SHARED, ...WS_SHARED, ...HTTP_SHARED];
+export const REALM_SHARED: readonly object[] = METRICS_SHARED;
+
+/** The modules of the core, by id; the protocols add theirs. */
+const CORE_MODULES: ProtocolModules = {
+  wsk: (vu) => createWskModule(vu),
+  'wsk/metrics': () => createMetricsModule(),
+  'wsk/execution': (vu) => createExecutionModule(vu),
+};
 
 /** The VU whose init code (module top level) is running, if any: what it creates is its own. */
 let initializing: VuState | undefined;
@@ -85,12 +123,16 @@ export function errorInfo(error: unknown): ScriptErrorInfo {
   return { message: `Uncaught ${text}`, stack: '' };
 }
 
+/** The modules of each protocol of the realm, by id. */
+export type ProtocolModules = Readonly<Record<string, (vu: VuState) => unknown>>;
+
 /** Instantiates the user's module code for one VU; throws what the init code throws. */
 export function instantiateVu(
   factory: ModuleFactory,
   id: number,
   env: Readonly<Record<string, string>>,
   services: RealmServices,
+  protocolModules: ProtocolModules,
 ): Vu {
   const state: VuState = {
     id,
@@ -101,19 +143,12 @@ export function instantiateVu(
     iterationInScenario: 0,
     setIteration: () => {},
   };
-  const modules: Record<string, () => unknown> = {
-    wsk: () => createWskModule(state),
-    'wsk/metrics': () => createMetricsModule(),
-    'wsk/execution': () => createExecutionModule(state),
-    'wsk/ws': () => createWsModule(state, services.sockets),
-    'wsk/http': () => createHttpModule(state),
-  };
   const cache: Record<string, unknown> = {};
   const require = (id: string): unknown => {
-    if (id in cache) return cache[id];
-    const make = modules[id];
+    if (Object.hasOwn(cache, id)) return cache[id];
+    const make = Object.hasOwn(CORE_MODULES, id) ? CORE_MODULES[id] : Object.hasOwn(protocolModules, id) ? protocolModules[id] : undefined;
     if (make === undefined) throw new Error(`module "${id}" is not available in wsk`);
-    return (cache[id] = Object.freeze(make()));
+    return (cache[id] = Object.freeze(make(state)));
   };
   const module = { exports: {} as Record<string, unknown> };
   const open = (path: string, mode?: string): unknown => {

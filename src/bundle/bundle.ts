@@ -13,7 +13,8 @@ import { formatLocated, locate } from './messages.js';
 import { wskPlugin } from './plugin.js';
 import { BundlePositions } from './positions.js';
 import { ScriptRewriter } from './rewrite.js';
-import { DEFAULT_RUNTIME_TABLE } from './runtime-table.js';
+import { PROTOCOLS } from '../protocols/index.js';
+import type { RuntimeTable } from './runtime-table.js';
 import { typecheckScript } from './typecheck.js';
 import type { Bundle, BundleOptions, BundleWarning } from './types.js';
 
@@ -24,10 +25,11 @@ export async function bundleScript(scriptPath: string, options: BundleOptions = 
   const cwd = options.cwd ?? process.cwd();
   const entry = path.resolve(cwd, scriptPath);
   await assertScriptFile(scriptPath, entry);
-  if (options.typecheck === true) await typecheckScript(entry, { cwd, typesDir: options.typesDir });
-  const rewriter = new ScriptRewriter();
+  const table = options.table ?? PROTOCOLS.runtimeTable;
+  if (options.typecheck === true) await typecheckScript(entry, { cwd, typesDir: options.typesDir, table });
+  const rewriter = new ScriptRewriter(undefined, table);
   const scriptDir = path.dirname(entry);
-  const result = await runEsbuild(entry, cwd, rewriter);
+  const result = await runEsbuild(entry, cwd, rewriter, table);
   const code = outputText(result, OUTPUT_NAME).replace(/\/\/# sourceMappingURL=\S*\s*$/, '');
   const sourceMap = JSON.parse(outputText(result, `${OUTPUT_NAME}.map`)) as SourceMapPayload;
   const positions = new BundlePositions(sourceMap, scriptDir, scriptDir, rewriter.columnMaps());
@@ -56,7 +58,7 @@ async function assertScriptFile(scriptPath: string, entry: string): Promise<void
 
 type Output = BuildResult<{ write: false; metafile: true }>;
 
-async function runEsbuild(entry: string, cwd: string, rewriter: ScriptRewriter): Promise<Output> {
+async function runEsbuild(entry: string, cwd: string, rewriter: ScriptRewriter, table: RuntimeTable): Promise<Output> {
   try {
     return await build({
       entryPoints: [entry],
@@ -72,7 +74,7 @@ async function runEsbuild(entry: string, cwd: string, rewriter: ScriptRewriter):
       sourcemap: 'external',
       sourcesContent: false,
       logLevel: 'silent',
-      plugins: [wskPlugin(rewriter, DEFAULT_RUNTIME_TABLE)],
+      plugins: [wskPlugin(rewriter, table)],
     });
   } catch (error) {
     if (isBuildFailure(error) && error.errors.length > 0) throw bundleError(error.errors, cwd, rewriter);

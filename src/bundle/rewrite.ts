@@ -11,7 +11,8 @@ import { BlockingAnalysis } from './analysis.js';
 import { applyInsertions, ColumnMap, type Insertion } from './edits.js';
 import { asyncFunction, awaitCall } from './insertions.js';
 import { calleeText, cannotBeAsync, isAsync, ownerOf, roleOf } from './owners.js';
-import { DEFAULT_RUNTIME_TABLE, type RuntimeTable } from './runtime-table.js';
+import type { RuntimeTable } from './runtime-table.js';
+import { PROTOCOLS } from '../protocols/index.js';
 import { outerParent, type FunctionLikeNode } from './scope.js';
 import { diskHost, type SourceHost, type SourceUnit } from './units.js';
 import { missingAwaitWarnings } from './wsk-style.js';
@@ -41,7 +42,7 @@ export class ScriptRewriter {
   readonly #analysis: BlockingAnalysis;
   readonly #results = new Map<string, FileRewrite>();
 
-  constructor(host: SourceHost = diskHost, table: RuntimeTable = DEFAULT_RUNTIME_TABLE) {
+  constructor(host: SourceHost = diskHost, table: RuntimeTable = PROTOCOLS.runtimeTable) {
     this.#analysis = new BlockingAnalysis(host, table);
   }
 

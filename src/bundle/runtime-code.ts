@@ -1,23 +1,36 @@
 /**
- * Builds the sandbox runtime (runtime/index.ts and what it imports) into one script whose completion
- * value is the runtime's `boot` function. Done once per run by the coordinator; workers receive the string.
+ * Builds the sandbox runtime (runtime/index.ts and what it imports) and the sandbox side of every
+ * registered protocol into one script whose completion value is the realm's `boot` function. Done
+ * once per run by the coordinator; workers receive the string.
  */
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { packageRoot } from '../package-root.js';
+import { PROTOCOLS } from '../protocols/index.js';
 
-let cached: Promise<string> | undefined;
+const built = new Map<string, Promise<string>>();
 
-export function runtimeCode(): Promise<string> {
-  cached ??= buildRuntime();
-  return cached;
+/** The runtime with the sandbox sides of `sandboxFiles` (default: wsk's protocols). */
+export function runtimeCode(sandboxFiles: readonly string[] = PROTOCOLS.sandboxFiles): Promise<string> {
+  const key = sandboxFiles.join('\n');
+  let code = built.get(key);
+  if (code === undefined) built.set(key, (code = buildRuntime(sandboxFiles)));
+  return code;
 }
 
-async function buildRuntime(): Promise<string> {
-  const entry = path.join(packageRoot(fileURLToPath(import.meta.url)), 'runtime', 'index.ts');
+async function buildRuntime(sandboxFiles: readonly string[]): Promise<string> {
+  const root = packageRoot(fileURLToPath(import.meta.url));
+  // The entry hands the protocols to the runtime, which names none of them itself.
+  const imports = sandboxFiles.map((file, i) => `import protocol${i} from ${JSON.stringify(file)};`);
+  const entry = [
+    `import { bootRealm } from ${JSON.stringify(path.join(root, 'runtime', 'index.ts'))};`,
+    ...imports,
+    `const protocols = [${sandboxFiles.map((_, i) => `protocol${i}`).join(', ')}];`,
+    'export function boot(...args) { return bootRealm(protocols, ...args); }',
+  ].join('\n');
   const result = await build({
-    entryPoints: [entry],
+    stdin: { contents: entry, resolveDir: root, sourcefile: 'wsk-runtime.js', loader: 'js' },
     bundle: true,
     write: false,
     format: 'cjs',

@@ -1,8 +1,7 @@
 /**
- * The view of src/runtime-modules.ts the bundler works from, as a parameter so tests can describe
- * modules that do not exist yet (a k6/http whose default export has blocking `get`/`post`).
+ * The modules the bundler works from (the core's and the protocols', see ProtocolRegistry), as a
+ * parameter so tests can describe modules that do not exist (a toy protocol's).
  */
-import { BLOCKING_EXPORTS, K6_ALIASES } from '../runtime-modules.js';
 
 export interface BlockingExports {
   readonly named: readonly string[];
@@ -14,11 +13,11 @@ export interface RuntimeTable {
   readonly blocking: Readonly<Record<string, BlockingExports>>;
   /** k6 module id → the wsk module id it stands for. */
   readonly aliases: Readonly<Record<string, string>>;
+  /** wsk module id → its declaration file, for the protocols' modules (the core's are in types/wsk). */
+  readonly declarations?: Readonly<Record<string, string>>;
 }
 
-export const DEFAULT_RUNTIME_TABLE: RuntimeTable = { blocking: BLOCKING_EXPORTS, aliases: K6_ALIASES };
-
-/** The wsk module id `specifier` names (a wsk id, or a k6 alias), or undefined. Same rule as `resolveRuntimeModule`. */
+/** The wsk module id `specifier` names (a wsk id, or a k6 alias), or undefined. */
 export function runtimeModuleOf(table: RuntimeTable, specifier: string): string | undefined {
   if (Object.hasOwn(table.blocking, specifier)) return specifier;
   return Object.hasOwn(table.aliases, specifier) ? table.aliases[specifier] : undefined;

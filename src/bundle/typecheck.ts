@@ -9,7 +9,8 @@ import ts from 'typescript';
 import { scriptError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import { displayPath } from './display-path.js';
-import { DEFAULT_RUNTIME_TABLE, type RuntimeTable } from './runtime-table.js';
+import type { RuntimeTable } from './runtime-table.js';
+import { PROTOCOLS } from '../protocols/index.js';
 
 /** Diagnostics printed in full; the rest are counted. */
 const SHOWN_DIAGNOSTICS = 5;
@@ -29,7 +30,7 @@ export function defaultTypesDir(): string {
 /** Resolves when the script type-checks; throws SCRIPT_TYPE listing the first diagnostics otherwise. */
 export async function typecheckScript(scriptPath: string, options: TypecheckOptions = {}): Promise<void> {
   const cwd = options.cwd ?? process.cwd();
-  const compilerOptions = typecheckOptions(options.typesDir ?? defaultTypesDir(), options.table ?? DEFAULT_RUNTIME_TABLE);
+  const compilerOptions = typecheckOptions(options.typesDir ?? defaultTypesDir(), options.table ?? PROTOCOLS.runtimeTable);
   const program = ts.createProgram({ rootNames: [path.resolve(cwd, scriptPath)], options: compilerOptions });
   const errors = ts.getPreEmitDiagnostics(program).filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error);
   if (errors.length === 0) return;
@@ -39,7 +40,9 @@ export async function typecheckScript(scriptPath: string, options: TypecheckOpti
 }
 
 export function typecheckOptions(typesDir: string, table: RuntimeTable): ts.CompilerOptions {
-  const declarations = (wskId: string): string[] => [path.join(typesDir, wskId === 'wsk' ? 'wsk/index.d.ts' : `${wskId}.d.ts`)];
+  const declarations = (wskId: string): string[] => [
+    table.declarations?.[wskId] ?? path.join(typesDir, wskId === 'wsk' ? 'wsk/index.d.ts' : `${wskId}.d.ts`),
+  ];
   const paths: Record<string, string[]> = {};
   for (const wskId of Object.keys(table.blocking)) paths[wskId] = declarations(wskId);
   for (const [k6Id, wskId] of Object.entries(table.aliases)) paths[k6Id] = declarations(wskId);

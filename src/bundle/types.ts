@@ -1,4 +1,5 @@
 /** What the bundler gives the rest of wsk. */
+import type { RuntimeTable } from './runtime-table.js';
 
 export interface BundleWarning {
   /** Relative to the current directory when inside it, else absolute (as error messages print files). */
@@ -44,4 +45,6 @@ export interface BundleOptions {
   readonly typesDir?: string;
   /** Directory relative paths are resolved against and messages are relative to; defaults to `process.cwd()`. */
   readonly cwd?: string;
+  /** The modules scripts may import; defaults to wsk's own (the registered protocols'). */
+  readonly table?: RuntimeTable;
 }

@@ -1,6 +1,7 @@
 /**
- * Built-in metrics. Each is declared once here; code refers to it as `Metric.iterations`, never by
- * retyping the string. Adding one (ws_*, http_*) is one line in BUILTINS.
+ * The core's built-in metrics. Each is declared once here; code refers to it as `Metric.iterations`,
+ * never by retyping the string. A protocol declares its own (ws_*, http_*) the same way in its
+ * folder (src/protocols/<name>/metrics.ts); the registry puts them all together.
  */
 import type { MetricDefinition, MetricType, ValueKind } from '../types.js';
 
@@ -14,43 +15,21 @@ const BUILTINS = {
   groupDuration: metric('group_duration', 'trend', 'time'),
   dataSent: metric('data_sent', 'counter', 'data'),
   dataReceived: metric('data_received', 'counter', 'data'),
-  wsSessions: metric('ws_sessions', 'counter'),
-  wsConnecting: metric('ws_connecting', 'trend', 'time'),
-  wsConnectionFailed: metric('ws_connection_failed', 'rate'),
-  wsSessionDuration: metric('ws_session_duration', 'trend', 'time'),
-  wsMsgsSent: metric('ws_msgs_sent', 'counter'),
-  wsMsgsReceived: metric('ws_msgs_received', 'counter'),
-  wsReqTtfr: metric('ws_req_ttfr', 'trend', 'time'),
-  wsReqDuration: metric('ws_req_duration', 'trend', 'time'),
-  wsReqFailed: metric('ws_req_failed', 'rate'),
-  wsPing: metric('ws_ping', 'trend', 'time'),
-  wsStreamFrameLag: metric('ws_stream_frame_lag', 'trend', 'time'),
-  wsErrors: metric('ws_errors', 'counter'),
-  httpReqs: metric('http_reqs', 'counter'),
-  httpReqDuration: metric('http_req_duration', 'trend', 'time'),
-  httpReqBlocked: metric('http_req_blocked', 'trend', 'time'),
-  httpReqConnecting: metric('http_req_connecting', 'trend', 'time'),
-  httpReqTlsHandshaking: metric('http_req_tls_handshaking', 'trend', 'time'),
-  httpReqSending: metric('http_req_sending', 'trend', 'time'),
-  httpReqWaiting: metric('http_req_waiting', 'trend', 'time'),
-  httpReqReceiving: metric('http_req_receiving', 'trend', 'time'),
-  httpReqFailed: metric('http_req_failed', 'rate'),
 } as const;
 
-type BuiltinKey = keyof typeof BUILTINS;
-
-/** Built-in metric names by key: `Metric.iterationDuration === 'iteration_duration'`. */
+/** The core's metric names by key: `Metric.iterationDuration === 'iteration_duration'`. */
 export const Metric = namesOf(BUILTINS);
 
-export const BUILTIN_METRICS: readonly MetricDefinition[] = Object.values(BUILTINS);
+export const CORE_METRICS: readonly MetricDefinition[] = Object.values(BUILTINS);
 
-function metric<const Name extends string>(name: Name, type: MetricType, contains: ValueKind = 'default') {
+export function metric<const Name extends string>(name: Name, type: MetricType, contains: ValueKind = 'default') {
   return { name, type, contains } as const;
 }
 
-function namesOf(builtins: typeof BUILTINS): { readonly [Key in BuiltinKey]: (typeof BUILTINS)[Key]['name'] } {
-  const names: Partial<Record<BuiltinKey, string>> = {};
-  for (const key of Object.keys(builtins) as BuiltinKey[]) names[key] = builtins[key].name;
-  // Every key was filled from the table above, so the narrower type holds.
-  return Object.freeze(names) as { readonly [Key in BuiltinKey]: (typeof BUILTINS)[Key]['name'] };
+/** The names of a table of metric definitions, by the same keys. */
+export function namesOf<const Table extends Readonly<Record<string, { readonly name: string }>>>(table: Table): { readonly [Key in keyof Table]: Table[Key]['name'] } {
+  const names: Record<string, string> = {};
+  for (const [key, definition] of Object.entries(table)) names[key] = definition.name;
+  // Every key was filled from the table, so the narrower type holds.
+  return Object.freeze(names) as { readonly [Key in keyof Table]: Table[Key]['name'] };
 }

@@ -4,14 +4,14 @@
  */
 import { configError, quote } from '../errors.js';
 import type { MetricDefinition, MetricType, ValueKind } from '../types.js';
-import { BUILTIN_METRICS } from './builtin.js';
+import { PROTOCOLS } from '../protocols/index.js';
 import { METRIC_NAME_RULE, isMetricName } from '../options/grammar.js';
 
 
 export class MetricRegistry {
   private readonly definitions = new Map<string, MetricDefinition>();
 
-  constructor(builtins: readonly MetricDefinition[] = BUILTIN_METRICS) {
+  constructor(builtins: readonly MetricDefinition[] = PROTOCOLS.metrics) {
     for (const definition of builtins) this.definitions.set(definition.name, definition);
   }
 

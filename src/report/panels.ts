@@ -5,6 +5,8 @@
  * per second. Panels and lines without data are left out.
  */
 import { Metric } from '../metrics/builtin.js';
+import { PROTOCOLS } from '../protocols/index.js';
+import type { ProtocolReport } from '../protocols/types.js';
 import type { SeriesColumns, TimeSeries } from '../results/types.js';
 import type { Tags, ValueKind } from '../types.js';
 
@@ -35,16 +37,6 @@ export interface ChartPanel {
 /** More lines than this make a panel unreadable; the heaviest breakdowns are kept. */
 export const MAX_LINES = 8;
 
-/** The trends people look for first; any others follow in the order the results list them. */
-const LEADING_TRENDS: readonly string[] = [
-  Metric.wsReqTtfr,
-  Metric.wsReqDuration,
-  Metric.wsConnecting,
-  Metric.httpReqDuration,
-  Metric.iterationDuration,
-];
-/** The tags that tell kinds of errors apart in the errors panel. */
-const ERROR_KIND_TAGS: readonly string[] = ['error', 'error_code'];
 const PERCENTILES = ['p50', 'p95', 'p99'] as const;
 /** The percentile that breakdown lines show. */
 const BREAKDOWN_PERCENTILE = 'p95';
@@ -70,16 +62,18 @@ interface Draft {
   readonly breakdowns: readonly Candidate[];
 }
 
-export function chartPanels(timeSeries: TimeSeries): ChartPanel[] {
+/** The protocols' panels and trends come between the core's first panels and its last. */
+export function chartPanels(timeSeries: TimeSeries, reports: readonly ProtocolReport[] = PROTOCOLS.reports): ChartPanel[] {
   const all: Indexed[] = timeSeries.series.map((series, index) => ({ index, series }));
   const has = (candidate: Candidate): boolean => hasData(candidate.line, all, timeSeries.buckets);
+  // The trends people look for first; any others follow in the order the results list them.
+  const leading = [...reports.flatMap((report) => report.leadingTrends ?? []), Metric.iterationDuration];
   const drafts: Draft[] = [
     totalsPanel(all, 'Active VUs', 'count', [Metric.vus], false),
     totalsPanel(all, 'Iterations', 'perSecond', [Metric.iterations], true),
-    totalsPanel(all, 'WebSocket messages', 'perSecond', [Metric.wsMsgsSent, Metric.wsMsgsReceived], true),
-    totalsPanel(all, 'HTTP requests', 'perSecond', [Metric.httpReqs], true),
-    ...trendMetrics(all).map((metric) => trendPanel(all, metric)),
-    errorsPanel(all),
+    ...reports.flatMap((report) => report.panels ?? []).map(({ title, metrics }) => totalsPanel(all, title, 'perSecond', metrics, true)),
+    ...trendMetrics(all, leading).map((metric) => trendPanel(all, metric)),
+    errorsPanel(all, reports.flatMap((report) => report.errorKinds ?? [])),
     totalsPanel(all, 'Data', 'bytesPerSecond', [Metric.dataSent, Metric.dataReceived], true),
   ];
   const panels: ChartPanel[] = [];
@@ -120,10 +114,10 @@ function trendPanel(all: readonly Indexed[], metric: string): Draft {
 }
 
 /** Errors per second by kind where the run broke them down, the metric's total where it did not. */
-function errorsPanel(all: readonly Indexed[]): Draft {
-  const lines = [Metric.wsErrors, Metric.httpReqFailed].flatMap((metric) => {
+function errorsPanel(all: readonly Indexed[], errorKinds: NonNullable<ProtocolReport['errorKinds']>): Draft {
+  const lines = errorKinds.flatMap(({ metric, tags: kindTags }) => {
     const mine = all.filter(({ series }) => series.metric === metric);
-    const kinds = mine.filter(({ series }) => Object.keys(series.tags).some((tag) => ERROR_KIND_TAGS.includes(tag)));
+    const kinds = mine.filter(({ series }) => Object.keys(series.tags).some((tag) => kindTags.includes(tag)));
     const shown = kinds.length > 0 ? kinds : mine.filter(({ series }) => isTotal(series.tags));
     const label = (tags: Tags): string => (isTotal(tags) ? metric : `${metric} ${tagLabel(tags)}`);
     return shown.map(({ index, series }) => candidate(label(series.tags), index, series, totalColumn(series), true));
@@ -132,9 +126,9 @@ function errorsPanel(all: readonly Indexed[]): Draft {
   return { title: 'Errors by kind', unit: 'perSecond', note: 'per second', lines: [], breakdowns: lines.filter((line) => line.weight > 0) };
 }
 
-function trendMetrics(all: readonly Indexed[]): string[] {
+function trendMetrics(all: readonly Indexed[], leading: readonly string[]): string[] {
   const present = new Set(all.filter(({ series }) => series.type === 'trend').map(({ series }) => series.metric));
-  return [...LEADING_TRENDS.filter((metric) => present.has(metric)), ...[...present].filter((metric) => !LEADING_TRENDS.includes(metric))];
+  return [...leading.filter((metric) => present.has(metric)), ...[...present].filter((metric) => !leading.includes(metric))];
 }
 
 function candidate(label: string, index: number, series: SeriesColumns, column: ColumnName, perSecond: boolean): Candidate {

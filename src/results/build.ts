@@ -1,14 +1,15 @@
 /**
  * Assembles the RunResults of a run from what the end of the run already has: the summary data
- * (metrics as the summary shows them, the checks tree, ws_errors split by kind), the threshold
- * outcomes, the store (complete trend stats, failed HTTP requests by error code) and the time buckets.
+ * (metrics as the summary shows them, the checks tree), the threshold outcomes, the store (complete
+ * trend stats, errors by kind) and the time buckets.
  */
 import type { EncodedTrend } from '../metrics/hdr.js';
-import { Metric } from '../metrics/builtin.js';
 import type { MetricStore } from '../metrics/store.js';
+import { PROTOCOLS } from '../protocols/index.js';
+import type { ProtocolReport } from '../protocols/types.js';
 import { packageVersion } from '../package-root.js';
 import type { SummaryData, SummaryGroup } from '../summary/data.js';
-import { parseMetricKey, type ThresholdOutcome } from '../thresholds/index.js';
+import type { ThresholdOutcome } from '../thresholds/index.js';
 import type { Tags } from '../types.js';
 import { endpointResults, failureCounts } from './endpoints.js';
 import { RESULTS_FORMAT, type CheckResult, type ErrorCount, type MetricResult, type RunResults, type ThresholdResult, type TimeSeries } from './types.js';
@@ -37,9 +38,12 @@ export interface RunResultsInput {
   readonly encodedTrend?: (metric: string, tags: Tags) => EncodedTrend | undefined;
   /** Whether the results carry the per-endpoint rows and the failures (the final results do; live snapshots skip the work). */
   readonly endpoints?: boolean;
+  /** The protocols' contributions (errors by kind, endpoints, failures); default: wsk's protocols. */
+  readonly reports?: readonly ProtocolReport[];
 }
 
 export function buildRunResults(input: RunResultsInput): RunResults {
+  const reports = input.reports ?? PROTOCOLS.reports;
   return {
     format: RESULTS_FORMAT,
     wsk: { version: packageVersion(), node: process.version },
@@ -53,10 +57,13 @@ export function buildRunResults(input: RunResultsInput): RunResults {
     thresholds: input.thresholds.map(thresholdResult),
     checks: flattenChecks(input.summary.root_group),
     metrics: metricResults(input),
-    errors: [...wsErrorKinds(input.summary), ...httpFailuresByCode(input.store)],
+    errors: reports.flatMap((report) => report.errorKinds ?? []).flatMap((kinds) => errorCounts(input.store, kinds)),
     timeSeries: input.timeSeries,
     ...(input.endpoints === true
-      ? { endpoints: endpointResults(input.store, input.summary.state.testRunDurationMs, RESULT_TREND_STATS), failures: failureCounts(input.store) }
+      ? {
+          endpoints: endpointResults(input.store, input.summary.state.testRunDurationMs, RESULT_TREND_STATS, reports),
+          failures: failureCounts(input.store, reports),
+        }
       : {}),
   };
 }
@@ -112,33 +119,25 @@ function metricResults(input: RunResultsInput): Record<string, MetricResult> {
 }
 
 /**
- * ws_errors by kind, as the summary data split them ('ws_errors{error:refused}'). Every kind names
- * its `error` (see worker/ws-host.ts), which tells a kind from a threshold's submetric on other
- * tags ('ws_errors{scenario:chat}').
+ * The failures a metric counted, by kind: the values of the kind's tags (in the kind's order), with
+ * the whole metric's count or failed requests. Kinds without failures are left out; kinds by
+ * number ('error_code 1212' before '1300'), a kind without any of the tags last.
  */
-function wsErrorKinds(summary: SummaryData): ErrorCount[] {
-  const prefix = `${Metric.wsErrors}{`;
-  const errors: ErrorCount[] = [];
-  for (const [key, { values }] of Object.entries(summary.metrics)) {
-    if (!key.startsWith(prefix)) continue;
-    const { tags } = parseMetricKey(key);
-    if (tags['error'] === undefined) continue;
-    const count = values['count'] ?? 0;
-    if (count > 0) errors.push({ metric: Metric.wsErrors, kind: tags, count });
-  }
-  return errors;
-}
-
-/** Failed HTTP requests (http_req_failed passes) by their error_code tag; {} for failures without one. */
-function httpFailuresByCode(store: RunResultsInput['store']): ErrorCount[] {
-  const counts = new Map<string, number>();
-  for (const { tags, view } of store.series(Metric.httpReqFailed)) {
-    const failed = view.value('passes') ?? 0;
-    if (failed === 0) continue;
-    const code = tags['error_code'] ?? '';
-    counts.set(code, (counts.get(code) ?? 0) + failed);
+function errorCounts(store: RunResultsInput['store'], kinds: NonNullable<ProtocolReport['errorKinds']>[number]): ErrorCount[] {
+  const counts = new Map<string, { kind: Tags; count: number }>();
+  for (const { tags, view } of store.series(kinds.metric)) {
+    const count = view.value(view.definition.type === 'rate' ? 'passes' : 'count') ?? 0;
+    if (count === 0) continue;
+    const kind: Record<string, string> = {};
+    for (const tag of kinds.tags) if (tags[tag] !== undefined) kind[tag] = tags[tag];
+    if (Object.keys(kind).length === 0 && kinds.untagged !== true) continue;
+    const key = Object.values(kind).join('\u0000');
+    const known = counts.get(key);
+    counts.set(key, { kind, count: (known?.count ?? 0) + count });
   }
   return [...counts]
-    .sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b, 'en', { numeric: true })))
-    .map(([code, count]): ErrorCount => ({ metric: Metric.httpReqFailed, kind: code === '' ? {} : { error_code: code }, count }));
+    .sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : byNumber.compare(a, b)))
+    .map(([, { kind, count }]): ErrorCount => ({ metric: kinds.metric, kind, count }));
 }
+
+const byNumber = new Intl.Collator('en', { numeric: true });

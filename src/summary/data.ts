@@ -4,6 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { Metric } from '../metrics/builtin.js';
+import { PROTOCOLS } from '../protocols/index.js';
+import type { ProtocolReport } from '../protocols/types.js';
 import { createSeriesState } from '../metrics/series.js';
 import type { MetricStore } from '../metrics/store.js';
 import { DEFAULT_TREND_STATS, SnapshotView } from '../metrics/view.js';
@@ -33,6 +35,8 @@ export interface SummaryInput {
   readonly noColor: boolean;
   readonly isStdOutTTY: boolean;
   readonly isStdErrTTY: boolean;
+  /** The protocols' contributions (which metrics split by kind of error); default: wsk's protocols. */
+  readonly reports?: readonly ProtocolReport[];
 }
 
 export interface SummaryCheck {
@@ -110,19 +114,14 @@ function buildMetrics(input: SummaryInput, trendStats: readonly string[]): Recor
   return metrics;
 }
 
-/** Error counters shown split by kind: the tags that say what went wrong, in this order. */
-const ERROR_KIND_TAGS: Readonly<Record<string, readonly string[]>> = {
-  [Metric.wsErrors]: ['error', 'status', 'close_code'],
-  [Metric.httpReqFailed]: ['error_code'],
-};
-
 /** `ws_errors{error:handshake_status,status:403}` and so on: one entry per kind of error seen. */
 function addErrorKinds(
   metrics: Record<string, SummaryMetric>,
   input: SummaryInput,
   entry: (definition: MetricDefinition, tags: Tags) => SummaryMetric,
 ): void {
-  for (const [name, kindTags] of Object.entries(ERROR_KIND_TAGS)) {
+  const errorKinds = (input.reports ?? PROTOCOLS.reports).flatMap((report) => report.errorKinds ?? []);
+  for (const { metric: name, tags: kindTags } of errorKinds) {
     const definition = input.store.definition(name);
     if (definition === undefined) continue;
     const kinds = new Map<string, Tags>();

@@ -5,15 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { SandboxAction, SandboxEvent, ScriptErrorInfo, VuInitResult } from '../../runtime/protocol.js';
+import { isCoreAction, isCoreKind, type CoreAction, type Handlers, type ProtocolAction, type SandboxAction, type SandboxEvent, type ScriptErrorInfo, type VuInitResult } from '../../runtime/protocol.js';
 import { CrossingError, SandboxIsolate, type Realm } from '../sandbox/isolate.js';
 import { SampleAggregator } from '../metrics/sink.js';
 import { SeriesTags } from '../metrics/tags.js';
 import { MetricRegistry } from '../metrics/registry.js';
 import { Metric } from '../metrics/builtin.js';
 import { onNextTurn } from '../next-turn.js';
-import { HostSocket, type SocketOwner } from './ws-host.js';
-import { VuHttp, type HttpOwner } from './http-host.js';
+import { PROTOCOLS } from '../protocols/index.js';
+import type { ProtocolRegistry } from '../protocols/registry.js';
+import type { ProtocolHost, VuPort } from '../protocols/types.js';
 import type { NetworkOptions } from '../options/network.js';
 import type { MetricDefinition, Tags } from '../types.js';
 import {
@@ -77,8 +78,6 @@ interface Placement {
   /** Events waiting for the next crossing, and the VU each concerns (null: the whole realm). */
   readonly queue: SandboxEvent[];
   readonly queued: (HostVu | null)[];
-  /** The realm's open WebSockets by the id the sandbox gave them. */
-  readonly sockets: Map<number, HostSocket>;
   /**
    * Crossings carry one VU's events at a time: set after the isolate ran out of memory in a crossing
    * that several VUs shared, so that the next such failure names its VU for certain.
@@ -97,8 +96,8 @@ interface HostVu {
   readonly ops: Map<number, NodeJS.Timeout>;
   /** The loop this VU runs on its own, if the coordinator started one. */
   loop: Loop | undefined;
-  /** Its HTTP client, from its first request on. */
-  http: VuHttp | undefined;
+  /** The VU as the protocols' host sides see it. */
+  readonly port: VuPort;
   /** Isolate heap its crossings added (net), measured only while its placement carries one VU per crossing. */
   heapGrowth: number;
 }
@@ -119,7 +118,7 @@ export class VuHost {
   readonly #vus = new Map<number, HostVu>();
   readonly #placements: Placement[] = [];
   readonly #dirty = new Set<Placement>();
-  readonly #registry = new MetricRegistry();
+  readonly #registry: MetricRegistry;
   readonly #aggregator = new SampleAggregator();
   readonly #files = new Map<string, string | ArrayBuffer>();
   /** Tags of a scenario and group, as samples carry them and as their series are keyed. */
@@ -140,11 +139,28 @@ export class VuHost {
   #network: NetworkOptions;
   #metricsTimer: NodeJS.Timeout | undefined;
   #stopped = false;
+  /** Each protocol's host side in this worker. */
+  readonly #protocols: readonly ProtocolHost[];
+  /** The handler of every protocol action kind. */
+  readonly #protocolActions = new Map<string, Handlers<[vu: VuPort]>[string]>();
 
-  constructor(setup: WorkerSetup, send: (message: FromWorker) => void) {
+  constructor(setup: WorkerSetup, send: (message: FromWorker) => void, protocols: ProtocolRegistry = PROTOCOLS) {
     this.#setup = setup;
     this.#send = send;
     this.#network = setup.network;
+    this.#registry = new MetricRegistry(protocols.metrics);
+    const context = {
+      record: (metric: string, value: number, tags: Tags) => this.#record(metric, value, tags),
+      network: () => this.#network,
+    };
+    this.#protocols = protocols.protocols.map((protocol) => {
+      const host = protocol.open(context);
+      for (const [kind, handler] of Object.entries(host.actions)) {
+        if (isCoreKind(kind) || this.#protocolActions.has(kind)) throw new Error(`protocol ${protocol.name}: action kind "${kind}" is taken`);
+        this.#protocolActions.set(kind, handler);
+      }
+      return host;
+    });
     this.#metricsTimer = setInterval(() => this.#shipMetrics(), setup.metricsIntervalMs);
     this.#metricsTimer.unref();
   }
@@ -216,7 +232,7 @@ export class VuHost {
     const place = this.#placementWithRoom();
     const result = place.realm.createVu(id);
     if (result.error !== null) return result;
-    const vu: HostVu = { id, place, token: 0, scenario: 0, startedAt: 0, ops: new Map(), loop: undefined, http: undefined, heapGrowth: 0 };
+    const vu: HostVu = { id, place, token: 0, scenario: 0, startedAt: 0, ops: new Map(), loop: undefined, port: this.#port(id), heapGrowth: 0 };
     place.vus.push(vu);
     this.#vus.set(id, vu);
     this.#markDirty(place);
@@ -242,7 +258,7 @@ export class VuHost {
       env: this.#setup.env,
       scenarioEnv: this.#setup.scenarioEnv,
     });
-    const place: Placement = { isolate, realm, vus, queue: [], queued: [], sockets: new Map(), oneVuPerCrossing: false };
+    const place: Placement = { isolate, realm, vus, queue: [], queued: [], oneVuPerCrossing: false };
     if (this.#setupJson !== '') this.#enqueue(place, ['setupData', this.#setupJson], null);
     return place;
   }
@@ -411,6 +427,21 @@ export class VuHost {
   }
 
   #handle(place: Placement, action: SandboxAction): void {
+    if (isCoreAction(action)) this.#handleCore(place, action);
+    else this.#handleProtocol(action);
+  }
+
+  #handleProtocol(action: ProtocolAction): void {
+    const handler = this.#protocolActions.get(action[0]);
+    if (handler === undefined) {
+      this.#errors.push({ vu: action[1], kind: 'internal', error: { message: `no protocol handles the sandbox action "${action[0]}"`, stack: '' } });
+      return;
+    }
+    const vu = this.#vus.get(action[1]);
+    if (vu !== undefined) handler(action, vu.port);
+  }
+
+  #handleCore(place: Placement, action: CoreAction): void {
     switch (action[0]) {
       case 'sleep': {
         const vu = this.#vus.get(action[1]);
@@ -458,44 +489,6 @@ export class VuHost {
       case 'error':
         this.#errors.push({ vu: action[1], kind: 'callback', error: action[2], where: action[3] });
         return;
-      case 'wsOpen': {
-        const vu = this.#vus.get(action[1]);
-        if (vu === undefined) return;
-        const id = action[3];
-        try {
-          place.sockets.set(id, new HostSocket(this.#socketOwner(place, vu, id), action[2], id, action[4], action[5], this.#network));
-        } catch (error) {
-          // The ws library refuses a malformed URL before any connection is tried.
-          this.#enqueue(place, ['reject', action[2], `ws.open(${action[4]}): ${(error as Error).message}`], vu);
-        }
-        return;
-      }
-      case 'wsSend':
-      case 'wsClose':
-      case 'wsReqEnd':
-        place.sockets.get(action[2])?.act(action);
-        return;
-      case 'wsPing':
-      case 'wsStream': {
-        const socket = place.sockets.get(action[3]);
-        if (socket !== undefined) socket.act(action);
-        else this.#enqueue(place, ['reject', action[2], `${action[0] === 'wsPing' ? 'ping' : 'stream'}(): the socket is closed`], null);
-        return;
-      }
-      case 'http': {
-        const vu = this.#vus.get(action[1]);
-        if (vu === undefined) return;
-        vu.http ??= new VuHttp(this.#vuOwner(vu), this.#network);
-        vu.http.request(action[2], action[3]);
-        return;
-      }
-      case 'cookie': {
-        const vu = this.#vus.get(action[1]);
-        if (vu === undefined) return;
-        vu.http ??= new VuHttp(this.#vuOwner(vu), this.#network);
-        vu.http.cookie(action);
-        return;
-      }
       case 'end': {
         const vu = this.#vus.get(action[1]);
         if (action[4] !== '') this.#results.push({ vu: action[1], token: action[2], json: action[4] });
@@ -504,7 +497,7 @@ export class VuHost {
       }
       default: {
         const unknown: never = action;
-        this.#errors.push({ vu: 0, kind: 'internal', error: { message: `unknown sandbox action ${String((unknown as unknown[])[0])}`, stack: '' } });
+        throw new Error(`unhandled core action ${String((unknown as unknown[])[0])}`);
       }
     }
   }
@@ -555,12 +548,10 @@ export class VuHost {
     dead.isolate.dispose();
     // The dead realm's sockets, requests and timers answer operations the new realm never started
     // (and whose numbers it will reuse): they end with it.
-    for (const socket of dead.sockets.values()) socket.terminate();
     for (const vu of dead.vus) {
       for (const timer of vu.ops.values()) clearTimeout(timer);
       vu.ops.clear();
-      vu.http?.close();
-      vu.http = undefined;
+      for (const protocol of this.#protocols) protocol.stopVu(vu.port);
       vu.place = place;
       vu.heapGrowth = 0;
       const result = place.realm.createVu(vu.id);
@@ -569,13 +560,17 @@ export class VuHost {
     this.#markDirty(place);
   }
 
-  #socketOwner(place: Placement, vu: HostVu, id: number): SocketOwner {
+  /** The VU as protocols see it: its realm is looked up on each use, since a rebuild moves it. */
+  #port(id: number): VuPort {
+    const vu = (): HostVu => this.#vus.get(id)!;
     return {
-      ...this.#vuOwner(vu),
-      forget: () => place.sockets.delete(id),
+      id,
+      deliver: (event) => this.#enqueue(vu().place, event, vu()),
+      // Whole: a socket reads its url back from its tags; record() keys the series.
+      tags: (group, own) => this.#sampleTags(vu().scenario, group, own),
       readStream: (op, offset, length) => {
         try {
-          return vu.place.realm.readStream(op, offset, length);
+          return vu().place.realm.readStream(op, offset, length);
         } catch (error) {
           // The isolate died or the read ran too long: the stream cannot go on; the crossing that
           // notices the dead isolate reports it.
@@ -583,17 +578,6 @@ export class VuHost {
           throw error;
         }
       },
-    };
-  }
-
-  /** How a VU's host-side operations answer it and record their samples. */
-  #vuOwner(vu: HostVu): HttpOwner {
-    return {
-      // The VU's placement changes when its isolate is rebuilt.
-      deliver: (event) => this.#enqueue(vu.place, event, vu),
-      record: (metric, value, tags) => this.#record(metric, value, tags),
-      // Whole: a socket reads its url back from its tags; record() keys the series.
-      tags: (group, own) => this.#sampleTags(vu.scenario, group, own),
     };
   }
 
@@ -675,13 +659,13 @@ export class VuHost {
 
   #shipMetrics(): void {
     if (this.#stopped) return;
-    this.#countSocketTraffic();
+    this.#countTraffic();
     this.#shipBatch(true);
     this.#send({ type: 'metrics', batch: this.#aggregator.drain() });
   }
 
-  #countSocketTraffic(): void {
-    for (const place of this.#placements) for (const socket of place.sockets.values()) socket.countTraffic();
+  #countTraffic(): void {
+    for (const protocol of this.#protocols) protocol.countTraffic();
   }
 
   #stop(): void {
@@ -690,10 +674,9 @@ export class VuHost {
       if (vu.loop !== undefined) vu.loop.left = 0;
       if (vu.token !== 0) this.#abandon(vu);
     }
-    // Sockets live until their VU stops: the end of the test.
-    this.#countSocketTraffic();
-    for (const place of this.#placements) for (const socket of [...place.sockets.values()]) socket.terminate();
-    for (const vu of this.#vus.values()) vu.http?.close();
+    // What the protocols hold for a VU (sockets, connections) lives until it stops: the end of the test.
+    this.#countTraffic();
+    for (const vu of this.#vus.values()) for (const protocol of this.#protocols) protocol.stopVu(vu.port);
     this.#shipBatch(true);
     this.#stopped = true;
     clearInterval(this.#metricsTimer);

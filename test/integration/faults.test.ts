@@ -284,13 +284,14 @@ describe('a VU that exhausts its isolate\'s memory', () => {
   it('is named for certain once a report can be sure, a report that cannot says so, and no position of wsk\'s own is given', async () => {
     const script = [
       "import { sleep } from 'wsk';",
-      "export const options = { vus: 4, duration: '8s' };",
+      // Long enough for two heaps to fill on a busy machine: the second report is the one that is sure.
+      "export const options = { vus: 4, duration: '12s' };",
       'const hoard: string[][] = [];',
       'export default async function () {',
       '  await sleep(0.01);',
       '  if (__VU !== 1) return;',
       '  const chunk: string[] = [];',
-      "  for (let i = 0; i < 20000; i++) chunk.push('x'.repeat(64) + i);",
+      "  for (let i = 0; i < 40000; i++) chunk.push('x'.repeat(64) + i);",
       '  hoard.push(chunk);',
       '}',
     ].join('\n');

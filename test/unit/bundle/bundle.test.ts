@@ -4,7 +4,7 @@ import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { bundleScript, type Bundle } from '../../../src/bundle/index.js';
 import { unavailableModuleMessage } from '../../../src/bundle/plugin.js';
-import { DEFAULT_RUNTIME_TABLE } from '../../../src/bundle/runtime-table.js';
+import { PROTOCOLS } from '../../../src/protocols/index.js';
 import { WskError } from '../../../src/errors.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/bundle/', import.meta.url));
@@ -143,10 +143,10 @@ describe('bundleScript', () => {
         "import { chromium } from 'k6/browser';\n" +
         '                         ^',
     );
-    expect(unavailableModuleMessage('lodash', DEFAULT_RUNTIME_TABLE)).toBe(
+    expect(unavailableModuleMessage('lodash', PROTOCOLS.runtimeTable)).toBe(
       'cannot import package "lodash": wsk bundles no packages; scripts can import k6, k6/metrics, k6/execution, k6/ws, k6/http, wsk, wsk/metrics, wsk/execution, wsk/ws, wsk/http, or the script\'s own files by relative path ("./lib.js")',
     );
-    expect(unavailableModuleMessage('node:fs', DEFAULT_RUNTIME_TABLE)).toMatch(/^cannot import "node:fs": wsk bundles no remote or built-in modules;/);
+    expect(unavailableModuleMessage('node:fs', PROTOCOLS.runtimeTable)).toMatch(/^cannot import "node:fs": wsk bundles no remote or built-in modules;/);
   });
 
   it('rejects top-level await', async () => {

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_METRICS, Metric } from '../../../src/metrics/builtin.js';
+import { Metric } from '../../../src/metrics/builtin.js';
+import { PROTOCOLS } from '../../../src/protocols/index.js';
+import { WsMetric } from '../../../src/protocols/ws/metrics.js';
+import { HttpMetric } from '../../../src/protocols/http/metrics.js';
 import { MetricRegistry } from '../../../src/metrics/registry.js';
 import { WskError } from '../../../src/errors.js';
 
 describe('built-in metrics', () => {
   it('names each built-in once, with its type and value kind', () => {
-    expect(BUILTIN_METRICS).toEqual([
+    expect(PROTOCOLS.metrics).toEqual([
       { name: 'vus', type: 'gauge', contains: 'default' },
       { name: 'vus_max', type: 'gauge', contains: 'default' },
       { name: 'iterations', type: 'counter', contains: 'default' },
@@ -47,27 +50,31 @@ describe('built-in metrics', () => {
       groupDuration: 'group_duration',
       dataSent: 'data_sent',
       dataReceived: 'data_received',
-      wsSessions: 'ws_sessions',
-      wsConnecting: 'ws_connecting',
-      wsConnectionFailed: 'ws_connection_failed',
-      wsSessionDuration: 'ws_session_duration',
-      wsMsgsSent: 'ws_msgs_sent',
-      wsMsgsReceived: 'ws_msgs_received',
-      wsReqTtfr: 'ws_req_ttfr',
-      wsReqDuration: 'ws_req_duration',
-      wsReqFailed: 'ws_req_failed',
-      wsPing: 'ws_ping',
-      wsStreamFrameLag: 'ws_stream_frame_lag',
-      wsErrors: 'ws_errors',
-      httpReqs: 'http_reqs',
-      httpReqDuration: 'http_req_duration',
-      httpReqBlocked: 'http_req_blocked',
-      httpReqConnecting: 'http_req_connecting',
-      httpReqTlsHandshaking: 'http_req_tls_handshaking',
-      httpReqSending: 'http_req_sending',
-      httpReqWaiting: 'http_req_waiting',
-      httpReqReceiving: 'http_req_receiving',
-      httpReqFailed: 'http_req_failed',
+    });
+    expect(WsMetric).toEqual({
+      sessions: 'ws_sessions',
+      connecting: 'ws_connecting',
+      connectionFailed: 'ws_connection_failed',
+      sessionDuration: 'ws_session_duration',
+      msgsSent: 'ws_msgs_sent',
+      msgsReceived: 'ws_msgs_received',
+      reqTtfr: 'ws_req_ttfr',
+      reqDuration: 'ws_req_duration',
+      reqFailed: 'ws_req_failed',
+      ping: 'ws_ping',
+      streamFrameLag: 'ws_stream_frame_lag',
+      errors: 'ws_errors',
+    });
+    expect(HttpMetric).toEqual({
+      reqs: 'http_reqs',
+      reqDuration: 'http_req_duration',
+      reqBlocked: 'http_req_blocked',
+      reqConnecting: 'http_req_connecting',
+      reqTlsHandshaking: 'http_req_tls_handshaking',
+      reqSending: 'http_req_sending',
+      reqWaiting: 'http_req_waiting',
+      reqReceiving: 'http_req_receiving',
+      reqFailed: 'http_req_failed',
     });
   });
 });
@@ -80,7 +87,7 @@ describe('MetricRegistry', () => {
     expect(registry.get('ws_latency')).toBe(latency);
     expect(registry.get(Metric.checks)).toEqual({ name: 'checks', type: 'rate', contains: 'default' });
     expect(registry.get('nope')).toBeUndefined();
-    expect(registry.names()).toEqual([...BUILTIN_METRICS.map((definition) => definition.name), 'ws_latency']);
+    expect(registry.names()).toEqual([...PROTOCOLS.metrics.map((definition) => definition.name), 'ws_latency']);
   });
 
   it('allows redefining with the same type and value kind', () => {

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { MetricRegistry } from '../../../src/metrics/registry.js';
 import { MetricStore } from '../../../src/metrics/store.js';
-import { Metric } from '../../../src/metrics/builtin.js';
+import { WsMetric } from '../../../src/protocols/ws/metrics.js';
+import { HttpMetric } from '../../../src/protocols/http/metrics.js';
 import { SampleAggregator } from '../../../src/metrics/sink.js';
 import { endpointResults, failureCounts } from '../../../src/results/endpoints.js';
 import { failuresCsv, statsCsv } from '../../../src/results/csv.js';
@@ -11,9 +12,9 @@ import type { Tags } from '../../../src/types.js';
 
 function store(): MetricStore {
   const registry = new MetricRegistry();
-  for (const name of [Metric.httpReqs, Metric.wsErrors]) registry.define(name, 'counter', 'default');
-  for (const name of [Metric.httpReqFailed, Metric.wsReqFailed]) registry.define(name, 'rate', 'default');
-  registry.define(Metric.httpReqDuration, 'trend', 'time');
+  for (const name of [HttpMetric.reqs, WsMetric.errors]) registry.define(name, 'counter', 'default');
+  for (const name of [HttpMetric.reqFailed, WsMetric.reqFailed]) registry.define(name, 'rate', 'default');
+  registry.define(HttpMetric.reqDuration, 'trend', 'time');
   const s = new MetricStore(registry);
   const add = (metric: string, type: 'counter' | 'rate' | 'trend', value: number, tags: Tags): void => {
     if (type === 'counter') s.addCounter(metric, value, tags);
@@ -21,18 +22,18 @@ function store(): MetricStore {
   };
   const login = { method: 'POST', name: 'login', url: 'http://127.0.0.1/login', status: '200' };
   const home = { method: 'GET', url: 'http://127.0.0.1/', name: 'http://127.0.0.1/', status: '200' };
-  add(Metric.httpReqs, 'counter', 1, login);
-  add(Metric.httpReqs, 'counter', 1, { ...login, status: '500', expected_response: 'false' });
-  add(Metric.httpReqs, 'counter', 1, home);
-  add(Metric.httpReqDuration, 'trend', 100, login);
-  add(Metric.httpReqDuration, 'trend', 300, { ...login, status: '500' });
-  add(Metric.httpReqDuration, 'trend', 50, home);
-  add(Metric.httpReqFailed, 'rate', 0, login);
-  add(Metric.httpReqFailed, 'rate', 1, { ...login, status: '500' });
-  add(Metric.httpReqFailed, 'rate', 1, { ...home, status: '0', error_code: '1211' });
-  add(Metric.httpReqFailed, 'rate', 1, { ...home, status: '0', error_code: '1211' });
-  add(Metric.wsErrors, 'counter', 1, { url: 'ws://127.0.0.1/chat', name: 'ws://127.0.0.1/chat', error: 'handshake_status', status: '403' });
-  add(Metric.wsReqFailed, 'rate', 1, { url: 'ws://127.0.0.1/chat', name: 'chat', error: 'timeout' });
+  add(HttpMetric.reqs, 'counter', 1, login);
+  add(HttpMetric.reqs, 'counter', 1, { ...login, status: '500', expected_response: 'false' });
+  add(HttpMetric.reqs, 'counter', 1, home);
+  add(HttpMetric.reqDuration, 'trend', 100, login);
+  add(HttpMetric.reqDuration, 'trend', 300, { ...login, status: '500' });
+  add(HttpMetric.reqDuration, 'trend', 50, home);
+  add(HttpMetric.reqFailed, 'rate', 0, login);
+  add(HttpMetric.reqFailed, 'rate', 1, { ...login, status: '500' });
+  add(HttpMetric.reqFailed, 'rate', 1, { ...home, status: '0', error_code: '1211' });
+  add(HttpMetric.reqFailed, 'rate', 1, { ...home, status: '0', error_code: '1211' });
+  add(WsMetric.errors, 'counter', 1, { url: 'ws://127.0.0.1/chat', name: 'ws://127.0.0.1/chat', error: 'handshake_status', status: '403' });
+  add(WsMetric.reqFailed, 'rate', 1, { url: 'ws://127.0.0.1/chat', name: 'chat', error: 'timeout' });
   return s;
 }
 
@@ -46,14 +47,15 @@ function feed(s: MetricStore, registry: MetricRegistry, metric: string, value: n
 describe('endpointResults', () => {
   it('has one row per name (else url) of each request metric, in one pass over its series', () => {
     const rows = endpointResults(store(), 2000, ['avg', 'max', 'count']);
+    // The protocols' request metrics in the order of their table: ws's, then http's.
     expect(rows.map(({ metric, name, values }) => [metric, name, values])).toEqual([
+      ['ws_req_failed', 'chat', { rate: 1, passes: 1, fails: 0 }],
       ['http_reqs', 'http://127.0.0.1/', { count: 1, rate: 0.5 }],
       ['http_reqs', 'login', { count: 2, rate: 1 }],
       ['http_req_duration', 'http://127.0.0.1/', { avg: 50, max: 50, count: 1 }],
       ['http_req_duration', 'login', { avg: 200, max: 300, count: 2 }],
       ['http_req_failed', 'http://127.0.0.1/', { rate: 1, passes: 2, fails: 0 }],
       ['http_req_failed', 'login', { rate: 0.5, passes: 1, fails: 1 }],
-      ['ws_req_failed', 'chat', { rate: 1, passes: 1, fails: 0 }],
     ]);
   });
 });

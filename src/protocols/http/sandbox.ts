@@ -4,11 +4,12 @@
  * script passes, and wraps what comes back in a k6-style response. Failures are responses, not
  * exceptions, unless the script asks for `throw`.
  */
-import type * as Http from 'wsk/http';
-import type { HttpRequestWire, HttpResponseWire } from '../protocol.js';
-import type { VuState } from '../vu.js';
-import { bytesOf } from '../bytes.js';
-import { readDuration } from '../../src/options/grammar.js';
+import type * as Http from './api.js';
+import type { CookieAction, HttpAction, HttpProtocolAction, HttpRequestWire, HttpResponseWire } from './messages.js';
+import { kindsOf } from '../../../runtime/protocol.js';
+import type { SandboxProtocol, VuState } from '../../../runtime/vu.js';
+import { bytesOf } from '../../../runtime/bytes.js';
+import { readDuration } from '../../options/grammar.js';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** k6's default responseCallback: statuses 200 to 399 are expected. */
@@ -89,7 +90,7 @@ export function createHttpModule(state: VuState): typeof Http.default {
   }
 
   async function send(wire: HttpRequestWire, params: Http.Params | undefined): Promise<Http.Response> {
-    const result = (await services.hostOp(state.id, (op) => ['http', state.id, op, wire])) as HttpResponseWire;
+    const result = (await services.hostOp(state.id, (op): HttpAction => ['http', state.id, op, wire])) as HttpResponseWire;
     if (params?.throw === true && result.error !== '' && result.status === 0) {
       throw new Error(`${wire.method} ${wire.url}: ${result.error} (error_code ${result.errorCode})`);
     }
@@ -130,15 +131,15 @@ export function createHttpModule(state: VuState): typeof Http.default {
   function cookieJar(): Http.CookieJar {
     jar ??= {
       set: (url, name, value, options) => {
-        services.emit(['cookie', state.id, 0, 'set', jarUrl(url, 'set'), String(name), String(value), options === undefined ? null : { ...options }]);
+        services.emit(['cookie', state.id, 0, 'set', jarUrl(url, 'set'), String(name), String(value), options === undefined ? null : { ...options }] satisfies CookieAction);
       },
       cookiesForURL: async (url) =>
-        (await services.hostOp(state.id, (op) => ['cookie', state.id, op, 'get', jarUrl(url, 'cookiesForURL'), '', '', null])) as Record<string, string[]>,
+        (await services.hostOp(state.id, (op): CookieAction => ['cookie', state.id, op, 'get', jarUrl(url, 'cookiesForURL'), '', '', null])) as Record<string, string[]>,
       delete: (url, name) => {
-        services.emit(['cookie', state.id, 0, 'delete', jarUrl(url, 'delete'), String(name), '', null]);
+        services.emit(['cookie', state.id, 0, 'delete', jarUrl(url, 'delete'), String(name), '', null] satisfies CookieAction);
       },
       clear: (url) => {
-        services.emit(['cookie', state.id, 0, 'clear', jarUrl(url, 'clear'), '', '', null]);
+        services.emit(['cookie', state.id, 0, 'clear', jarUrl(url, 'clear'), '', '', null] satisfies CookieAction);
       },
     };
     return jar;
@@ -305,5 +306,25 @@ function describe(value: unknown): string {
   return Array.isArray(value) ? 'an array' : 'an object';
 }
 
-/** What every VU of a realm reaches (the classes of the objects handed to scripts, a shared function): frozen by lockdown. */
-export const REALM_SHARED: readonly object[] = [Response, TaggedUrl, ExpectedStatuses, expectedStatuses];
+const isHttpAction = kindsOf<HttpProtocolAction>({ http: true, cookie: true });
+
+const http: SandboxProtocol = {
+  // What every VU of a realm reaches (the classes of the objects handed to scripts, a shared function): frozen by lockdown.
+  shared: [Response, TaggedUrl, ExpectedStatuses, expectedStatuses],
+  open: () => ({ modules: { 'wsk/http': (vu) => createHttpModule(vu) }, events: {} }),
+  describe(action) {
+    if (!isHttpAction(action)) return undefined;
+    switch (action[0]) {
+      case 'http':
+        return { call: `http.request(${action[3].method} ${action[3].url})`, op: action[2] };
+      case 'cookie':
+        return { call: `cookieJar().${action[3]}()`, ...(action[2] === 0 ? {} : { op: action[2] }) };
+      default: {
+        const unknown: never = action;
+        return { call: String((unknown as unknown[])[0]) };
+      }
+    }
+  },
+};
+
+export default http;

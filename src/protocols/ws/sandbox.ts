@@ -3,11 +3,22 @@
  * this side keeps what the script sees — handlers, waiting receives, correlated requests — and
  * turns host events into them. Every time that goes into a metric is the host's clock.
  */
-import type * as Ws from 'wsk/ws';
-import type { SocketEventKind } from '../protocol.js';
-import type { VuState } from '../vu.js';
-import { bytesOf } from '../bytes.js';
-import { textRecord } from '../tags.js';
+import type * as Ws from './api.js';
+import type {
+  RequestEndAction,
+  SocketAction,
+  SocketCloseAction,
+  SocketEvent,
+  SocketEventKind,
+  SocketOpenAction,
+  SocketPingAction,
+  SocketSendAction,
+  SocketStreamAction,
+} from './messages.js';
+import { handlers, kindsOf } from '../../../runtime/protocol.js';
+import type { SandboxProtocol, VuState } from '../../../runtime/vu.js';
+import { bytesOf } from '../../../runtime/bytes.js';
+import { textRecord } from '../../../runtime/tags.js';
 
 type Data = string | ArrayBuffer;
 // Handlers take what their event gives; the public overloads in wsk/ws say which.
@@ -82,7 +93,7 @@ class Socket implements Ws.Socket, SocketSink {
 
   send(data: string | ArrayBuffer | ArrayBufferView): void {
     this.#assertOpen('send');
-    this.#state.services.emit(['wsSend', this.#state.id, this.#id, toWire(data), 0, 0]);
+    this.#state.services.emit(['wsSend', this.#state.id, this.#id, toWire(data), 0, 0] satisfies SocketSendAction);
   }
 
   on(event: Ws.SocketEvent, handler: Handler): void {
@@ -138,13 +149,13 @@ class Socket implements Ws.Socket, SocketSink {
           if (done) return;
           done = true;
           this.#drop(this.#collectors, collector);
-          this.#state.services.emit(['wsReqEnd', this.#state.id, this.#id, request, collector.firstAt, collector.lastAt, failed, group, tags]);
+          this.#state.services.emit(['wsReqEnd', this.#state.id, this.#id, request, collector.firstAt, collector.lastAt, failed, group, tags] satisfies RequestEndAction);
           resolve(collector.replies);
         },
       };
       this.#collectors.push(collector);
       // The host keeps the request's timer: a 'timeout' event comes back only if it expires.
-      this.#state.services.emit(['wsSend', this.#state.id, this.#id, toWire(payload), request, timeout]);
+      this.#state.services.emit(['wsSend', this.#state.id, this.#id, toWire(payload), request, timeout] satisfies SocketSendAction);
     });
   }
 
@@ -156,7 +167,7 @@ class Socket implements Ws.Socket, SocketSink {
     const group = this.#state.group;
     // A copy of the bytes as they are now: the script may reuse its buffer while the stream runs.
     const own = ownCopy(bytes);
-    await this.#state.services.hostOp(this.#state.id, (op) => {
+    await this.#state.services.hostOp(this.#state.id, (op): SocketStreamAction => {
       this.#state.services.streams.set(op, own);
       return ['wsStream', this.#state.id, op, this.#id, own.byteLength, frameBytes, intervalMs, group, tags];
     });
@@ -164,12 +175,12 @@ class Socket implements Ws.Socket, SocketSink {
 
   async ping(): Promise<number> {
     this.#assertOpen('ping');
-    return (await this.#state.services.hostOp(this.#state.id, (op) => ['wsPing', this.#state.id, op, this.#id])) as number;
+    return (await this.#state.services.hostOp(this.#state.id, (op): SocketPingAction => ['wsPing', this.#state.id, op, this.#id])) as number;
   }
 
   close(code = 1000, reason = ''): void {
     if (this.#closeInfo !== undefined) return;
-    this.#state.services.emit(['wsClose', this.#state.id, this.#id, code, reason]);
+    this.#state.services.emit(['wsClose', this.#state.id, this.#id, code, reason] satisfies SocketCloseAction);
   }
 
   deliver(what: SocketEventKind, a: unknown, b: unknown, at: number): void {
@@ -365,7 +376,7 @@ export function createWsModule(state: VuState, sockets: Map<number, SocketSink>)
     const socket = new Socket(state, sockets, id, url, tags);
     sockets.set(id, socket);
     try {
-      const opened = (await services.hostOp(state.id, (op) => [
+      const opened = (await services.hostOp(state.id, (op): SocketOpenAction => [
         'wsOpen',
         state.id,
         op,
@@ -446,5 +457,47 @@ function toBuffer(data: ArrayBuffer | ArrayBufferView): ArrayBuffer {
   return bytes;
 }
 
-/** What every VU of a realm reaches (the classes of the sockets handed to scripts): frozen by lockdown. */
-export const REALM_SHARED: readonly object[] = [Socket, CallbackSocket];
+const isSocketAction = kindsOf<SocketAction>({ wsOpen: true, wsSend: true, wsClose: true, wsPing: true, wsReqEnd: true, wsStream: true });
+
+const ws: SandboxProtocol = {
+  // What every VU of a realm reaches (the classes of the sockets handed to scripts): frozen by lockdown.
+  shared: [Socket, CallbackSocket],
+  open(realm) {
+    // The realm's open sockets by id, to hand them their host events.
+    const sockets = new Map<number, SocketSink>();
+    return {
+      modules: { 'wsk/ws': (vu) => createWsModule(vu, sockets) },
+      events: handlers<SocketEvent>({
+        ws: ([, id, what, a, b, at]) => {
+          const socket = sockets.get(id);
+          if (socket === undefined) return;
+          realm.enter(socket.vu);
+          socket.deliver(what, a, b, at);
+        },
+      }),
+    };
+  },
+  describe(action) {
+    if (!isSocketAction(action)) return undefined;
+    switch (action[0]) {
+      case 'wsOpen':
+        return { call: `ws.open(${action[4]})`, op: action[2] };
+      case 'wsPing':
+        return { call: 'socket.ping()', op: action[2] };
+      case 'wsStream':
+        return { call: 'socket.stream()', op: action[2], tagsAt: 8 };
+      case 'wsReqEnd':
+        return { call: 'socket.request()', tagsAt: 8 };
+      case 'wsSend':
+        return { call: 'socket.send()' };
+      case 'wsClose':
+        return { call: 'socket.close()' };
+      default: {
+        const unknown: never = action;
+        return { call: String((unknown as unknown[])[0]) };
+      }
+    }
+  },
+};
+
+export default ws;

@@ -5,12 +5,14 @@
  */
 import WebSocket from 'ws';
 import type { Socket as NetSocket } from 'node:net';
-import type { SandboxEvent, SocketAction, SocketEvent, SocketOpenOptions } from '../../runtime/protocol.js';
-import { Metric } from '../metrics/builtin.js';
-import { connectOptions } from '../net/connect-options.js';
-import { toArrayBuffer } from '../net/bytes.js';
-import type { NetworkOptions } from '../options/network.js';
-import type { Tags } from '../types.js';
+import type { SandboxEvent } from '../../../runtime/protocol.js';
+import type { SocketAction, SocketEvent, SocketOpenAction, SocketOpenOptions } from './messages.js';
+import { Metric } from '../../metrics/builtin.js';
+import { WsMetric } from './metrics.js';
+import { connectOptions } from '../../net/connect-options.js';
+import { toArrayBuffer } from '../../net/bytes.js';
+import type { NetworkOptions } from '../../options/network.js';
+import type { Tags } from '../../types.js';
 import { requestDeadlines, type DeadlineWatcher } from './deadlines.js';
 
 /** What a socket needs from the worker that hosts it. */
@@ -116,9 +118,9 @@ export class HostSocket implements DeadlineWatcher {
     this.#ws.on('open', () => {
       opened = true;
       this.#openedAt = performance.now();
-      owner.record(Metric.wsConnecting, this.#openedAt - started, this.#tags);
-      owner.record(Metric.wsConnectionFailed, 0, this.#tags);
-      owner.record(Metric.wsSessions, 1, this.#tags);
+      owner.record(WsMetric.connecting, this.#openedAt - started, this.#tags);
+      owner.record(WsMetric.connectionFailed, 0, this.#tags);
+      owner.record(WsMetric.sessions, 1, this.#tags);
       owner.deliver(['resolve', op, { protocol: this.#ws.protocol, headers: this.#headers }]);
       // The script sets its handlers after open() resolves, in a crossing of its own: events that
       // arrive meanwhile (a greeting, a ping) wait for the next crossing instead of finding none.
@@ -142,7 +144,7 @@ export class HostSocket implements DeadlineWatcher {
       const ping = this.#pings.shift();
       if (ping === undefined) return;
       const rtt = performance.now() - ping.at;
-      owner.record(Metric.wsPing, rtt, this.#tags);
+      owner.record(WsMetric.ping, rtt, this.#tags);
       owner.deliver(['resolve', ping.op, rtt]);
     });
     this.#ws.on('error', (error: NodeJS.ErrnoException) => {
@@ -159,8 +161,8 @@ export class HostSocket implements DeadlineWatcher {
       if (this.#closed) return;
       this.#closed = true;
       this.#countTraffic();
-      owner.record(Metric.wsSessionDuration, performance.now() - this.#openedAt, this.#tags);
-      if (!this.#errored && !this.#closedByScript && !ORDERLY_CLOSE.has(code)) owner.record(Metric.wsErrors, 1, { ...this.#tags, error: 'closed_abnormally', close_code: String(code) });
+      owner.record(WsMetric.sessionDuration, performance.now() - this.#openedAt, this.#tags);
+      if (!this.#errored && !this.#closedByScript && !ORDERLY_CLOSE.has(code)) owner.record(WsMetric.errors, 1, { ...this.#tags, error: 'closed_abnormally', close_code: String(code) });
       const why = `the socket closed with code ${code}`;
       for (const ping of this.#pings.splice(0)) owner.deliver(['reject', ping.op, `ping(): ${why}`]);
       this.#endStreams(`stream(): ${why} before the last frame`);
@@ -176,7 +178,7 @@ export class HostSocket implements DeadlineWatcher {
   }
 
   /** Serves one socket action of the sandbox (not wsOpen, which made this socket). */
-  act(action: SocketAction): void {
+  act(action: Exclude<SocketAction, SocketOpenAction>): void {
     switch (action[0]) {
       case 'wsSend':
         this.#send(action[3], action[4], action[5]);
@@ -201,8 +203,10 @@ export class HostSocket implements DeadlineWatcher {
       case 'wsStream':
         this.#stream(action[2], action[4], action[5], action[6], this.#tagsFor(action[7], action[8]));
         return;
-      case 'wsOpen':
-        return;
+      default: {
+        const unknown: never = action;
+        throw new Error(`a socket cannot serve ${String((unknown as unknown[])[0])}`);
+      }
     }
   }
 
@@ -216,7 +220,7 @@ export class HostSocket implements DeadlineWatcher {
     this.#drainWaiters = [];
     this.#requests.clear();
     this.#countTraffic();
-    if (this.#openedAt > 0) this.#owner.record(Metric.wsSessionDuration, performance.now() - this.#openedAt, this.#tags);
+    if (this.#openedAt > 0) this.#owner.record(WsMetric.sessionDuration, performance.now() - this.#openedAt, this.#tags);
     this.#ws.terminate();
   }
 
@@ -302,17 +306,17 @@ export class HostSocket implements DeadlineWatcher {
     if (failed) {
       // Why it failed: it timed out, or the session ended under it.
       const error = open === undefined || open.deadline === Infinity || this.#cutOff === undefined ? 'timeout' : this.#cutOff;
-      this.#owner.record(Metric.wsReqFailed, 1, { ...tags, error });
+      this.#owner.record(WsMetric.reqFailed, 1, { ...tags, error });
     } else {
-      this.#owner.record(Metric.wsReqFailed, 0, tags);
+      this.#owner.record(WsMetric.reqFailed, 0, tags);
     }
     if (this.#cutOff !== undefined && this.#requests.size === 0) {
       clearTimeout(this.#cutOffTimer);
       this.#owner.forget();
     }
     if (open === undefined || failed || firstAt === 0) return;
-    this.#owner.record(Metric.wsReqTtfr, firstAt - open.sentAt, tags);
-    this.#owner.record(Metric.wsReqDuration, lastAt - open.sentAt, tags);
+    this.#owner.record(WsMetric.reqTtfr, firstAt - open.sentAt, tags);
+    this.#owner.record(WsMetric.reqDuration, lastAt - open.sentAt, tags);
   }
 
   /**
@@ -367,7 +371,7 @@ export class HostSocket implements DeadlineWatcher {
         this.#ws.send(bytes, { binary: true });
         wrote = true;
         this.#sent++;
-        this.#owner.record(Metric.wsStreamFrameLag, performance.now() - due, tags);
+        this.#owner.record(WsMetric.streamFrameLag, performance.now() - due, tags);
         index++;
       }
       if (wrote) this.#afterWrite();
@@ -402,7 +406,7 @@ export class HostSocket implements DeadlineWatcher {
     this.#errored = true;
     const kind = classify(error);
     this.#errorKind = kind;
-    this.#owner.record(Metric.wsErrors, 1, { ...this.#tags, error: kind });
+    this.#owner.record(WsMetric.errors, 1, { ...this.#tags, error: kind });
     this.#event(['ws', this.#id, 'error', error.message, kind, performance.now()]);
   }
 
@@ -418,14 +422,14 @@ export class HostSocket implements DeadlineWatcher {
   #fail(op: number, kind: SocketErrorKind, message: string, extra: Record<string, string> = {}): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#owner.record(Metric.wsConnectionFailed, 1, this.#tags);
-    this.#owner.record(Metric.wsErrors, 1, { ...this.#tags, error: kind, ...extra });
+    this.#owner.record(WsMetric.connectionFailed, 1, this.#tags);
+    this.#owner.record(WsMetric.errors, 1, { ...this.#tags, error: kind, ...extra });
     this.#owner.deliver(['reject', op, `ws.open(${this.#tags['url']}): ${kind}: ${message}`]);
   }
 
   #countTraffic(): void {
-    if (this.#sent > 0) this.#owner.record(Metric.wsMsgsSent, this.#sent, this.#tags);
-    if (this.#received > 0) this.#owner.record(Metric.wsMsgsReceived, this.#received, this.#tags);
+    if (this.#sent > 0) this.#owner.record(WsMetric.msgsSent, this.#sent, this.#tags);
+    if (this.#received > 0) this.#owner.record(WsMetric.msgsReceived, this.#received, this.#tags);
     this.#sent = 0;
     this.#received = 0;
     if (this.#net === undefined) return;

@@ -5,7 +5,7 @@
  * Secure cookies sent over https only, longer paths first in the Cookie header.
  */
 import { isIP } from 'node:net';
-import { quote, scriptError } from '../errors.js';
+import { quote, scriptError } from '../../../errors.js';
 import type { ResponseCookie } from './types.js';
 
 /** A Set-Cookie line, read as Go's http.readSetCookies does. */

@@ -3,7 +3,7 @@
  * module (which encodes bodies and params, and records the http_req_* metrics from each result's
  * hops) with k6's behaviour: its timing phases, error codes, redirects, cookie jar and keep-alive.
  */
-import type { NetworkOptions } from '../options/network.js';
+import type { NetworkOptions } from '../../../options/network.js';
 import { Connections } from './connections.js';
 import { CookieJar } from './cookies.js';
 import { invalidUrl, type HttpFailure } from './errors.js';

@@ -4,8 +4,8 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { connectOptions, type ConnectOptions } from '../net/connect-options.js';
-import type { NetworkOptions } from '../options/network.js';
+import { connectOptions, type ConnectOptions } from '../../../net/connect-options.js';
+import type { NetworkOptions } from '../../../options/network.js';
 import type { HttpClientOptions } from './types.js';
 
 export class Connections {

@@ -10,7 +10,7 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { decodeBody } from './body.js';
-import { toArrayBuffer } from '../net/bytes.js';
+import { toArrayBuffer } from '../../../net/bytes.js';
 import type { Connections } from './connections.js';
 import { responseCookies, type CookieJar } from './cookies.js';
 import { classifyError, decompressionFailure, HttpErrorCode, statusErrorCode, TIMEOUT, type HttpFailure } from './errors.js';

@@ -3,11 +3,14 @@
  * kept across iterations as in k6), the http_req_* samples of every request on the wire (each
  * redirect is one, as in k6), and the answers handed back to the VU's realm.
  */
-import type { CookieAction, HttpRequestWire, HttpResponseWire, SandboxEvent } from '../../runtime/protocol.js';
-import { HttpClient, type HttpHop, type HttpResult } from '../http/client.js';
-import { Metric } from '../metrics/builtin.js';
-import type { NetworkOptions } from '../options/network.js';
-import type { Tags } from '../types.js';
+import { handlers, type SandboxEvent } from '../../../runtime/protocol.js';
+import type { CookieAction, HttpProtocolAction, HttpRequestWire, HttpResponseWire } from './messages.js';
+import { HttpClient, type HttpHop, type HttpResult } from './client/client.js';
+import { Metric } from '../../metrics/builtin.js';
+import { HttpMetric } from './metrics.js';
+import type { NetworkOptions } from '../../options/network.js';
+import type { ProtocolContext, ProtocolHost, VuPort } from '../types.js';
+import type { Tags } from '../../types.js';
 
 /** What a VU's HTTP needs from the worker that hosts it. */
 export interface HttpOwner {
@@ -18,13 +21,38 @@ export interface HttpOwner {
   tags(group: string, own: Record<string, string> | null): Tags;
 }
 
+/** Each VU's client, from its first request on, kept across iterations until the VU stops. */
+export function openHttp(context: ProtocolContext): ProtocolHost {
+  const clients = new Map<number, VuHttp>();
+  const client = (vu: VuPort): VuHttp => {
+    let mine = clients.get(vu.id);
+    if (mine === undefined) {
+      mine = new VuHttp({ deliver: vu.deliver, tags: vu.tags, record: context.record }, context.network());
+      clients.set(vu.id, mine);
+    }
+    return mine;
+  };
+  return {
+    actions: handlers<HttpProtocolAction, [vu: VuPort]>({
+      http: ([, , op, request], vu) => client(vu).request(op, request),
+      cookie: (action, vu) => client(vu).cookie(action),
+    }),
+    stopVu: (vu) => {
+      clients.get(vu.id)?.close();
+      clients.delete(vu.id);
+    },
+    // Requests count their bytes as they finish.
+    countTraffic: () => {},
+  };
+}
+
 const PHASES = [
-  [Metric.httpReqBlocked, 'blocked'],
-  [Metric.httpReqConnecting, 'connecting'],
-  [Metric.httpReqTlsHandshaking, 'tls_handshaking'],
-  [Metric.httpReqSending, 'sending'],
-  [Metric.httpReqWaiting, 'waiting'],
-  [Metric.httpReqReceiving, 'receiving'],
+  [HttpMetric.reqBlocked, 'blocked'],
+  [HttpMetric.reqConnecting, 'connecting'],
+  [HttpMetric.reqTlsHandshaking, 'tls_handshaking'],
+  [HttpMetric.reqSending, 'sending'],
+  [HttpMetric.reqWaiting, 'waiting'],
+  [HttpMetric.reqReceiving, 'receiving'],
 ] as const;
 
 export class VuHttp {
@@ -99,10 +127,10 @@ export class VuHttp {
     if (hop.errorCode !== 0) own['error_code'] = String(hop.errorCode);
     const tags = this.#owner.tags(wire.group, own);
     const record = (metric: string, value: number): void => this.#owner.record(metric, value, tags);
-    record(Metric.httpReqs, 1);
-    record(Metric.httpReqDuration, hop.timings.duration);
+    record(HttpMetric.reqs, 1);
+    record(HttpMetric.reqDuration, hop.timings.duration);
     for (const [metric, phase] of PHASES) record(metric, hop.timings[phase]);
-    if (expected !== undefined) record(Metric.httpReqFailed, expected ? 0 : 1);
+    if (expected !== undefined) record(HttpMetric.reqFailed, expected ? 0 : 1);
     if (hop.bytesSent > 0) record(Metric.dataSent, hop.bytesSent);
     if (hop.bytesReceived > 0) record(Metric.dataReceived, hop.bytesReceived);
   }

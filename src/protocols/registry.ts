@@ -1,0 +1,79 @@
+/**
+ * The protocols of a run, checked to fit together (no module id, alias or metric taken twice), and
+ * what the rest of wsk reads from them: the bundler's module table, the metric definitions, the
+ * sandbox sides to build into the runtime, and the outputs' contributions.
+ */
+import { CORE_METRICS } from '../metrics/builtin.js';
+import { CORE_MODULES } from '../runtime-modules.js';
+import type { RuntimeTable } from '../bundle/runtime-table.js';
+import type { MetricDefinition } from '../types.js';
+import type { Protocol, ProtocolReport } from './types.js';
+
+export class ProtocolRegistry {
+  readonly protocols: readonly Protocol[];
+  readonly #table: RuntimeTable;
+  readonly #metrics: readonly MetricDefinition[];
+
+  constructor(protocols: readonly Protocol[]) {
+    this.protocols = protocols;
+    this.#table = runtimeTable(protocols);
+    this.#metrics = metricDefinitions(protocols);
+  }
+
+  /** The modules scripts may import (the core's and every protocol's), for the bundler and the type checker. */
+  get runtimeTable(): RuntimeTable {
+    return this.#table;
+  }
+
+  /** Every built-in metric: the core's, then each protocol's. */
+  get metrics(): readonly MetricDefinition[] {
+    return this.#metrics;
+  }
+
+  /** The sandbox side of each protocol, for the runtime bundle. */
+  get sandboxFiles(): readonly string[] {
+    return this.protocols.map((protocol) => protocol.sandbox);
+  }
+
+  /** Each protocol's contributions to the outputs, in table order. */
+  get reports(): readonly ProtocolReport[] {
+    return this.protocols.flatMap((protocol) => (protocol.report === undefined ? [] : [protocol.report]));
+  }
+}
+
+function runtimeTable(protocols: readonly Protocol[]): RuntimeTable {
+  const blocking: Record<string, RuntimeTable['blocking'][string]> = {};
+  const aliases: Record<string, string> = {};
+  const declarations: Record<string, string> = {};
+  const claim = (id: string, by: string): void => {
+    if (Object.hasOwn(blocking, id) || Object.hasOwn(aliases, id)) throw new Error(`protocol ${by}: module id "${id}" is taken`);
+  };
+  for (const module of CORE_MODULES) {
+    blocking[module.id] = module.blocking;
+    aliases[module.k6] = module.id;
+  }
+  for (const protocol of protocols) {
+    for (const module of protocol.modules) {
+      claim(module.id, protocol.name);
+      blocking[module.id] = module.blocking;
+      declarations[module.id] = module.declarations;
+      if (module.k6 === undefined) continue;
+      claim(module.k6, protocol.name);
+      aliases[module.k6] = module.id;
+    }
+  }
+  return { blocking, aliases, declarations };
+}
+
+function metricDefinitions(protocols: readonly Protocol[]): MetricDefinition[] {
+  const all = [...CORE_METRICS];
+  const names = new Set(all.map((definition) => definition.name));
+  for (const protocol of protocols) {
+    for (const definition of protocol.metrics) {
+      if (names.has(definition.name)) throw new Error(`protocol ${protocol.name}: metric "${definition.name}" is taken`);
+      names.add(definition.name);
+      all.push(definition);
+    }
+  }
+  return all;
+}

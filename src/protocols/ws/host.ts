@@ -1,0 +1,66 @@
+/**
+ * The host side of `wsk/ws` in one worker: the VUs' sockets (socket.ts), each known by the id its
+ * VU's realm gave it, until the sandbox has heard the last of it.
+ */
+import { handlers } from '../../../runtime/protocol.js';
+import type { ProtocolContext, ProtocolHost, VuPort } from '../types.js';
+import type { SocketAction } from './messages.js';
+import { HostSocket } from './socket.js';
+
+export function openWs(context: ProtocolContext): ProtocolHost {
+  /** Open sockets by VU, then by the id the VU's realm gave them. */
+  const sockets = new Map<number, Map<number, HostSocket>>();
+  const socketsOf = (vu: VuPort): Map<number, HostSocket> => {
+    let mine = sockets.get(vu.id);
+    if (mine === undefined) sockets.set(vu.id, (mine = new Map()));
+    return mine;
+  };
+  const socket = (vu: VuPort, id: number): HostSocket | undefined => sockets.get(vu.id)?.get(id);
+  /** ping() and stream() await an answer, which a socket that is gone gives here. */
+  const gone = (vu: VuPort, op: number, call: string): void => vu.deliver(['reject', op, `${call}(): the socket is closed`]);
+
+  return {
+    actions: handlers<SocketAction, [vu: VuPort]>({
+      wsOpen: ([, , op, id, url, options], vu) => {
+        const mine = socketsOf(vu);
+        const owner = {
+          deliver: vu.deliver,
+          tags: vu.tags,
+          readStream: vu.readStream,
+          record: context.record,
+          forget: () => {
+            mine.delete(id);
+            if (mine.size === 0 && sockets.get(vu.id) === mine) sockets.delete(vu.id);
+          },
+        };
+        try {
+          mine.set(id, new HostSocket(owner, op, id, url, options, context.network()));
+        } catch (error) {
+          // The ws library refuses a malformed URL before any connection is tried.
+          vu.deliver(['reject', op, `ws.open(${url}): ${(error as Error).message}`]);
+        }
+      },
+      wsSend: (action, vu) => socket(vu, action[2])?.act(action),
+      wsClose: (action, vu) => socket(vu, action[2])?.act(action),
+      wsReqEnd: (action, vu) => socket(vu, action[2])?.act(action),
+      wsPing: (action, vu) => {
+        const target = socket(vu, action[3]);
+        if (target !== undefined) target.act(action);
+        else gone(vu, action[2], 'ping');
+      },
+      wsStream: (action, vu) => {
+        const target = socket(vu, action[3]);
+        if (target !== undefined) target.act(action);
+        else gone(vu, action[2], 'stream');
+      },
+    }),
+    stopVu: (vu) => {
+      // Sockets live until their VU stops: the end of the test, or a rebuild of its isolate.
+      for (const open of [...(sockets.get(vu.id)?.values() ?? [])]) open.terminate();
+      sockets.delete(vu.id);
+    },
+    countTraffic: () => {
+      for (const mine of sockets.values()) for (const open of mine.values()) open.countTraffic();
+    },
+  };
+}

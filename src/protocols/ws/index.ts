@@ -1,0 +1,24 @@
+/** `wsk/ws` (alias `k6/ws`): WebSockets with host-timed request/reply latency and paced streams. */
+import { protocolFile } from '../files.js';
+import type { Protocol } from '../types.js';
+import { openWs } from './host.js';
+import { WS_METRICS } from './metrics.js';
+import { wsReport } from './report.js';
+
+const ws: Protocol = {
+  name: 'ws',
+  modules: [
+    {
+      id: 'wsk/ws',
+      k6: 'k6/ws',
+      blocking: { named: ['open', 'connect'], defaultMembers: ['open', 'connect'] },
+      declarations: protocolFile(import.meta.url, 'api.d.ts'),
+    },
+  ],
+  sandbox: protocolFile(import.meta.url, 'sandbox.ts'),
+  metrics: WS_METRICS,
+  open: openWs,
+  report: wsReport,
+};
+
+export default ws;
