@@ -15,6 +15,9 @@ import type { NetworkOptions } from '../../options/network.js';
 import type { Tags } from '../../types.js';
 import { requestDeadlines, type DeadlineWatcher } from './deadlines.js';
 
+/** The socket actions an open socket serves: every one but the wsOpen that made it. */
+export type SocketCommand = Exclude<SocketAction, SocketOpenAction>;
+
 /** What a socket needs from the worker that hosts it. */
 export interface SocketOwner {
   /** Queues an event for the realm of the socket's VU. */
@@ -178,7 +181,7 @@ export class HostSocket implements DeadlineWatcher {
   }
 
   /** Serves one socket action of the sandbox (not wsOpen, which made this socket). */
-  act(action: Exclude<SocketAction, SocketOpenAction>): void {
+  act(action: SocketCommand): void {
     switch (action[0]) {
       case 'wsSend':
         this.#send(action[3], action[4], action[5]);

@@ -7,11 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
-import { HostSocket, type SocketOwner } from '../../../src/worker/ws-host.js';
-import { Metric } from '../../../src/metrics/builtin.js';
-import { DEFAULT_NETWORK } from '../../../src/options/network.js';
-import type { Tags } from '../../../src/types.js';
-import type { SandboxEvent, SocketAction, SocketEvent, SocketEventKind, SocketOpenOptions } from '../../../runtime/protocol.js';
+import { HostSocket, type SocketCommand, type SocketOwner } from '../../../../src/protocols/ws/socket.js';
+import { Metric } from '../../../../src/metrics/builtin.js';
+import { DEFAULT_NETWORK } from '../../../../src/options/network.js';
+import type { Tags } from '../../../../src/types.js';
+import type { SandboxEvent } from '../../../../runtime/protocol.js';
+import type { SocketEvent, SocketEventKind, SocketOpenOptions } from '../../../../src/protocols/ws/messages.js';
+import { WsMetric } from '../../../../src/protocols/ws/metrics.js';
 
 const VU = 1;
 const OPEN_OP = 1;
@@ -168,8 +170,8 @@ async function until(ready: () => boolean, ms = 5_000): Promise<void> {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-const send = (data: string | ArrayBuffer, request = 0, timeoutMs = 0): SocketAction => ['wsSend', VU, SOCKET, data, request, timeoutMs];
-const requestEnd = (request: number, firstAt: number, lastAt: number, failed: boolean, group = '', tags: Record<string, string> | null = null): SocketAction => [
+const send = (data: string | ArrayBuffer, request = 0, timeoutMs = 0): SocketCommand => ['wsSend', VU, SOCKET, data, request, timeoutMs];
+const requestEnd = (request: number, firstAt: number, lastAt: number, failed: boolean, group = '', tags: Record<string, string> | null = null): SocketCommand => [
   'wsReqEnd',
   VU,
   SOCKET,
@@ -180,7 +182,7 @@ const requestEnd = (request: number, firstAt: number, lastAt: number, failed: bo
   group,
   tags,
 ];
-const stream = (op: number, byteLength: number, frameBytes: number, intervalMs: number, group = '', tags: Record<string, string> | null = null): SocketAction => [
+const stream = (op: number, byteLength: number, frameBytes: number, intervalMs: number, group = '', tags: Record<string, string> | null = null): SocketCommand => [
   'wsStream',
   VU,
   op,
@@ -211,14 +213,14 @@ describe('HostSocket: opening', () => {
 
     expect(owner.settlements(OPEN_OP)).toEqual([['resolve', OPEN_OP, { protocol: 'chat', headers: expect.objectContaining({ upgrade: 'websocket', 'sec-websocket-protocol': 'chat' }) }]]);
     expect(server.request.headers['x-token']).toBe('abc');
-    const connecting = owner.of(Metric.wsConnecting);
+    const connecting = owner.of(WsMetric.connecting);
     expect(connecting).toHaveLength(1);
     expect(connecting[0]!.tags).toEqual(tags);
     expect(connecting[0]!.value).toBeGreaterThan(0);
     expect(connecting[0]!.value).toBeLessThanOrEqual(owner.settledAt(OPEN_OP) - started);
-    expect(owner.of(Metric.wsConnectionFailed).map((s) => [s.value, s.tags])).toEqual([[0, tags]]);
-    expect(owner.of(Metric.wsSessions).map((s) => [s.value, s.tags])).toEqual([[1, tags]]);
-    expect(owner.of(Metric.wsErrors)).toEqual([]);
+    expect(owner.of(WsMetric.connectionFailed).map((s) => [s.value, s.tags])).toEqual([[0, tags]]);
+    expect(owner.of(WsMetric.sessions).map((s) => [s.value, s.tags])).toEqual([[1, tags]]);
+    expect(owner.of(WsMetric.errors)).toEqual([]);
     expect(owner.forgotten).toBe(0);
   });
 
@@ -228,10 +230,10 @@ describe('HostSocket: opening', () => {
     await until(() => owner.forgotten > 0);
 
     expect(owner.settlements(OPEN_OP)).toEqual([['reject', OPEN_OP, expect.stringMatching(new RegExp(`^ws\\.open\\(${url}\\): refused: connect ECONNREFUSED`))]]);
-    expect(owner.of(Metric.wsErrors).map((s) => [s.value, s.tags])).toEqual([[1, { ...socketTags(url), error: 'refused' }]]);
-    expect(owner.of(Metric.wsConnectionFailed).map((s) => s.value)).toEqual([1]);
-    expect(owner.of(Metric.wsSessions)).toEqual([]);
-    expect(owner.of(Metric.wsConnecting)).toEqual([]);
+    expect(owner.of(WsMetric.errors).map((s) => [s.value, s.tags])).toEqual([[1, { ...socketTags(url), error: 'refused' }]]);
+    expect(owner.of(WsMetric.connectionFailed).map((s) => s.value)).toEqual([1]);
+    expect(owner.of(WsMetric.sessions)).toEqual([]);
+    expect(owner.of(WsMetric.connecting)).toEqual([]);
     expect(owner.forgotten).toBe(1);
   });
 
@@ -241,9 +243,9 @@ describe('HostSocket: opening', () => {
     await until(() => owner.forgotten > 0);
 
     expect(owner.settlements(OPEN_OP)).toEqual([['reject', OPEN_OP, `ws.open(${target.url}): handshake_status: handshake answered with HTTP 403`]]);
-    expect(owner.of(Metric.wsErrors).map((s) => [s.value, s.tags])).toEqual([[1, { ...socketTags(target.url), error: 'handshake_status', status: '403' }]]);
-    expect(owner.of(Metric.wsConnectionFailed).map((s) => s.value)).toEqual([1]);
-    expect(owner.of(Metric.wsSessions)).toEqual([]);
+    expect(owner.of(WsMetric.errors).map((s) => [s.value, s.tags])).toEqual([[1, { ...socketTags(target.url), error: 'handshake_status', status: '403' }]]);
+    expect(owner.of(WsMetric.connectionFailed).map((s) => s.value)).toEqual([1]);
+    expect(owner.of(WsMetric.sessions)).toEqual([]);
   });
 
   it('a target that never answers the upgrade is a timeout after the open timeout', async () => {
@@ -255,8 +257,8 @@ describe('HostSocket: opening', () => {
     expect(owner.settledAt(OPEN_OP) - started).toBeGreaterThanOrEqual(190);
     expect(owner.settledAt(OPEN_OP) - started).toBeLessThan(2_200);
     expect(owner.settlements(OPEN_OP)).toEqual([['reject', OPEN_OP, expect.stringMatching(new RegExp(`^ws\\.open\\(${url}\\): timeout: `))]]);
-    expect(owner.of(Metric.wsErrors).map((s) => s.tags['error'])).toEqual(['timeout']);
-    expect(owner.of(Metric.wsConnectionFailed).map((s) => s.value)).toEqual([1]);
+    expect(owner.of(WsMetric.errors).map((s) => s.tags['error'])).toEqual(['timeout']);
+    expect(owner.of(WsMetric.connectionFailed).map((s) => s.value)).toEqual([1]);
   });
 });
 
@@ -317,18 +319,18 @@ describe('HostSocket: messages', () => {
     for (const text of ['a', 'b', 'c']) socket.act(send(text));
     await until(() => owner.socketEvents('message').length === 3);
 
-    expect(owner.of(Metric.wsMsgsSent)).toEqual([]);
-    expect(owner.of(Metric.wsMsgsReceived)).toEqual([]);
+    expect(owner.of(WsMetric.msgsSent)).toEqual([]);
+    expect(owner.of(WsMetric.msgsReceived)).toEqual([]);
     socket.countTraffic();
-    expect(owner.of(Metric.wsMsgsSent).map((s) => [s.value, s.tags])).toEqual([[3, socketTags(target.url)]]);
-    expect(owner.of(Metric.wsMsgsReceived).map((s) => [s.value, s.tags])).toEqual([[3, socketTags(target.url)]]);
+    expect(owner.of(WsMetric.msgsSent).map((s) => [s.value, s.tags])).toEqual([[3, socketTags(target.url)]]);
+    expect(owner.of(WsMetric.msgsReceived).map((s) => [s.value, s.tags])).toEqual([[3, socketTags(target.url)]]);
 
     socket.act(send('d'));
     await until(() => owner.socketEvents('message').length === 4);
     socket.countTraffic();
     socket.countTraffic();
-    expect(owner.of(Metric.wsMsgsSent).map((s) => s.value)).toEqual([3, 1]);
-    expect(owner.of(Metric.wsMsgsReceived).map((s) => s.value)).toEqual([3, 1]);
+    expect(owner.of(WsMetric.msgsSent).map((s) => s.value)).toEqual([3, 1]);
+    expect(owner.of(WsMetric.msgsReceived).map((s) => s.value)).toEqual([3, 1]);
   });
 });
 
@@ -379,9 +381,9 @@ describe('HostSocket: correlated requests', () => {
     socket.act(requestEnd(7, first!, last!, false, '::auth', { name: 'login' }));
 
     const tags = { scenario: 'default', group: '::auth', url: target.url, name: 'login' };
-    expect(owner.of(Metric.wsReqFailed).map((s) => [s.value, s.tags])).toEqual([[0, tags]]);
-    const [ttfr] = owner.of(Metric.wsReqTtfr);
-    const [duration] = owner.of(Metric.wsReqDuration);
+    expect(owner.of(WsMetric.reqFailed).map((s) => [s.value, s.tags])).toEqual([[0, tags]]);
+    const [ttfr] = owner.of(WsMetric.reqTtfr);
+    const [duration] = owner.of(WsMetric.reqDuration);
     expect(ttfr?.tags).toEqual(tags);
     expect(duration?.tags).toEqual(tags);
     expect(ttfr!.value).toBeGreaterThanOrEqual(first! - after);
@@ -403,7 +405,7 @@ describe('HostSocket: correlated requests', () => {
     await until(() => owner.socketEvents('timeout').length > 0);
 
     expect(owner.socketEvents('timeout').map((e) => e[3])).toEqual([2]);
-    expect(owner.of(Metric.wsReqFailed).map((s) => s.value)).toEqual([0]);
+    expect(owner.of(WsMetric.reqFailed).map((s) => s.value)).toEqual([0]);
   });
 
   it('a request with no reply gets one timeout event at its deadline, and its failed end is tagged timeout with no latency samples', async () => {
@@ -426,9 +428,9 @@ describe('HostSocket: correlated requests', () => {
     expect(owner.socketEvents('timeout').map((e) => e[3])).toEqual([9, 10]);
 
     socket.act(requestEnd(9, 0, 0, true));
-    expect(owner.of(Metric.wsReqFailed).map((s) => [s.value, s.tags])).toEqual([[1, { ...socketTags(target.url), error: 'timeout' }]]);
-    expect(owner.of(Metric.wsReqTtfr)).toEqual([]);
-    expect(owner.of(Metric.wsReqDuration)).toEqual([]);
+    expect(owner.of(WsMetric.reqFailed).map((s) => [s.value, s.tags])).toEqual([[1, { ...socketTags(target.url), error: 'timeout' }]]);
+    expect(owner.of(WsMetric.reqTtfr)).toEqual([]);
+    expect(owner.of(WsMetric.reqDuration)).toEqual([]);
   });
 });
 
@@ -437,12 +439,12 @@ describe('HostSocket: closing', () => {
     const { owner } = await endedByServer((server) => server.ws.close(1000, 'bye'));
 
     expect(owner.socketEvents('close')).toEqual([['ws', SOCKET, 'close', 1000, 'bye', expect.any(Number)]]);
-    expect(owner.of(Metric.wsErrors)).toEqual([]);
+    expect(owner.of(WsMetric.errors)).toEqual([]);
     expect(owner.socketEvents('error')).toEqual([]);
-    expect(owner.of(Metric.wsSessionDuration)).toHaveLength(1);
-    expect(owner.of(Metric.wsSessionDuration)[0]!.value).toBeGreaterThan(0);
+    expect(owner.of(WsMetric.sessionDuration)).toHaveLength(1);
+    expect(owner.of(WsMetric.sessionDuration)[0]!.value).toBeGreaterThan(0);
     // The close counts what the session had not counted yet.
-    expect(owner.of(Metric.wsMsgsSent).map((s) => s.value)).toEqual([1]);
+    expect(owner.of(WsMetric.msgsSent).map((s) => s.value)).toEqual([1]);
     expect(owner.forgotten).toBe(1);
   });
 
@@ -450,7 +452,7 @@ describe('HostSocket: closing', () => {
     const { owner, url } = await endedByServer((server) => server.ws.terminate());
 
     expect(owner.socketEvents('close')).toEqual([['ws', SOCKET, 'close', 1006, '', expect.any(Number)]]);
-    expect(owner.of(Metric.wsErrors).map((s) => [s.value, s.tags])).toEqual([[1, { ...socketTags(url), error: 'closed_abnormally', close_code: '1006' }]]);
+    expect(owner.of(WsMetric.errors).map((s) => [s.value, s.tags])).toEqual([[1, { ...socketTags(url), error: 'closed_abnormally', close_code: '1006' }]]);
     expect(owner.forgotten).toBe(1);
   });
 
@@ -458,7 +460,7 @@ describe('HostSocket: closing', () => {
     const { owner, url } = await endedByServer((server) => server.net.resetAndDestroy());
 
     expect(owner.socketEvents('error')).toEqual([['ws', SOCKET, 'error', expect.stringMatching(/ECONNRESET/), 'reset', expect.any(Number)]]);
-    expect(owner.of(Metric.wsErrors).map((s) => [s.value, s.tags])).toEqual([[1, { ...socketTags(url), error: 'reset' }]]);
+    expect(owner.of(WsMetric.errors).map((s) => [s.value, s.tags])).toEqual([[1, { ...socketTags(url), error: 'reset' }]]);
     expect(owner.socketEvents('close').map((e) => e[3])).toEqual([1006]);
     const errorIndex = owner.events.indexOf(owner.socketEvents('error')[0]!);
     const closeIndex = owner.events.indexOf(owner.socketEvents('close')[0]!);
@@ -470,7 +472,7 @@ describe('HostSocket: closing', () => {
     const { owner } = await endedByServer((server) => server.net.write(Buffer.from([0x8f, 0x00])));
 
     expect(owner.socketEvents('error')).toEqual([['ws', SOCKET, 'error', expect.stringMatching(/invalid opcode 15/), 'protocol', expect.any(Number)]]);
-    expect(owner.of(Metric.wsErrors).map((s) => s.tags['error'])).toEqual(['protocol']);
+    expect(owner.of(WsMetric.errors).map((s) => s.tags['error'])).toEqual(['protocol']);
   });
 
   it('the script closing is no error, whatever code it chose', async () => {
@@ -481,7 +483,7 @@ describe('HostSocket: closing', () => {
 
     expect(server.closed).toEqual({ code: 4000, reason: 'done' });
     expect(owner.socketEvents('close')).toEqual([['ws', SOCKET, 'close', 4000, 'done', expect.any(Number)]]);
-    expect(owner.of(Metric.wsErrors)).toEqual([]);
+    expect(owner.of(WsMetric.errors)).toEqual([]);
     expect(owner.forgotten).toBe(1);
   });
 });
@@ -505,7 +507,7 @@ describe('HostSocket: requests cut off by the end of the session', () => {
 
     expect(owner.forgotten).toBe(0);
     socket.act(requestEnd(4, 0, 0, true));
-    expect(owner.of(Metric.wsReqFailed).map((s) => [s.value, s.tags])).toEqual([[1, { ...socketTags(target.url), error }]]);
+    expect(owner.of(WsMetric.reqFailed).map((s) => [s.value, s.tags])).toEqual([[1, { ...socketTags(target.url), error }]]);
     expect(owner.forgotten).toBe(1);
   });
 
@@ -519,7 +521,7 @@ describe('HostSocket: requests cut off by the end of the session', () => {
     const closedAt = owner.socketEvents('close')[0]![5];
 
     await until(() => owner.forgotten > 0, 6_000);
-    const failed = owner.of(Metric.wsReqFailed);
+    const failed = owner.of(WsMetric.reqFailed);
     expect(failed.map((s) => [s.value, s.tags])).toEqual([
       [1, { ...socketTags(target.url), error: 'timeout' }],
       [1, { ...socketTags(target.url), error: 'closed' }],
@@ -544,7 +546,7 @@ describe('HostSocket: ping', () => {
     const rtt = owner.settlements(5)[0]![2] as number;
     expect(rtt).toBeGreaterThan(0);
     expect(rtt).toBeLessThanOrEqual(owner.settledAt(5) - before);
-    expect(owner.of(Metric.wsPing).map((s) => [s.value, s.tags])).toEqual([[rtt, socketTags(target.url)]]);
+    expect(owner.of(WsMetric.ping).map((s) => [s.value, s.tags])).toEqual([[rtt, socketTags(target.url)]]);
   });
 
   it('a ping the socket closes under is rejected with the close code; one on a closed socket is rejected at once', async () => {
@@ -556,7 +558,7 @@ describe('HostSocket: ping', () => {
 
     socket.act(['wsPing', VU, 6, SOCKET]);
     expect(owner.settlements(6)).toEqual([['reject', 6, 'ping(): the socket is not open']]);
-    expect(owner.of(Metric.wsPing)).toEqual([]);
+    expect(owner.of(WsMetric.ping)).toEqual([]);
   });
 });
 
@@ -580,7 +582,7 @@ describe('HostSocket: stream', () => {
     expect(server.received.map((m) => [m.binary, m.data.length])).toEqual([...Array(frames - 1).fill([true, frameBytes]), [true, bytes % frameBytes]]);
     expect(Buffer.concat(server.received.map((m) => m.data)).equals(Buffer.from(pattern(bytes)))).toBe(true);
 
-    const lags = owner.of(Metric.wsStreamFrameLag);
+    const lags = owner.of(WsMetric.streamFrameLag);
     expect(lags).toHaveLength(frames);
     for (const lag of lags) {
       expect(lag.tags).toEqual({ scenario: 'default', group: '::audio', url: target.url, name: 'utterance' });
@@ -588,7 +590,7 @@ describe('HostSocket: stream', () => {
       expect(lag.value).toBeLessThan(1_000);
     }
     socket.countTraffic();
-    expect(owner.of(Metric.wsMsgsSent).map((s) => s.value)).toEqual([frames]);
+    expect(owner.of(WsMetric.msgsSent).map((s) => s.value)).toEqual([frames]);
   });
 
   it('a stream larger than one read takes its bytes from the sandbox a chunk of whole frames at a time', async () => {
@@ -644,9 +646,9 @@ describe('HostSocket: terminate()', () => {
 
     socket.terminate();
     socket.terminate();
-    const sent = owner.of(Metric.wsMsgsSent).map((s) => s.value);
+    const sent = owner.of(WsMetric.msgsSent).map((s) => s.value);
     expect(sent).toHaveLength(1);
-    expect(owner.of(Metric.wsSessionDuration)).toHaveLength(1);
+    expect(owner.of(WsMetric.sessionDuration)).toHaveLength(1);
     await until(() => server.closed !== undefined);
     expect(server.closed?.code).toBe(1006);
     // Past the request's deadline and several stream intervals: still nothing.
@@ -659,7 +661,7 @@ describe('HostSocket: terminate()', () => {
     // The message, and only the frames that left before the end.
     expect(server.received.length).toBeLessThanOrEqual(sent[0]!);
     expect(server.received.length).toBeLessThan(1 + 20);
-    expect(owner.of(Metric.wsSessionDuration)).toHaveLength(1);
+    expect(owner.of(WsMetric.sessionDuration)).toHaveLength(1);
   });
 
   it('during the handshake: the socket is forgotten without a failed connection or an error', async () => {
@@ -668,8 +670,8 @@ describe('HostSocket: terminate()', () => {
     await until(() => owner.forgotten > 0);
 
     expect(owner.events).toEqual([]);
-    expect(owner.of(Metric.wsErrors)).toEqual([]);
-    expect(owner.of(Metric.wsConnectionFailed)).toEqual([]);
-    expect(owner.of(Metric.wsSessionDuration)).toEqual([]);
+    expect(owner.of(WsMetric.errors)).toEqual([]);
+    expect(owner.of(WsMetric.connectionFailed)).toEqual([]);
+    expect(owner.of(WsMetric.sessionDuration)).toEqual([]);
   });
 });

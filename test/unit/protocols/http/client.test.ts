@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { gzipSync, deflateSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HttpTimings } from '../../../src/protocols/http/client/client.js';
+import type { HttpTimings } from '../../../../src/protocols/http/client/client.js';
 import { bodyOf, client, closeAll, httpServer, spec } from './servers.js';
 
 afterEach(closeAll);

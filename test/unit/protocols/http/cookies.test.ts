@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CookieJar, defaultPath, domainScope, parseSetCookie, pathMatches, responseCookies } from '../../../src/protocols/http/client/cookies.js';
+import { CookieJar, defaultPath, domainScope, parseSetCookie, pathMatches, responseCookies } from '../../../../src/protocols/http/client/cookies.js';
 
 const T0 = Date.UTC(2030, 0, 1);
 

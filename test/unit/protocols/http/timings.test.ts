@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PhaseMarks, phaseTimings } from '../../../src/protocols/http/client/timings.js';
+import { PhaseMarks, phaseTimings } from '../../../../src/protocols/http/client/timings.js';
 
 function marks(fields: Partial<PhaseMarks>): PhaseMarks {
   return Object.assign(new PhaseMarks(), fields);

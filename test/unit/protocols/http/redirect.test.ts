@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metricUrl, redirectKeepsBody, redirectMethod, refererFor, sameSite } from '../../../src/protocols/http/client/redirect.js';
+import { metricUrl, redirectKeepsBody, redirectMethod, refererFor, sameSite } from '../../../../src/protocols/http/client/redirect.js';
 
 describe('redirects', () => {
   it.each([

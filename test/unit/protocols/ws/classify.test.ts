@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../../src/protocols/ws/socket.js';
+import { classify } from '../../../../src/protocols/ws/socket.js';
 
 function error(message: string, code?: string): NodeJS.ErrnoException {
   return Object.assign(new Error(message), code === undefined ? {} : { code });

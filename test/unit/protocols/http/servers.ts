@@ -5,8 +5,8 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createSecureServer } from 'node:https';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
-import { HttpClient, type HttpClientOptions, type HttpRequestSpec } from '../../../src/protocols/http/client/client.js';
-import { DEFAULT_NETWORK, type NetworkOptions } from '../../../src/options/network.js';
+import { HttpClient, type HttpClientOptions, type HttpRequestSpec } from '../../../../src/protocols/http/client/client.js';
+import { DEFAULT_NETWORK, type NetworkOptions } from '../../../../src/options/network.js';
 import { SELF_SIGNED_CERT, SELF_SIGNED_KEY } from './self-signed.js';
 
 export interface TestServer {

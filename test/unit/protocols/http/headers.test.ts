@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { basicAuthorization, canonicalHeaderName, readResponseHeaders, requestHeaders, type HeaderRules } from '../../../src/protocols/http/client/headers.js';
+import { basicAuthorization, canonicalHeaderName, readResponseHeaders, requestHeaders, type HeaderRules } from '../../../../src/protocols/http/client/headers.js';
 
 describe('response headers', () => {
   it.each([

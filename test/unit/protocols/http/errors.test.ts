@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyError, statusErrorCode } from '../../../src/protocols/http/client/errors.js';
+import { classifyError, statusErrorCode } from '../../../../src/protocols/http/client/errors.js';
 
 function error(message: string, fields: { code?: string; syscall?: string; hostname?: string } = {}): NodeJS.ErrnoException {
   return Object.assign(new Error(message), fields);
