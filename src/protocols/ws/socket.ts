@@ -58,6 +58,8 @@ export class HostSocket implements DeadlineWatcher {
   /** Open correlated requests: when each was sent, and when it times out (Infinity once it has). */
   readonly #requests = new Map<number, { sentAt: number; deadline: number }>();
   readonly #pings: { op: number; at: number }[] = [];
+  /** Requests sent after the session ended, counted as failed then (see #requestNotSent). */
+  readonly #counted = new Set<number>();
   #net: NetSocket | undefined;
   #bytesRead = 0;
   #bytesWritten = 0;
@@ -233,17 +235,36 @@ export class HostSocket implements DeadlineWatcher {
   }
 
   #send(data: string | ArrayBuffer, request: number, timeoutMs: number): void {
-    if (this.#ws.readyState !== WebSocket.OPEN) return;
-    if (request !== 0) {
-      const now = performance.now();
-      this.#requests.set(request, { sentAt: now, deadline: now + timeoutMs });
-      requestDeadlines.watch(this);
+    if (this.#ws.readyState !== WebSocket.OPEN) {
+      if (request !== 0) this.#requestNotSent(request, timeoutMs);
+      return;
     }
+    if (request !== 0) this.#requestSent(request, timeoutMs);
     // A compressed frame is written later (deflate is asynchronous), so only then is the write watched.
     const compressed = this.#ws.extensions !== '';
     this.#ws.send(typeof data === 'string' ? data : Buffer.from(data), { binary: typeof data !== 'string' }, compressed ? this.#onWritten : undefined);
     this.#sent++;
     this.#afterWrite();
+  }
+
+  #requestSent(request: number, timeoutMs: number): void {
+    const now = performance.now();
+    this.#requests.set(request, { sentAt: now, deadline: now + timeoutMs });
+    requestDeadlines.watch(this);
+  }
+
+  /**
+   * A request the script sent when the session was ending, before it heard so. While the socket is
+   * closing, its close cuts the request off like the others. Once the session is over it failed for
+   * the reason the session ended; its end, should the sandbox still report it, is not counted again.
+   */
+  #requestNotSent(request: number, timeoutMs: number): void {
+    if (!this.#closed) {
+      this.#requestSent(request, timeoutMs);
+      return;
+    }
+    this.#counted.add(request);
+    this.#owner.record(WsMetric.reqFailed, 1, { ...this.#tagsFor('', null), error: this.#cutOff ?? 'closed' });
   }
 
   /** After a send: the sandbox hears of a send buffer that grew, and its 'drain' is watched. */
@@ -304,6 +325,7 @@ export class HostSocket implements DeadlineWatcher {
   }
 
   #requestEnded(request: number, firstAt: number, lastAt: number, failed: boolean, tags: Tags): void {
+    if (this.#counted.delete(request)) return;
     const open = this.#requests.get(request);
     this.#requests.delete(request);
     if (failed) {

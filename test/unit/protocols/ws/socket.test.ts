@@ -155,12 +155,12 @@ async function opened(target: { url: string; connections: Connection[] }, option
 }
 
 /** A socket whose server ends the session, the way `end` does, on the first message it gets; once the socket saw the close. */
-async function endedByServer(end: (server: Connection) => void): Promise<{ owner: RecordingOwner; url: string }> {
+async function endedByServer(end: (server: Connection) => void): Promise<{ socket: HostSocket; owner: RecordingOwner; url: string }> {
   const target = await wsTarget((connection) => connection.ws.once('message', () => end(connection)));
   const { socket, owner } = await opened(target);
   socket.act(send('the end'));
   await until(() => owner.socketEvents('close').length > 0);
-  return { owner, url: target.url };
+  return { socket, owner, url: target.url };
 }
 
 /** Waits until `ready()` holds: at most `ms`, which a busy machine needs only a fraction of. */
@@ -531,6 +531,32 @@ describe('HostSocket: requests cut off by the end of the session', () => {
       expect(sample.at - closedAt).toBeLessThan(2_000 + 2_000);
     }
     expect(owner.forgotten).toBe(1);
+  });
+});
+
+describe('HostSocket: requests sent as the session ends', () => {
+  it("a request sent while the script's close is under way is cut off by it, as closed_by_script", async () => {
+    const target = await wsTarget();
+    const { socket, owner } = await opened(target);
+    socket.act(['wsClose', VU, SOCKET, 1000, '']);
+    socket.act(send('too late?', 4, 5_000));
+    await until(() => owner.socketEvents('close').length === 1);
+    expect(owner.forgotten).toBe(0);
+    socket.act(requestEnd(4, 0, 0, true));
+    expect(owner.of(WsMetric.reqFailed).map((s) => [s.value, s.tags['error']])).toEqual([[1, 'closed_by_script']]);
+    expect(owner.forgotten).toBe(1);
+  });
+
+  it('a request sent after the server closed counts as failed, with why the session ended, once', async () => {
+    const { socket, owner } = await endedByServer((server) => server.ws.close(1000, 'bye'));
+    expect(owner.forgotten).toBe(1);
+    socket.act(send('anyone?', 5, 5_000));
+    expect(owner.of(WsMetric.reqFailed).map((s) => [s.value, s.tags['error']])).toEqual([[1, 'closed']]);
+    // The sandbox's own end of it, when its close event arrives, is not a second failure.
+    socket.act(requestEnd(5, 0, 0, true));
+    expect(owner.of(WsMetric.reqFailed)).toHaveLength(1);
+    expect(owner.forgotten).toBe(1);
+    expect(owner.socketEvents('timeout')).toEqual([]);
   });
 });
 
