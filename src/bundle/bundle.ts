@@ -69,6 +69,8 @@ async function runEsbuild(entry: string, cwd: string, rewriter: ScriptRewriter, 
       metafile: true,
       format: 'cjs',
       platform: 'neutral',
+      // npm packages: ESM builds first (they tree-shake), else CommonJS.
+      mainFields: ['module', 'main'],
       target: 'es2022',
       resolveExtensions: ['.ts', '.js', '.mjs', '.json'],
       sourcemap: 'external',

@@ -1,9 +1,12 @@
 /**
  * The esbuild plugin that makes a user's script a wsk bundle: runtime modules (`wsk`, `k6`, and
- * their sub-modules) stay external under their wsk ids, every other non-relative import is an
- * error naming what is importable, and each user script file is loaded through the auto-await rewrite.
+ * their sub-modules) stay external under their wsk ids; npm packages are bundled from the
+ * node_modules above the script, as Node would find them, except those that need Node's own
+ * modules, which VUs cannot have; anything else is an error naming what is importable. Each of
+ * the user's own script files is loaded through the auto-await rewrite.
  */
-import type { Loader, OnLoadResult, OnResolveResult, Plugin } from 'esbuild';
+import type { Loader, OnLoadResult, OnResolveArgs, OnResolveResult, Plugin, PluginBuild } from 'esbuild';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { quote } from '../errors.js';
 import { toEsbuildMessage } from './messages.js';
@@ -15,13 +18,18 @@ export function wskPlugin(rewriter: ScriptRewriter, table: RuntimeTable): Plugin
   return {
     name: 'wsk',
     setup(build) {
-      build.onResolve({ filter: /^[^./]/ }, (args): OnResolveResult | undefined => {
-        if (args.kind === 'entry-point' || path.isAbsolute(args.path)) return undefined;
+      build.onResolve({ filter: /^[^./]/ }, async (args): Promise<OnResolveResult | undefined> => {
+        if (args.kind === 'entry-point' || path.isAbsolute(args.path) || args.pluginData === PACKAGE_LOOKUP) return undefined;
         const id = runtimeModuleOf(table, args.path);
         if (id !== undefined) return { path: id, external: true };
-        return { errors: [{ text: unavailableModuleMessage(args.path, table) }] };
+        const builtin = nodeBuiltin(args.path);
+        if (builtin !== undefined) return { errors: [{ text: builtinMessage(args.path, builtin, args.importer) }] };
+        if (isRuntimeLike(args.path) || !isPackageName(args.path)) return { errors: [{ text: unavailableModuleMessage(args.path, table) }] };
+        return resolvePackage(build, args, table);
       });
       build.onLoad({ filter: SCRIPT_FILE }, (args): OnLoadResult | undefined => {
+        // A package's own files are bundled as they are: only the script's files are rewritten.
+        if (insidePackage(args.path) !== undefined) return undefined;
         const rewrite = rewriter.rewrite(args.path);
         // Unreadable: esbuild's own loader reports it.
         if (rewrite === undefined) return undefined;
@@ -41,8 +49,67 @@ function loaderFor(file: string): Loader {
 }
 
 export function unavailableModuleMessage(specifier: string, table: RuntimeTable): string {
-  const available = `${importableModules(table).join(', ')}, or the script's own files by relative path ("./lib.js")`;
-  if (/^(k6|wsk)(\/|$)/.test(specifier)) return `module ${quote(specifier)} is not available in wsk; scripts can import ${available}`;
+  const available = `${importableModules(table).join(', ')}, npm packages installed beside the script, or the script's own files by relative path ("./lib.js")`;
+  if (isRuntimeLike(specifier)) return `module ${quote(specifier)} is not available in wsk; scripts can import ${available}`;
   if (/^[a-z][a-z0-9+.-]*:/i.test(specifier)) return `cannot import ${quote(specifier)}: wsk bundles no remote or built-in modules; scripts can import ${available}`;
-  return `cannot import package ${quote(specifier)}: wsk bundles no packages; scripts can import ${available}`;
+  return `cannot import ${quote(specifier)}: scripts can import ${available}`;
+}
+
+/** `k6/...` and `wsk/...` name modules of the runtime, never packages. */
+function isRuntimeLike(specifier: string): boolean {
+  return /^(k6|wsk)(\/|$)/.test(specifier);
+}
+
+/** Marks esbuild's own lookup of a package, so the plugin does not see it again. */
+const PACKAGE_LOOKUP = Symbol('package lookup');
+
+/** A package from the node_modules folders above the importing file, as Node looks them up. */
+async function resolvePackage(build: PluginBuild, args: OnResolveArgs, table: RuntimeTable): Promise<OnResolveResult> {
+  const found = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: PACKAGE_LOOKUP });
+  if (found.errors.length === 0) return found;
+  const name = packageOf(args.path);
+  return {
+    errors: [
+      {
+        text: `cannot import package ${quote(name)}: it is not installed in a node_modules folder above ${args.resolveDir} (run \`npm install ${name}\` beside the script); scripts can import ${importableModules(table).join(', ')}, npm packages, or their own files by relative path`,
+      },
+    ],
+  };
+}
+
+/** The Node built-in `specifier` names ('fs' for 'node:fs' and 'fs/promises'), if it names one. */
+function nodeBuiltin(specifier: string): string | undefined {
+  const bare = specifier.startsWith('node:') ? specifier.slice('node:'.length) : specifier;
+  const root = bare.split('/')[0]!;
+  return builtinModules.includes(bare) || builtinModules.includes(root) || specifier.startsWith('node:') ? root : undefined;
+}
+
+/**
+ * One line: which package (or the script itself) wants which built-in, and why a VU cannot have it.
+ * A VU runs in a sandbox with the JavaScript language and wsk's modules only.
+ */
+function builtinMessage(specifier: string, builtin: string, importer: string): string {
+  const why = `VUs run in a sandbox without Node's modules (files: read them in init code with open(); network: use wsk/http or wsk/ws)`;
+  const owner = insidePackage(importer);
+  if (owner === undefined) return `cannot import the Node built-in ${quote(specifier)}: ${why}`;
+  return `package ${quote(owner)} needs the Node built-in ${quote(builtin)} (imported by ${path.basename(importer)}), which VUs cannot have: ${why}; use a package that runs in browsers, or without Node`;
+}
+
+/** 'lodash' for 'lodash/map', '@faker-js/faker' for '@faker-js/faker/locale/en'. */
+function packageOf(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+function isPackageName(specifier: string): boolean {
+  return /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/.*)?$/i.test(specifier) && !/^[a-z][a-z0-9+.-]*:/i.test(specifier);
+}
+
+/** The package a file belongs to when it lives in a node_modules folder, else undefined. */
+function insidePackage(file: string): string | undefined {
+  const parts = file.split(path.sep);
+  const at = parts.lastIndexOf('node_modules');
+  if (at < 0 || at + 1 >= parts.length) return undefined;
+  const first = parts[at + 1]!;
+  return first.startsWith('@') && at + 2 < parts.length ? `${first}/${parts[at + 2]}` : first;
 }
