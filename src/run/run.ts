@@ -1,8 +1,7 @@
 /**
- * `wsk run`: one test from script to exit code. Bundles the script, learns its options from the
- * lifecycle VU, plans the scenarios, starts the workers and their VUs, runs setup, the executors and
- * teardown, and hands the results to the outputs. A run that is stopped (signal, abortOnFail, a
- * crashed worker) still tears down, prints its summary and writes its files.
+ * `wsk run`: one test from script to exit code. Checks the request, prepares the script (bundle,
+ * options, plan), builds the run's real parts — the worker pool, the outputs, the progress display,
+ * the stop controller, the real clock and timers — and executes the run's phases (execute.ts).
  */
 import os from 'node:os';
 import { configError, quote, type ExitCodeValue } from '../errors.js';
@@ -25,7 +24,7 @@ import { Progress } from './progress.js';
 import { headline } from './headline.js';
 import { checkWritable } from './results.js';
 import { RunRecorder } from './recorder.js';
-import { realRunEnvironment, TestStart, type RunEnvironment } from './environment.js';
+import { realRunEnvironment, TestStart } from './environment.js';
 import { StopController } from './stop.js';
 import type { RunContext } from './context.js';
 import { DEFAULT_LIFECYCLE_TIMEOUT, totalVus } from './phases.js';
@@ -82,9 +81,7 @@ async function runWithTarget(request: RunRequest, io: Io): Promise<ExitCodeValue
     throw error;
   }
   prepared.lifecycle.network(checked.network);
-  const env = realRunEnvironment();
-  const recorder = new RunRecorder(store, registry, request.bucketMs ?? DEFAULT_BUCKET_MS, Object.keys(prepared.options.tags ?? {}), env.epochMs);
-  return executeRun(runContext(request, io, env, prepared, recorder, define, checked));
+  return executeRun(runContext(request, io, prepared, checked, { registry, store, define }));
 }
 
 interface RunOptions {
@@ -111,17 +108,19 @@ function checkRunOptions(options: ScriptOptions, registry: MetricRegistry): RunO
   };
 }
 
-/** The real parts of a run: its outputs, the progress display and the worker pool, wired to one stop controller. */
-function runContext(
-  request: RunRequest,
-  io: Io,
-  env: RunEnvironment,
-  script: PreparedScript,
-  recorder: RunRecorder,
-  define: (definitions: readonly MetricDefinition[]) => void,
-  checked: RunOptions,
-): RunContext {
+interface RunMetrics {
+  readonly registry: MetricRegistry;
+  readonly store: MetricStore;
+  /** Learns the metrics a worker defines. */
+  readonly define: (definitions: readonly MetricDefinition[]) => void;
+}
+
+/** The real parts of a run: real time, its recorder, outputs, progress display and worker pool, wired to one stop controller. */
+function runContext(request: RunRequest, io: Io, script: PreparedScript, checked: RunOptions, metrics: RunMetrics): RunContext {
   const { scenarios, output } = script;
+  const env = realRunEnvironment();
+  const bucketMs = request.bucketMs ?? DEFAULT_BUCKET_MS;
+  const recorder = new RunRecorder(metrics.store, metrics.registry, bucketMs, Object.keys(script.options.tags ?? {}), env.epochMs);
   const outputs = new OutputSet(
     runOutputs({
       cwd: io.cwd,
@@ -140,7 +139,7 @@ function runContext(
     metrics: (batch) => recorder.merge(batch),
     logs: (logs) => output.logs(logs),
     errors: (errors) => output.errors(errors),
-    defined: define,
+    defined: metrics.define,
     crashed: (error) => stop.crashed(error),
     iterationEnded: (scenario, result, count) => progress.iterationEnded(scenario, result, count),
   });
