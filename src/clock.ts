@@ -1,6 +1,7 @@
 /**
  * The run's clock: milliseconds since the test started. Executors only see the `Clock` interface, so
- * tests drive them with virtual time; this module is the real one, plus helpers for abortable sleeps.
+ * tests drive them with virtual time; this module is the real one, plus helpers for abortable sleeps,
+ * and the real timers behind the `Timers` interface the run's phases arm.
  */
 import type { Clock } from './types.js';
 
@@ -65,4 +66,28 @@ export async function sleepUnlessAborted(clock: Clock, atMs: number, signal: Abo
     if (isAbortError(error)) return false;
     throw error;
   }
+}
+
+/** Cancels a timer; calling it again, or after the timer fired, does nothing. */
+export type Cancel = () => void;
+
+/** Timers, handed in like the clock so that code arming them runs on virtual time in tests. */
+export interface Timers {
+  /** Calls `tick` every `intervalMs` until cancelled. */
+  every(intervalMs: number, tick: () => void): Cancel;
+  /** Calls `fire` once after `delayMs`, unless cancelled first. */
+  after(delayMs: number, fire: () => void): Cancel;
+}
+
+export function realTimers(): Timers {
+  return {
+    every(intervalMs, tick) {
+      const timer = setInterval(tick, intervalMs);
+      return () => clearInterval(timer);
+    },
+    after(delayMs, fire) {
+      const timer = setTimeout(fire, delayMs);
+      return () => clearTimeout(timer);
+    },
+  };
 }

@@ -24,11 +24,13 @@ export class RunRecorder {
     private readonly bucketMs: number,
     /** Tag names the script sets in options.tags: the time series is broken down by them too. */
     private readonly scriptTags: readonly string[],
+    /** Epoch ms, for the start and the time buckets (the real wall clock unless a test hands in another). */
+    private readonly epochMs: () => number = wallClockMs,
   ) {}
 
   /** The test starts now: samples from here on are also kept over time. */
   start(): void {
-    this.#startMs = wallClockMs();
+    this.#startMs = this.epochMs();
     this.#buckets = new TimeBuckets({
       bucketMs: this.bucketMs,
       startMs: this.#startMs,
@@ -49,12 +51,12 @@ export class RunRecorder {
 
   merge(batch: MetricBatch): void {
     this.store.merge(batch);
-    this.#buckets?.add(batch, wallClockMs());
+    this.#buckets?.add(batch, this.epochMs());
     this.#forward?.(batch);
   }
 
   setGauge(metric: string, value: number, tags: Tags = {}): void {
-    const now = wallClockMs();
+    const now = this.epochMs();
     this.store.setGauge(metric, value, tags, now);
     this.#own(metric, value, tags, now);
   }
@@ -79,7 +81,7 @@ export class RunRecorder {
     if (this.#buckets === undefined || definition === undefined) return;
     this.#owned.add(definition, value, tags, timeMs);
     const batch = this.#owned.drain();
-    this.#buckets.add(batch, timeMs ?? wallClockMs());
+    this.#buckets.add(batch, timeMs ?? this.epochMs());
     this.#forward?.(batch);
   }
 }

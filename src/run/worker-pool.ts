@@ -13,6 +13,7 @@ import type { ScriptErrorInfo } from '../../runtime/protocol.js';
 import type { MetricBatch } from '../metrics/sink.js';
 import { IterationStatus, type FromWorker, type ToWorker, type WorkerError, type WorkerLog, type WorkerSetup } from '../worker/messages.js';
 import type { MetricDefinition } from '../types.js';
+import type { VuPool } from './context.js';
 
 export interface PoolEvents {
   metrics(batch: MetricBatch): void;
@@ -112,7 +113,7 @@ class WorkerLink {
 /** The worker thread's module: always the compiled one, also when this module runs from TypeScript sources (vitest). */
 export const WORKER_ENTRY = pathToFileURL(path.join(packageRoot(fileURLToPath(import.meta.url)), 'dist', 'src', 'worker', 'worker.js'));
 
-export class WorkerPool {
+export class WorkerPool implements VuPool {
   readonly #links: WorkerLink[] = [];
   readonly #owner = new Map<number, WorkerLink>();
   readonly #waiting = new Map<number, Waiting>();
