@@ -17,6 +17,7 @@ export class RunRecorder {
   #buckets: TimeBuckets | undefined;
   #startMs = 0;
   #forward: ((batch: MetricBatch) => void) | undefined;
+  #generation = 0;
 
   constructor(
     readonly store: MetricStore,
@@ -44,24 +45,32 @@ export class RunRecorder {
     return this.#startMs;
   }
 
+  /** Goes up with every sample that reaches the store: results built at the same generation are the same. */
+  get generation(): number {
+    return this.#generation;
+  }
+
   /** Every batch from now on also goes to `to` (the run's outputs). */
   forward(to: (batch: MetricBatch) => void): void {
     this.#forward = to;
   }
 
   merge(batch: MetricBatch): void {
+    this.#generation++;
     this.store.merge(batch);
     this.#buckets?.add(batch, this.epochMs());
     this.#forward?.(batch);
   }
 
   setGauge(metric: string, value: number, tags: Tags = {}): void {
+    this.#generation++;
     const now = this.epochMs();
     this.store.setGauge(metric, value, tags, now);
     this.#own(metric, value, tags, now);
   }
 
   addCounter(metric: string, value: number, tags: Tags = {}): void {
+    this.#generation++;
     this.store.addCounter(metric, value, tags);
     this.#own(metric, value, tags, undefined);
   }

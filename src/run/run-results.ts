@@ -39,9 +39,17 @@ export function runResults(run: Pick<RunContext, 'recorder' | 'script' | 'settin
   });
 }
 
+/**
+ * Results built for the live outputs are reused for this long while no new sample came: the
+ * dashboard's tick, Prometheus scrapes and every page that connects share one build.
+ */
+const LIVE_REUSE_MS = 1000;
+
 /** The results so far, for the live outputs; what cannot be built yet is left empty rather than thrown. */
 export class LiveResults implements LiveSource {
   #last: RunResults | undefined;
+  /** The recorder's generation and the epoch ms of the last build. */
+  #builtFrom = { generation: -1, atMs: 0 };
   /** Whether a failed rebuild was reported. */
   #failureReported = false;
 
@@ -50,6 +58,9 @@ export class LiveResults implements LiveSource {
   snapshot(): RunResults {
     const { run } = this;
     const endMs = run.env.epochMs();
+    const generation = run.recorder.generation;
+    if (this.#last !== undefined && generation === this.#builtFrom.generation && endMs - this.#builtFrom.atMs < LIVE_REUSE_MS) return this.#last;
+    this.#builtFrom = { generation, atMs: endMs };
     const elapsedMs = run.start.elapsedMs();
     const store = run.recorder.store;
     try {

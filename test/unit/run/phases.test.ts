@@ -80,6 +80,12 @@ describe('a run', () => {
     const live = run.output.context!.live.snapshot();
     expect(live).toMatchObject({ exitCode: -1, stoppedBy: '', endedAt: '', durationMs: 1_500, startedAt: new Date(EPOCH_MS).toISOString() });
     expect(live.metrics[Metric.iterations]?.values['count']).toBe(2);
+    // Asked again with no new sample, the live outputs share the results already built.
+    expect(run.output.context!.live.snapshot()).toBe(live);
+    await run.clock.advance(2_200);
+    const later = run.output.context!.live.snapshot();
+    expect(later).not.toBe(live);
+    expect(later.metrics[Metric.iterations]?.values['count']).toBeGreaterThan(2);
     await running.finish();
   });
 });
