@@ -11,6 +11,7 @@ import { inspectScript } from '../run/inspect.js';
 import { reportCommand } from '../report/command.js';
 import { packageVersion } from '../package-root.js';
 import { parseCliFlags, type CliFlags } from './flags.js';
+import { resolveSettings } from '../options/sources.js';
 
 export function version(): string {
   return packageVersion();
@@ -35,6 +36,12 @@ export async function cli(argv: readonly string[], io: Io = processIo()): Promis
       .option('-e, --env <KEY=VALUE>', 'set __ENV.KEY (repeatable)', collect, [])
       .option('--typecheck', 'type-check the script with the TypeScript compiler before running')
       .addOption(new Option('--isolation <level>', 'VU isolation (default: compartment)').choices(['compartment', 'context']))
+      .option('-c, --config <file>', 'the config file (default: wsk.yaml, wsk.yml or wsk.json beside the script)')
+      .option('-p, --profile <name>', 'overlay a profile of the config file or of options.profiles (smoke, load, ...)')
+      .option('--env-file <file>', 'read variables for __ENV and the config file from a dotenv file')
+      .option('--scenario <name>', 'run only this scenario (repeatable)', collect, [])
+      .option('--tags <tags>', 'run only scenarios with one of these tags (name, value or name=value; comma-separated)', collect, [])
+      .option('--exclude-tags <tags>', 'leave out scenarios with one of these tags', collect, [])
       .option('--verbose', 'also print console.debug output');
 
   addRunFlags(program.command('run'))
@@ -53,7 +60,7 @@ export async function cli(argv: readonly string[], io: Io = processIo()): Promis
     .option('--vus-per-isolate <n>', 'VUs sharing one isolate (default: 10000 with compartment isolation, 2000 with context)')
     .action((script: string, flags: Record<string, unknown>) => {
       result = guard(io, () => {
-        const parsed = withFlags(flags);
+        const parsed = withFlags(script, flags);
         return runTest({ script, ...parsed.script, ...parsed.run }, io);
       });
     });
@@ -62,7 +69,7 @@ export async function cli(argv: readonly string[], io: Io = processIo()): Promis
     .description('print the resolved options and execution plan as JSON')
     .action((script: string, flags: Record<string, unknown>) => {
       result = guard(io, async () => {
-        const parsed = withFlags(flags);
+        const parsed = withFlags(script, flags);
         io.stdout.write(`${JSON.stringify(await inspectScript({ script, ...parsed.script }, io), null, 2)}\n`);
         return ExitCode.ok;
       });
@@ -116,7 +123,12 @@ export async function cli(argv: readonly string[], io: Io = processIo()): Promis
       result = Promise.resolve(ExitCode.ok);
     });
 
-  const withFlags = (flags: Record<string, unknown>): CliFlags => parseCliFlags(flags, io.env, io.stdout.isTTY);
+  /** The flags, with what the config file, its profile, the --env-file and the environment add. */
+  const withFlags = (script: string, flags: Record<string, unknown>): CliFlags => {
+    const settings = resolveSettings({ script, cwd: io.cwd, flags, env: io.env });
+    const parsed = parseCliFlags(settings.flags, io.env, io.stdout.isTTY, settings.sources);
+    return { ...parsed, script: { ...parsed.script, profile: settings.profile, config: settings.config, baseEnv: settings.baseEnv } };
+  };
   try {
     await program.parseAsync(bareDashboardLast(argv), { from: 'user' });
   } catch (error) {

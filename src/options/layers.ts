@@ -9,9 +9,11 @@
  */
 import type { ScriptOptions } from '../types.js';
 import { isFields } from './fields.js';
+import { hasWeights } from './weights.js';
 import { OPTION_FLAGS, RUN_SETTINGS, RUN_SETTING_KEYS, SCRIPT_OPTION_KEYS, checkKnownKeys } from './schema.js';
 import type { RunOverrides } from '../run/options.js';
 import { invalidOption } from './fields.js';
+import { configError } from '../errors.js';
 
 export interface Sourced {
   readonly value: unknown;
@@ -44,27 +46,84 @@ export function scriptLayer(options: unknown): Layer {
   return sourced(options, () => SCRIPT_SOURCE);
 }
 
-/** The command line's execution shortcuts (--vus, --duration, --iterations, --stage). */
-export function overridesLayer(overrides: RunOverrides): Layer {
+/**
+ * The execution shortcuts (--vus, --duration, --iterations, --stage, or the environment's WSK_VUS,
+ * ...). `sources` names where each came from, by the flag's parsed key, when not from its flag.
+ */
+export function overridesLayer(overrides: RunOverrides, sources: Readonly<Record<string, string>> = {}): Layer {
   const { vus, duration, iterations, stages } = overrides;
-  return sourced({ vus, duration, iterations, stages: stages === undefined ? undefined : [...stages] }, (key) => OPTION_FLAGS[key as keyof typeof OPTION_FLAGS]);
+  return sourced({ vus, duration, iterations, stages: stages === undefined ? undefined : [...stages] }, (key) => {
+    const flag = OPTION_FLAGS[key as keyof typeof OPTION_FLAGS];
+    return sources[flagKey(flag)] ?? flag;
+  });
 }
 
-/** The command line's run settings, from a request whose fields are the run settings' names. */
-export function runSettingsLayer(request: { readonly [K in (typeof RUN_SETTING_KEYS)[number]]?: unknown }): Layer {
+/** The run settings (flags, environment, config file), from a request whose fields are the run settings' names. */
+export function runSettingsLayer(request: { readonly [K in (typeof RUN_SETTING_KEYS)[number]]?: unknown }, sources: Readonly<Record<string, string>> = {}): Layer {
   const given: Record<string, unknown> = {};
   for (const key of RUN_SETTING_KEYS) given[key] = request[key];
-  return sourced(given, (key) => RUN_SETTINGS[key as keyof typeof RUN_SETTINGS].flag);
+  return sourced(given, (key) => {
+    const flag = RUN_SETTINGS[key as keyof typeof RUN_SETTINGS].flag;
+    return sources[flagKey(flag)] ?? flag;
+  });
 }
 
-/** Merges layers, lowest precedence first. */
+/** A script's options without its profiles (a profile is overlaid when chosen, never merged as an option). */
+export function withoutProfiles(layer: Layer): Layer {
+  const { profiles: _profiles, ...rest } = layer;
+  return rest;
+}
+
+/**
+ * The profile `name` (none: {}), from the config file's profiles and the script's options.profiles;
+ * a profile in both is the config file's with the script's over it. An unknown name is an error
+ * listing the profiles there are. `where` names what chose it: --profile or WSK_PROFILE.
+ */
+export function profileLayer(name: string | undefined, config: { readonly name: string; readonly profiles: Readonly<Record<string, Layer>> } | undefined, script: Layer, where = '--profile'): Layer {
+  if (name === undefined) return {};
+  const scriptProfiles = script['profiles']?.value;
+  if (scriptProfiles !== undefined && !isFields(scriptProfiles)) throw invalidOption('options.profiles', scriptProfiles, 'use an object of named profiles, e.g. { load: { vus: 50, duration: "5m" } }');
+  const fromConfig = config?.profiles[name];
+  const fromScript = scriptProfiles?.[name];
+  if (fromConfig === undefined && fromScript === undefined) {
+    const known = [
+      ...Object.keys(config?.profiles ?? {}).map((profile) => `${profile} (${config!.name})`),
+      ...Object.keys(scriptProfiles ?? {}).map((profile) => `${profile} (script options)`),
+    ];
+    throw configError(
+      'INVALID_OPTION',
+      `${where} ${JSON.stringify(name)}: no such profile; ${known.length === 0 ? 'none is defined: add profiles to wsk.yaml or options.profiles to the script' : `the profiles are ${known.join(', ')}`}`,
+    );
+  }
+  let own: Layer = {};
+  if (fromScript !== undefined) {
+    const path = `script options.profiles.${name}`;
+    if (!isFields(fromScript)) throw invalidOption(`options.profiles.${name}`, fromScript, 'use an object of options, e.g. { vus: 50, duration: "5m" }');
+    checkKnownKeys(fromScript, SCRIPT_OPTION_KEYS.filter((key) => key !== 'profiles'), path);
+    own = sourced(fromScript, () => path);
+  }
+  return mergeLayers([fromConfig ?? {}, own]);
+}
+
+/** '--call-timeout' → 'callTimeout', as the parsed flags are keyed. */
+function flagKey(flag: string): string {
+  return flag.replace(/^--/, '').replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/**
+ * Merges layers, lowest precedence first. Weighted scenarios are kinds of users, not a load: a
+ * layer that gives a load (vus, duration, stages) keeps them, and they share it.
+ */
 export function mergeLayers(layers: readonly Layer[]): Layer {
   const merged: Record<string, Sourced> = {};
   for (const layer of layers) {
-    if (RUN_LENGTH_KEYS.some((key) => key in layer)) {
-      for (const key of RUN_LENGTH_KEYS) delete merged[key];
+    const weighted = !('scenarios' in layer) && hasWeights(merged['scenarios']?.value);
+    // Weighted scenarios bring kinds of users, not a load: the load of the layers below stays.
+    const bringsUsers = 'scenarios' in layer && hasWeights(layer['scenarios']!.value) && !RUN_LENGTH_KEYS.some((key) => key !== 'scenarios' && key in layer);
+    if (RUN_LENGTH_KEYS.some((key) => key in layer) && !bringsUsers) {
+      for (const key of RUN_LENGTH_KEYS) if (!(weighted && key === 'scenarios')) delete merged[key];
     }
-    if ('vus' in layer && !('scenarios' in layer)) delete merged['scenarios'];
+    if ('vus' in layer && !('scenarios' in layer) && !weighted) delete merged['scenarios'];
     Object.assign(merged, layer);
   }
   return merged;

@@ -14,6 +14,16 @@
 import type { ExecutorName, PlannedScenario, ScriptOptions, StageMs } from '../types.js';
 import { configError, quote } from '../errors.js';
 import { FieldReader, invalidOption, isFields } from './fields.js';
+import { hasWeights, readWeighted, shareLoad, weightedWithoutLoad, type SharedLoad } from './weights.js';
+
+/** Which scenarios to run (--scenario, --tags, --exclude-tags); empty lists select everything. */
+export interface ScenarioSelection {
+  readonly names: readonly string[];
+  readonly tags: readonly string[];
+  readonly excludeTags: readonly string[];
+}
+
+export const ALL_SCENARIOS: ScenarioSelection = { names: [], tags: [], excludeTags: [] };
 
 type Planned<E extends ExecutorName> = Extract<PlannedScenario, { executor: E }>;
 type Common = Pick<PlannedScenario, 'name' | 'startTimeMs' | 'gracefulStopMs' | 'exec' | 'env' | 'tags'>;
@@ -26,7 +36,7 @@ interface ExecutorSchema<E extends ExecutorName> {
 
 const DEFAULT_SCENARIO_NAME = 'default';
 const SCENARIO_NAME = /^[A-Za-z0-9_-]+$/;
-const COMMON_KEYS = ['executor', 'startTime', 'gracefulStop', 'exec', 'env', 'tags'];
+const COMMON_KEYS = ['executor', 'startTime', 'gracefulStop', 'exec', 'env', 'tags', 'weight'];
 const DEFAULT_GRACEFUL_STOP_MS = 30_000;
 const DEFAULT_GRACEFUL_RAMP_DOWN_MS = 30_000;
 const DEFAULT_MAX_DURATION_MS = 600_000;
@@ -103,9 +113,19 @@ export const EXECUTOR_NAMES = Object.keys(SCHEMAS) as readonly ExecutorName[];
 /** Every key some scenario accepts. */
 export const SCENARIO_KEYS: readonly string[] = [...new Set([...COMMON_KEYS, ...Object.values(SCHEMAS).flatMap((schema) => schema.keys)])];
 
-/** Validates the execution options and returns the scenarios to run, in the order they were written. */
-export function planScenarios(options: ScriptOptions): PlannedScenario[] {
+/**
+ * Validates the execution options and returns the scenarios to run, in the order they were written,
+ * less those the selection leaves out.
+ */
+export function planScenarios(options: ScriptOptions, selection: ScenarioSelection = ALL_SCENARIOS): PlannedScenario[] {
   const fields = new FieldReader(options, 'options');
+  const scenarios = fields.raw('scenarios');
+  if (hasWeights(scenarios)) return planWeighted(fields, scenarios as Readonly<Record<string, unknown>>, selection);
+  const planned = planAll(fields);
+  return select(planned, (scenario) => scenario.name, (scenario) => scenario.tags, selection);
+}
+
+function planAll(fields: FieldReader): PlannedScenario[] {
   const vus = fields.has('vus') ? fields.integer('vus', 0) : undefined;
   if (fields.has('iterations')) return [iterationsShortcut(fields, vus)];
   if (fields.has('duration')) return [durationShortcut(fields, vus)];
@@ -124,13 +144,92 @@ export function planScenarios(options: ScriptOptions): PlannedScenario[] {
   return [{ ...shortcutCommon(), executor: 'per-vu-iterations', vus: 1, iterations: 1, maxDurationMs: DEFAULT_MAX_DURATION_MS }];
 }
 
-function planScenario(name: string, config: unknown): PlannedScenario {
+/**
+ * Weighted scenarios share the load of the execution shortcuts (vus with duration, iterations or
+ * stages); the others run as written. The selection applies first, so the selected scenarios share it.
+ */
+function planWeighted(fields: FieldReader, scenarios: Readonly<Record<string, unknown>>, selection: ScenarioSelection): PlannedScenario[] {
+  const entries = select(
+    Object.entries(scenarios).map(([name, config]) => ({ name, fields: scenarioFields(name, config) })),
+    (entry) => entry.name,
+    (entry) => entry.fields.stringMap('tags'),
+    selection,
+  );
+  const weighted = entries.filter((entry) => entry.fields.has('weight')).map((entry) => readWeighted(entry.name, entry.fields));
+  const load = sharedLoad(fields);
+  if (weighted.length > 0 && load === undefined) weightedWithoutLoad(weighted.map((scenario) => scenario.name));
+  const shared = weighted.length === 0 ? [] : shareLoad(weighted, load!, (scenario) => commonOf(scenario.name, scenario.fields));
+  return entries.map((entry) => shared.find((scenario) => scenario.name === entry.name) ?? planScenario(entry.name, scenarios[entry.name]));
+}
+
+/** The load the execution shortcuts describe, for weighted scenarios to share; undefined when they describe none. */
+function sharedLoad(fields: FieldReader): SharedLoad | undefined {
+  const vus = fields.has('vus') ? fields.integer('vus', 0) : undefined;
+  if (fields.has('iterations')) {
+    return { kind: 'iterations', vus: vus ?? 1, iterations: fields.integer('iterations', 1), maxDurationMs: fields.duration('duration', DEFAULT_MAX_DURATION_MS, POSITIVE) };
+  }
+  if (fields.has('duration')) return { kind: 'duration', vus: vus ?? 1, durationMs: fields.duration('duration', undefined, POSITIVE) };
+  if (hasStages(fields)) return { kind: 'stages', startVUs: vus ?? 0, stages: fields.stages('stages', 'VUs') };
+  return undefined;
+}
+
+function scenarioFields(name: string, config: unknown): FieldReader {
   if (!SCENARIO_NAME.test(name)) {
     throw configError('INVALID_OPTION', `options.scenarios: invalid scenario name ${quote(name)}; use letters, digits, "_" and "-" only`);
   }
   const path = `options.scenarios.${name}`;
   if (!isFields(config)) throw invalidOption(path, config, 'use an object with an executor and its options');
-  const fields = new FieldReader(config, path);
+  return new FieldReader(config, path);
+}
+
+function commonOf(name: string, fields: FieldReader): Common {
+  return {
+    name,
+    startTimeMs: fields.duration('startTime', 0),
+    gracefulStopMs: fields.duration('gracefulStop', DEFAULT_GRACEFUL_STOP_MS),
+    exec: fields.string('exec', 'default'),
+    env: fields.stringMap('env'),
+    tags: fields.stringMap('tags'),
+  };
+}
+
+/**
+ * The items the selection keeps: those named by --scenario (all when none is), less those without
+ * a tag --tags asks for, less those with a tag --exclude-tags names. A tag selector is a tag's name,
+ * its value, or name=value. A name that is no scenario, and a selection that keeps nothing, are errors.
+ */
+export function select<T>(items: readonly T[], nameOf: (item: T) => string, tagsOf: (item: T) => Readonly<Record<string, string>>, selection: ScenarioSelection): T[] {
+  const names = items.map(nameOf);
+  for (const name of selection.names) {
+    if (!names.includes(name)) throw configError('INVALID_CLI', `--scenario ${quote(name)}: no such scenario; the scenarios are ${names.join(', ')}`);
+  }
+  const tagged = (item: T, selectors: readonly string[]): boolean => selectors.some((selector) => hasTag(tagsOf(item), selector));
+  const kept = items.filter(
+    (item) =>
+      (selection.names.length === 0 || selection.names.includes(nameOf(item))) &&
+      (selection.tags.length === 0 || tagged(item, selection.tags)) &&
+      !tagged(item, selection.excludeTags),
+  );
+  if (kept.length === 0) {
+    const asked = [
+      ...selection.names.map((name) => `--scenario ${name}`),
+      ...(selection.tags.length > 0 ? [`--tags ${selection.tags.join(',')}`] : []),
+      ...(selection.excludeTags.length > 0 ? [`--exclude-tags ${selection.excludeTags.join(',')}`] : []),
+    ].join(' ');
+    const tags = items.map((item) => `${nameOf(item)} (${Object.entries(tagsOf(item)).map(([k, v]) => `${k}=${v}`).join(', ') || 'no tags'})`);
+    throw configError('INVALID_CLI', `${asked} leaves no scenario to run; the scenarios and their tags: ${tags.join('; ')}`);
+  }
+  return kept;
+}
+
+function hasTag(tags: Readonly<Record<string, string>>, selector: string): boolean {
+  const at = selector.indexOf('=');
+  if (at > 0) return tags[selector.slice(0, at)] === selector.slice(at + 1);
+  return Object.hasOwn(tags, selector) || Object.values(tags).includes(selector);
+}
+
+function planScenario(name: string, config: unknown): PlannedScenario {
+  const fields = scenarioFields(name, config);
   const executor = fields.raw('executor');
   const allowed = `use one of: ${EXECUTOR_NAMES.join(', ')}`;
   if (executor === undefined) {
@@ -141,15 +240,8 @@ function planScenario(name: string, config: unknown): PlannedScenario {
   if (!isExecutorName(executor)) throw invalidOption(fields.pathOf('executor'), executor, allowed);
 
   const schema = SCHEMAS[executor];
-  fields.onlyKeys([...COMMON_KEYS, ...schema.keys], `executor ${executor}`);
-  return schema.read(fields, {
-    name,
-    startTimeMs: fields.duration('startTime', 0),
-    gracefulStopMs: fields.duration('gracefulStop', DEFAULT_GRACEFUL_STOP_MS),
-    exec: fields.string('exec', 'default'),
-    env: fields.stringMap('env'),
-    tags: fields.stringMap('tags'),
-  });
+  fields.onlyKeys([...COMMON_KEYS.filter((key) => key !== 'weight'), ...schema.keys], `executor ${executor}`);
+  return schema.read(fields, commonOf(name, fields));
 }
 
 function iterationsShortcut(fields: FieldReader, vus: number | undefined): PlannedScenario {

@@ -12,7 +12,7 @@ export const READ_OPTIONS = [
   'vus', 'duration', 'iterations', 'stages', 'scenarios', 'thresholds',
   'summaryTrendStats', 'setupTimeout', 'teardownTimeout', 'tags', 'systemTags',
   'hosts', 'insecureSkipTLSVerify', 'tlsAuth', 'userAgent', 'noConnectionReuse', 'batchPerHost',
-  'maxRedirects', 'discardResponseBodies',
+  'maxRedirects', 'discardResponseBodies', 'profiles',
 ] as const;
 
 /**
@@ -24,7 +24,7 @@ export const IGNORED_K6_OPTIONS = [
   'executionSegment', 'executionSegmentSequence', 'ext', 'httpDebug', 'includeSystemEnvVars',
   'linger', 'localIPs', 'logFormat', 'logOutput', 'minIterationDuration', 'noCookiesReset',
   'noSetup', 'noSummary', 'noTeardown', 'noThresholds', 'noUsageReport', 'noVUConnectionReuse',
-  'paused', 'profiles', 'quiet', 'rps', 'summaryTimeUnit', 'throw', 'tlsCipherSuites', 'tlsVersion',
+  'paused', 'quiet', 'rps', 'summaryTimeUnit', 'throw', 'tlsCipherSuites', 'tlsVersion',
   'traces', 'upload', 'webDashboard',
 ] as const;
 
@@ -50,6 +50,37 @@ export const RUN_SETTINGS = {
 } as const satisfies Readonly<Record<string, { readonly flag: string; readonly default?: unknown }>>;
 export type RunSettingKey = keyof typeof RUN_SETTINGS;
 export const RUN_SETTING_KEYS = Object.keys(RUN_SETTINGS) as readonly RunSettingKey[];
+
+/**
+ * Run settings as a config file names them (the flag without its dashes, in camelCase), which is
+ * also how the command line's parsed flags are keyed.
+ */
+export const CONFIG_RUN_SETTINGS = ['out', 'summaryExport', 'report', 'bucket', 'dashboard', 'workers', 'isolation', 'callTimeout', 'memoryLimit', 'vusPerIsolate'] as const;
+
+/**
+ * Environment variables that set a flag (keyed as the parsed flags are), wsk's name first, then
+ * k6's. They sit above the script's options and below the command line. Lists are comma-separated.
+ */
+export const ENV_FLAGS: Readonly<Record<string, readonly string[]>> = {
+  vus: ['WSK_VUS', 'K6_VUS'],
+  duration: ['WSK_DURATION', 'K6_DURATION'],
+  iterations: ['WSK_ITERATIONS', 'K6_ITERATIONS'],
+  stage: ['WSK_STAGES', 'K6_STAGES'],
+  out: ['WSK_OUT', 'K6_OUT'],
+  summaryExport: ['WSK_SUMMARY_EXPORT', 'K6_SUMMARY_EXPORT'],
+  report: ['WSK_REPORT'],
+  bucket: ['WSK_BUCKET'],
+  dashboard: ['WSK_DASHBOARD'],
+  workers: ['WSK_WORKERS'],
+  isolation: ['WSK_ISOLATION'],
+  callTimeout: ['WSK_CALL_TIMEOUT'],
+  memoryLimit: ['WSK_MEMORY_LIMIT'],
+  vusPerIsolate: ['WSK_VUS_PER_ISOLATE'],
+  profile: ['WSK_PROFILE'],
+};
+
+/** Parsed flags that take a list. */
+export const LIST_FLAGS: readonly string[] = ['stage', 'out'];
 
 /** The script option a CLI flag overrides, for the execution shortcuts. */
 export const OPTION_FLAGS = { vus: '--vus', duration: '--duration', iterations: '--iterations', stages: '--stage' } as const;

@@ -33,16 +33,16 @@ const FILE_KINDS: ReadonlySet<string> = new Set<FileOutputKind>(['json', 'csv', 
 const ALLOWED = 'use json=<file>, csv=<prefix>, junit=<file>, markdown=<file> or prometheus[=<host>:<port>]';
 const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[^:[\]\s]+):(\d{1,5})$/;
 
-/** Throws WskError 'INVALID_CLI' naming the first bad value. */
-export function parseOutputs(values: readonly string[]): OutputSpec[] {
-  const specs = values.map(parseOutput);
+/** Throws WskError 'INVALID_CLI' naming the first bad value and where it came from (`--out`, `WSK_OUT`, `out in wsk.yaml:3:1`). */
+export function parseOutputs(values: readonly string[], where = '--out'): OutputSpec[] {
+  const specs = values.map((value) => parseOutput(value, where));
   if (specs.filter((spec) => spec.kind === 'prometheus').length > 1) {
-    throw invalid(`--out prometheus is given more than once; one endpoint serves every metric`);
+    throw invalid(`${where} prometheus is given more than once; one endpoint serves every metric`);
   }
   return specs;
 }
 
-function parseOutput(value: string): OutputSpec {
+function parseOutput(value: string, where: string): OutputSpec {
   const equals = value.indexOf('=');
   const kind = (equals === -1 ? value : value.slice(0, equals)).trim();
   const argument = equals === -1 ? undefined : value.slice(equals + 1).trim();
@@ -51,14 +51,14 @@ function parseOutput(value: string): OutputSpec {
     const match = HOST_PORT.exec(argument);
     const port = Number(match?.[2]);
     if (match?.[1] === undefined || !(port <= 65535)) {
-      throw invalid(`--out ${quote(value)}: ${quote(argument)} is not <host>:<port>; use e.g. prometheus=127.0.0.1:9464`);
+      throw invalid(`${where} ${quote(value)}: ${quote(argument)} is not <host>:<port>; use e.g. prometheus=127.0.0.1:9464`);
     }
     return { kind, host: match[1].replace(/^\[(.*)\]$/, '$1'), port };
   }
-  if (!FILE_KINDS.has(kind)) throw invalid(`--out ${quote(value)}: unknown output ${quote(kind)}; ${ALLOWED}`);
+  if (!FILE_KINDS.has(kind)) throw invalid(`${where} ${quote(value)}: unknown output ${quote(kind)}; ${ALLOWED}`);
   if (argument === undefined || argument === '') {
     const what = kind === 'csv' ? 'a file prefix, e.g. csv=results/run' : `a file, e.g. ${kind}=${EXAMPLE_FILE[kind as FileOutputKind]}`;
-    throw invalid(`--out ${quote(value)}: missing the path; ${kind} needs ${what}`);
+    throw invalid(`${where} ${quote(value)}: missing the path; ${kind} needs ${what}`);
   }
   return { kind: kind as FileOutputKind, path: argument };
 }

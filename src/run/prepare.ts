@@ -9,11 +9,12 @@ import type { PlannedScenario, ScriptOptions } from '../types.js';
 import { bundleScript, type Bundle } from '../bundle/index.js';
 import { runtimeCode } from '../bundle/runtime-code.js';
 import { USER_CODE_LINE_OFFSET, wrapUserCode, type Isolation, type SandboxCode } from '../sandbox/isolate.js';
-import { planScenarios } from '../options/scenarios.js';
+import { planScenarios, type ScenarioSelection } from '../options/scenarios.js';
+import type { ConfigLayers } from '../options/sources.js';
 import { readSystemTags } from '../options/system-tags.js';
 import type { ScriptErrorInfo } from '../../runtime/protocol.js';
 import type { RunOverrides } from './options.js';
-import { defaultsLayer, mergeLayers, optionsOf, overridesLayer, runSettingsLayer, scriptLayer, sourcesOf } from '../options/layers.js';
+import { defaultsLayer, mergeLayers, optionsOf, overridesLayer, profileLayer, runSettingsLayer, scriptLayer, sourcesOf, withoutProfiles } from '../options/layers.js';
 import { InitError, LifecycleVu, type LifecycleEvents, type ScriptExports } from './lifecycle.js';
 import { ConsoleOutput } from './console-output.js';
 
@@ -40,6 +41,16 @@ export interface ScriptRequest {
   readonly memoryLimitMb?: number | undefined;
   /** VUs that share an isolate (default 2000). */
   readonly vusPerIsolate?: number | undefined;
+  /** The profile to overlay on the options (--profile, WSK_PROFILE). */
+  readonly profile?: string | undefined;
+  /** Which scenarios run (--scenario, --tags, --exclude-tags); all by default. */
+  readonly selection?: ScenarioSelection | undefined;
+  /** Where the overrides and run settings came from when not from flags ('WSK_VUS', 'wsk.yaml:3:1'). */
+  readonly sources?: Readonly<Record<string, string>> | undefined;
+  /** The config file's options and profiles (see options/sources.ts). */
+  readonly config?: ConfigLayers | undefined;
+  /** __ENV below the process environment: the config file's env and the --env-file. */
+  readonly baseEnv?: Readonly<Record<string, string>> | undefined;
 }
 
 export const METRICS_INTERVAL_MS = 200;
@@ -81,7 +92,7 @@ export async function prepareScript(
   const code: SandboxCode = { runtime: await runtimeCode(), user: wrapUserCode(bundle.code), userFileName: 'wsk-script.js' };
   // The sandbox settings are needed to run the script that holds the options, so they are read from
   // the layers below and above the script's; the script cannot set them (they are not options).
-  const cli = mergeLayers([overridesLayer(request.overrides), runSettingsLayer(request)]);
+  const cli = mergeLayers([overridesLayer(request.overrides, request.sources), runSettingsLayer(request, request.sources)]);
   const run = mergeLayers([defaultsLayer(), cli]);
   const isolation = run['isolation']!.value as Isolation;
   const output = new ConsoleOutput(io.stderr, (stack) => bundle.mapStack(stack, code.userFileName, USER_CODE_LINE_OFFSET), isolation, request.verbose);
@@ -90,7 +101,7 @@ export async function prepareScript(
     isolation,
     limits: { memoryLimitMb: run['memoryLimitMb']!.value as number, callTimeoutMs: run['callTimeoutMs']!.value as number },
     vusPerIsolate: (run['vusPerIsolate']?.value as number | undefined) ?? DEFAULT_VUS_PER_ISOLATE[isolation],
-    env: { ...definedEnv(io.env), ...request.env },
+    env: { ...request.baseEnv, ...definedEnv(io.env), ...request.env },
     scenarioEnv: {},
     scriptDir: path.dirname(scriptPath),
     metricsIntervalMs: METRICS_INTERVAL_MS,
@@ -104,9 +115,11 @@ export async function prepareScript(
       if (error instanceof InitError) throw initFailure(0, error.error, output);
       throw error;
     }
-    const settings = mergeLayers([defaultsLayer(), scriptLayer(exports.options), cli]);
+    const script = scriptLayer(exports.options);
+    const profile = profileLayer(request.profile, request.config, script);
+    const settings = mergeLayers([defaultsLayer(), request.config?.options ?? {}, withoutProfiles(script), profile, cli]);
     const options = optionsOf(settings);
-    const scenarios = planScenarios(options);
+    const scenarios = planScenarios(options, request.selection);
     checkExports(scenarios, exports);
     const systemTags = readSystemTags(options);
     return { bundle, output, lifecycle, exports, options, sources: sourcesOf(settings), scenarios, sandboxSetup: { ...sandboxSetup, systemTags } };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDuration } from '../../src/duration.js';
 import { WskError } from '../../src/errors.js';
+import { thrownWskError } from './wsk-error.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -33,7 +34,7 @@ describe('parseDuration', () => {
   it.each([['10x'], ['10 s'], ['s'], [''], ['1.5'], ['m5'], ['10s '], ['1h-5m'], [true], [null], [{}], [Number.NaN], [Number.POSITIVE_INFINITY]])(
     'rejects %j, naming where and the value',
     (input) => {
-      const error = catchError(() => parseDuration(input, 'options.scenarios.main.duration'));
+      const error = thrownWskError(() => parseDuration(input, 'options.scenarios.main.duration'));
       expect(error).toBeInstanceOf(WskError);
       expect(error.code).toBe('INVALID_DURATION');
       expect(error.exitCode).toBe(104);
@@ -43,24 +44,15 @@ describe('parseDuration', () => {
   );
 
   it('quotes the bad value exactly', () => {
-    expect(catchError(() => parseDuration('10x', 'options.scenarios.main.duration')).message).toBe(
+    expect(thrownWskError(() => parseDuration('10x', 'options.scenarios.main.duration')).message).toBe(
       'options.scenarios.main.duration: invalid duration "10x"; use a number with a unit: ms, s, m, h (e.g. "30s", "1m30s")',
     );
   });
 
   it.each([['-1s'], [-5], ['-0s']])('rejects the negative duration %j', (input) => {
-    const error = catchError(() => parseDuration(input, 'options.gracefulStop'));
+    const error = thrownWskError(() => parseDuration(input, 'options.gracefulStop'));
     expect(error.code).toBe('INVALID_DURATION');
     expect(error.message).toBe(`options.gracefulStop: invalid duration ${JSON.stringify(input)}; a duration cannot be negative`);
   });
 });
 
-function catchError(action: () => unknown): WskError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof WskError) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
-}

@@ -78,6 +78,12 @@ export type Scenario = ScenarioCommon &
     | { executor: 'shared-iterations'; vus?: number; iterations?: number; maxDuration?: Duration }
     | { executor: 'constant-arrival-rate'; rate: number; timeUnit?: Duration; duration: Duration; preAllocatedVUs: number; maxVUs?: number }
     | { executor: 'ramping-arrival-rate'; startRate?: number; timeUnit?: Duration; stages: Stage[]; preAllocatedVUs: number; maxVUs?: number }
+    /**
+     * A kind of user, as Locust's user classes: weighted scenarios share the load the options give
+     * (vus with duration, iterations or stages) in proportion to their weights; 7, 2 and 1 of 20 VUs
+     * are 14, 4 and 2.
+     */
+    | { weight: number; executor?: never }
   );
 
 /**
@@ -110,6 +116,8 @@ export interface Options {
   batchPerHost?: number;
   maxRedirects?: number;
   discardResponseBodies?: boolean;
+  /** Named option sets (smoke, load, stress, ...); `wsk run --profile load` overlays one on the rest. */
+  profiles?: Record<string, Omit<Options, 'profiles'>>;
 
   // k6 options wsk accepts and does not act on, so k6 scripts run unchanged.
   batch?: number;
@@ -137,7 +145,6 @@ export interface Options {
   noUsageReport?: boolean;
   noVUConnectionReuse?: boolean;
   paused?: boolean;
-  profiles?: unknown;
   quiet?: boolean;
   rps?: number;
   summaryTimeUnit?: string;

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { WskError } from '../../../src/errors.js';
 import { SCRIPT_OPTION_KEYS, closestName, editDistance } from '../../../src/options/schema.js';
 import { defaultsLayer, mergeLayers, optionsOf, overridesLayer, runSettingsLayer, scriptLayer, sourcesOf } from '../../../src/options/layers.js';
 import { planScenarios } from '../../../src/options/scenarios.js';
 import type { ScriptOptions } from '../../../src/types.js';
+import { thrownWskError } from '../wsk-error.js';
 
-function failure(work: () => unknown): WskError {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof WskError) return error;
-    throw error;
-  }
-  throw new Error('expected a WskError');
-}
 
 describe('unknown keys', () => {
   it.each<[Record<string, unknown>, string]>([
@@ -24,7 +15,7 @@ describe('unknown keys', () => {
     [{ wibble: 1 }, '"wibble" in script options: unknown option; it is neither a wsk nor a k6 option'],
     [{ isolation: 'context' }, '"isolation" in script options: unknown option; it is neither a wsk nor a k6 option'],
   ])('at the top level of %j', (options, message) => {
-    const error = failure(() => scriptLayer(options));
+    const error = thrownWskError(() => scriptLayer(options));
     expect(error.message).toBe(message);
     expect(error.exitCode).toBe(104);
   });
@@ -36,10 +27,10 @@ describe('unknown keys', () => {
 
   it('in a scenario, suggesting the closest key', () => {
     const scenario = (config: Record<string, unknown>): ScriptOptions => ({ scenarios: { api: config } }) as unknown as ScriptOptions;
-    expect(failure(() => planScenarios(scenario({ execuotr: 'constant-vus', duration: '1s' }))).message).toMatch(
+    expect(thrownWskError(() => planScenarios(scenario({ execuotr: 'constant-vus', duration: '1s' }))).message).toMatch(
       /^options\.scenarios\.api: unknown option "execuotr" for a scenario; allowed: .*; did you mean "executor"\?$/,
     );
-    expect(failure(() => planScenarios(scenario({ executor: 'constant-vus', duraton: '1s' }))).message).toBe(
+    expect(thrownWskError(() => planScenarios(scenario({ executor: 'constant-vus', duraton: '1s' }))).message).toBe(
       'options.scenarios.api: unknown option "duraton" for executor constant-vus; allowed: executor, startTime, gracefulStop, exec, env, tags, vus, duration; did you mean "duration"?',
     );
   });
