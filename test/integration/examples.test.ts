@@ -12,6 +12,7 @@ describe('scripts-examples', () => {
     ['login-then-chat.ts', ['--serve', 'chat', '--vus', '3', '--duration', '3s']],
     ['scenarios.ts', []],
     ['k6-style.js', ['--duration', '1s']],
+    ['team/chat.ts', ['--profile', 'smoke', '--serve', 'chat', '--duration', '3s']],
   ])('%s passes its thresholds', async (script, flags) => {
     const { code, stdout, stderr } = await wsk(['run', '--quiet', `scripts-examples/${script}`, ...flags], { cwd: ROOT });
     expect(stderr).not.toContain('ERROR');
