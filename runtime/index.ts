@@ -3,7 +3,7 @@
  * events (`dispatch`) and collects the actions they caused (`drain`). Between the two calls V8 runs
  * the microtasks, so continuations after an `await` have already produced their actions.
  */
-import { isCoreAction, isCoreEvent, type CoreAction, type CoreEvent, type ProtocolEvent, type RealmConfig, type SandboxAction, type SandboxEvent, type ScriptErrorInfo, type VuInitResult } from './protocol.js';
+import { isCoreAction, isCoreEvent, RUN_COUNTERS_BYTES, type CoreAction, type CoreEvent, type ProtocolEvent, type RealmConfig, type SandboxAction, type SandboxEvent, type ScriptErrorInfo, type VuInitResult } from './protocol.js';
 import {
   errorInfo,
   instantiateVu,
@@ -50,6 +50,7 @@ export function bootRealm(
   openFile: (path: string, binary: boolean) => unknown,
   runningCell: ArrayBufferLike,
   hostNow: () => number,
+  countersCell?: ArrayBufferLike,
 ): Router {
   const running = new Int32Array(runningCell);
   let outbox: SandboxAction[] = [];
@@ -99,6 +100,8 @@ export function bootRealm(
       running[0] = vu;
     },
     streams: new Map(),
+    // Without memory from the host (a lone realm), the counters are the realm's own.
+    counters: new Int32Array(countersCell ?? new ArrayBuffer(RUN_COUNTERS_BYTES)),
   };
   const modules: Record<string, ProtocolModules[string]> = {};
   const protocolEvents = new Map<string, (event: ProtocolEvent) => void>();

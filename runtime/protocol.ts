@@ -93,6 +93,9 @@ export interface ScriptErrorInfo {
   readonly stack: string;
 }
 
+/** Bytes of the run-wide counters (wsk/data's feeders); the host's memory for them has this size. */
+export const RUN_COUNTERS_BYTES = 1024 * Int32Array.BYTES_PER_ELEMENT;
+
 /** What the host tells a realm once, when it boots it. */
 export interface RealmConfig {
   /** 'compartment' freezes the shared realm so VUs cannot leak state through it. */

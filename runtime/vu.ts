@@ -7,6 +7,7 @@ import type { ProtocolAction, ProtocolEvent, SandboxAction, ScriptErrorInfo } fr
 import { createWskModule } from './modules/wsk.js';
 import { createMetricsModule, REALM_SHARED as METRICS_SHARED } from './modules/metrics.js';
 import { createExecutionModule } from './modules/execution.js';
+import { createDataModule, REALM_SHARED as DATA_SHARED } from './modules/data.js';
 import { createConsole } from './console.js';
 
 /** The user's bundle, wrapped by the host as a function of the names it expects. */
@@ -42,6 +43,8 @@ export interface RealmServices {
    * a time; dropped when the op settles.
    */
   readonly streams: Map<number, ArrayBuffer>;
+  /** Counters every VU of the run shares (memory shared by all workers): wsk/data's run-wide feeders. */
+  readonly counters: Int32Array;
 }
 
 /**
@@ -96,13 +99,14 @@ export interface Vu {
  * The runtime's objects that every VU of a realm can reach (classes of what modules hand out, shared
  * module objects), for lockdown to freeze with the intrinsics. What `require` returns is frozen too.
  */
-export const REALM_SHARED: readonly object[] = METRICS_SHARED;
+export const REALM_SHARED: readonly object[] = [...METRICS_SHARED, ...DATA_SHARED];
 
 /** The modules of the core, by id; the protocols add theirs. */
 const CORE_MODULES: ProtocolModules = {
   wsk: (vu) => createWskModule(vu),
   'wsk/metrics': () => createMetricsModule(),
   'wsk/execution': (vu) => createExecutionModule(vu),
+  'wsk/data': () => createDataModule(),
 };
 
 /** The VU whose init code (module top level) is running, if any: what it creates is its own. */

@@ -17,4 +17,5 @@ export const CORE_MODULES: readonly CoreModule[] = [
   { id: 'wsk', k6: 'k6', blocking: { named: ['sleep', 'group'], defaultMembers: [] } },
   { id: 'wsk/metrics', k6: 'k6/metrics', blocking: { named: [], defaultMembers: [] } },
   { id: 'wsk/execution', k6: 'k6/execution', blocking: { named: [], defaultMembers: [] } },
+  { id: 'wsk/data', k6: 'k6/data', blocking: { named: [], defaultMembers: [] } },
 ];

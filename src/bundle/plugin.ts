@@ -23,7 +23,14 @@ export function wskPlugin(rewriter: ScriptRewriter, table: RuntimeTable): Plugin
         const id = runtimeModuleOf(table, args.path);
         if (id !== undefined) return { path: id, external: true };
         const builtin = nodeBuiltin(args.path);
-        if (builtin !== undefined) return { errors: [{ text: builtinMessage(args.path, builtin, args.importer) }] };
+        if (builtin !== undefined) {
+          // A package's require() may sit in code that never runs in a VU (papaparse's Node streams):
+          // it is left out with a warning, and fails only if that code runs.
+          if (args.kind === 'require-call' && insidePackage(args.importer) !== undefined) {
+            return { path: args.path, external: true, warnings: [{ text: `${builtinMessage(args.path, builtin, args.importer)}; it is left out, and the package fails if it calls it` }] };
+          }
+          return { errors: [{ text: builtinMessage(args.path, builtin, args.importer) }] };
+        }
         if (isRuntimeLike(args.path) || !isPackageName(args.path)) return { errors: [{ text: unavailableModuleMessage(args.path, table) }] };
         return resolvePackage(build, args, table);
       });

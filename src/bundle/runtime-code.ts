@@ -35,9 +35,12 @@ async function buildRuntime(sandboxFiles: readonly string[]): Promise<string> {
     write: false,
     format: 'cjs',
     platform: 'neutral',
+    mainFields: ['module', 'main'],
     target: 'es2022',
     logLevel: 'silent',
     sourcemap: false,
+    // papaparse (wsk/data's CSV parser) requires Node's streams only in code VUs never run.
+    external: ['stream'],
   });
   const code = result.outputFiles[0]?.text ?? '';
   // Strict, so no runtime function is the `.caller` of a script's sloppy function (made with `Function`):

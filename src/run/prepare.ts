@@ -12,7 +12,7 @@ import { USER_CODE_LINE_OFFSET, wrapUserCode, type Isolation, type SandboxCode }
 import { planScenarios, type ScenarioSelection } from '../options/scenarios.js';
 import type { ConfigLayers } from '../options/sources.js';
 import { readSystemTags } from '../options/system-tags.js';
-import type { ScriptErrorInfo } from '../../runtime/protocol.js';
+import { RUN_COUNTERS_BYTES, type ScriptErrorInfo } from '../../runtime/protocol.js';
 import type { RunOverrides } from './options.js';
 import { defaultsLayer, mergeLayers, optionsOf, overridesLayer, profileLayer, runSettingsLayer, scriptLayer, sourcesOf, withoutProfiles } from '../options/layers.js';
 import { InitError, LifecycleVu, type LifecycleEvents, type ScriptExports } from './lifecycle.js';
@@ -73,6 +73,8 @@ export interface PreparedScript {
     readonly scenarioEnv: Record<string, Record<string, string>>;
     readonly scriptDir: string;
     readonly metricsIntervalMs: number;
+    /** Counters every VU of the run shares, in memory every worker sees (wsk/data's feeders). */
+    readonly counters: SharedArrayBuffer;
     /** options.systemTags, for the workers. */
     readonly systemTags: readonly string[];
   };
@@ -105,6 +107,7 @@ export async function prepareScript(
     scenarioEnv: {},
     scriptDir: path.dirname(scriptPath),
     metricsIntervalMs: METRICS_INTERVAL_MS,
+    counters: new SharedArrayBuffer(RUN_COUNTERS_BYTES),
   };
   const lifecycle = new LifecycleVu(sandboxSetup, { ...events, logs: (logs) => output.logs(logs), errors: (errors) => output.errors(errors) });
   try {

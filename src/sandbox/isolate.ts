@@ -71,8 +71,12 @@ export class SandboxIsolate {
   readonly #limits: SandboxLimits;
   readonly #realms = new Set<Realm>();
 
-  constructor(code: SandboxCode, limits: SandboxLimits, openFile: (path: string, binary: boolean) => string | ArrayBuffer) {
+  /** Counters every VU of the run shares (see runtime/modules/data.ts); none: each realm has its own. */
+  readonly #counters: SharedArrayBuffer | undefined;
+
+  constructor(code: SandboxCode, limits: SandboxLimits, openFile: (path: string, binary: boolean) => string | ArrayBuffer, counters?: SharedArrayBuffer) {
     this.#limits = limits;
+    this.#counters = counters;
     this.isolate = new ivm.Isolate({ memoryLimit: limits.memoryLimitMb });
     this.#runtime = this.isolate.compileScriptSync(code.runtime, { filename: 'wsk-runtime.js' });
     this.#user = this.isolate.compileScriptSync(code.user, { filename: code.userFileName });
@@ -111,6 +115,7 @@ export class SandboxIsolate {
         this.#openFile,
         new ivm.ExternalCopy(running).copyInto({ release: true }),
         this.#now,
+        this.#counters === undefined ? undefined : new ivm.ExternalCopy(this.#counters).copyInto({ release: true }),
       ],
       { result: { reference: true }, ...options },
     ) as ivm.Reference<Record<string, unknown>>;

@@ -30,6 +30,8 @@ export interface WorkerSetup {
   readonly recordIterations: boolean;
   /** How often the worker ships its aggregated metrics. */
   readonly metricsIntervalMs: number;
+  /** Counters every VU of the run shares (wsk/data's feeders): memory shared by every worker; none in tests. */
+  readonly counters?: SharedArrayBuffer;
   /** DNS override and TLS settings for the VUs' connections. */
   readonly network: NetworkOptions;
   /** options.systemTags, validated; absent: DEFAULT_SYSTEM_TAGS (the lifecycle VU starts before options are read). */

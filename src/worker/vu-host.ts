@@ -264,7 +264,7 @@ export class VuHost {
   }
 
   #newIsolate(): SandboxIsolate {
-    return new SandboxIsolate(this.#setup.code, this.#setup.limits, (file, binary) => this.#openFile(file, binary));
+    return new SandboxIsolate(this.#setup.code, this.#setup.limits, (file, binary) => this.#openFile(file, binary), this.#setup.counters);
   }
 
   /** `open()` in init code: files are read once per worker and shared by its VUs. */
