@@ -67,6 +67,7 @@ export function bootRealm(
     scenarioEnv.set(name, Object.freeze({ ...config.env, ...env }));
   }
 
+  const sharedBytes = new WeakSet<ArrayBuffer>();
   const services: RealmServices = {
     emit: (action) => {
       outbox.push(action);
@@ -93,13 +94,14 @@ export function bootRealm(
         },
       };
     },
-    openFile,
+    openFile: sharedFiles(openFile, sharedBytes),
     now: hostNow,
     inInit: () => initDepth > 0,
     enter: (vu) => {
       running[0] = vu;
     },
     streams: new Map(),
+    sharedBytes,
     // Without memory from the host (a lone realm), the counters are the realm's own.
     counters: new Int32Array(countersCell ?? new ArrayBuffer(RUN_COUNTERS_BYTES)),
   };
@@ -245,7 +247,10 @@ export function bootRealm(
 
   function readStream(op: number, offset: number, length: number): ArrayBuffer | null {
     const bytes = services.streams.get(op);
-    return bytes === undefined ? null : bytes.slice(offset, offset + length);
+    if (bytes === undefined) return null;
+    if (bytes instanceof ArrayBuffer) return bytes.slice(offset, offset + length);
+    const start = bytes.byteOffset + Math.min(offset, bytes.byteLength);
+    return bytes.buffer.slice(start, bytes.byteOffset + Math.min(offset + length, bytes.byteLength)) as ArrayBuffer;
   }
 
   function describe(action: SandboxAction): ActionDescription {
@@ -319,6 +324,25 @@ function uncopyable(value: unknown, path: string, depth = 0): string | undefined
     if (problem !== undefined) return problem;
   }
   return undefined;
+}
+
+/**
+ * `open()` reads a file from the host once per realm: every VU of the realm gets the same text, and
+ * the same bytes for 'b', so 200 VUs streaming one 3 MB utterance hold it once. Text cannot change;
+ * bytes could (V8 has no read-only ArrayBuffer), so the runtime never writes into them, and a stream
+ * sends what the file holds.
+ */
+function sharedFiles(read: (path: string, binary: boolean) => unknown, sharedBytes: WeakSet<ArrayBuffer>): (path: string, binary: boolean) => unknown {
+  const files = new Map<string, unknown>();
+  return (path, binary) => {
+    const key = `${binary ? 'b' : 't'}\u0000${path}`;
+    if (!files.has(key)) {
+      const content = read(path, binary);
+      if (content instanceof ArrayBuffer) sharedBytes.add(content);
+      files.set(key, content);
+    }
+    return files.get(key);
+  };
 }
 
 /** Each VU parses its own copy of setup()'s data, so one VU's changes to it stay its own. */

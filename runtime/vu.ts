@@ -42,7 +42,9 @@ export interface RealmServices {
    * Bytes held for an unfinished operation by its op (a stream's data), read by the host a chunk at
    * a time; dropped when the op settles.
    */
-  readonly streams: Map<number, ArrayBuffer>;
+  readonly streams: Map<number, ArrayBuffer | Uint8Array>;
+  /** The bytes open(path, 'b') handed out: the file's, shared by every VU of the realm (never copied to stream). */
+  readonly sharedBytes: WeakSet<ArrayBuffer>;
   /** Counters every VU of the run shares (memory shared by all workers): wsk/data's run-wide feeders. */
   readonly counters: Int32Array;
 }

@@ -32,12 +32,13 @@ function claimed(stderr: string): string[] {
 
 describe('SharedArray', () => {
   it("next({ mode: 'unique' }) hands each record to one VU once, across two workers, and fails when all are used", async () => {
-    const { code, stderr } = await runScript(SCRIPT(21, 'unique'), ['--workers', '2'], 'script.ts', { 'users.csv': USERS });
+    const { code, stderr, stdout } = await runScript(SCRIPT(21, 'unique'), ['--workers', '2'], 'script.ts', { 'users.csv': USERS });
     const ids = claimed(stderr);
     expect(ids).toHaveLength(20);
     expect(new Set(ids).size).toBe(20);
     expect(stderr).toMatch(/SharedArray "users": next\(\{ mode: 'unique' \}\) has handed out all 20 records/);
-    expect(stderr).not.toMatch(/✗/);
+    expect(stdout).toMatch(/✓ the same array for every VU of an isolate/);
+    expect(stdout).not.toMatch(/^\s*✗ /m);
     expect(code).toBe(0);
   });
 

@@ -81,7 +81,7 @@ export function wsk(args: readonly string[], options: { cwd?: string; env?: Reco
 }
 
 /** A fresh directory with the given files (path → content); returns its path. */
-export function scriptDir(files: Record<string, string>): string {
+export function scriptDir(files: Record<string, string | Uint8Array>): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wsk-test-'));
   for (const [name, content] of Object.entries(files)) {
     const file = path.join(dir, name);
@@ -92,7 +92,7 @@ export function scriptDir(files: Record<string, string>): string {
 }
 
 /** Runs a one-file script; `extra` flags go after `run script.ts`. */
-export async function runScript(source: string, extra: readonly string[] = [], name = 'script.ts', files: Record<string, string> = {}): Promise<RunResult & { dir: string }> {
+export async function runScript(source: string, extra: readonly string[] = [], name = 'script.ts', files: Record<string, string | Uint8Array> = {}): Promise<RunResult & { dir: string }> {
   const dir = scriptDir({ [name]: source, ...files });
   const result = await wsk(['run', '--quiet', name, ...extra], { cwd: dir });
   return { ...result, dir };

@@ -146,6 +146,36 @@ describe('wsk/ws async API against a real server', () => {
     expect(stdout + stderr).toContain(`echoed ${640 * 150} first wrong -1`);
   });
 
+  it("streams a file from open(path, 'b') as it is on disk, whole or a view of it; every VU of the isolate gets the same bytes", async () => {
+    const file = Buffer.from(Array.from({ length: 90_000 }, (_, i) => (i * 7) % 253));
+    const { code, stderr, stdout } = await runScript(
+      `import { open as connect } from 'wsk/ws';
+       import { sleep, check } from 'wsk';
+       export const options = { vus: 3, iterations: 3 };
+       const audio = open('./utterance.bin', 'b');
+       const again = open('./utterance.bin', 'b');
+       export default async function () {
+         check(audio, { 'one buffer per isolate': (a) => a === again && a.byteLength === 90000 });
+         const s = await connect(__ENV.TARGET);
+         const echoed: number[] = [];
+         s.on('binaryMessage', (b) => echoed.push(...new Uint8Array(b)));
+         const body = new Uint8Array(audio, 44, 60000); // past a 44-byte header
+         await s.stream(body, { frameBytes: 6000, intervalMs: 1 });
+         for (let i = 0; i < 100 && echoed.length < body.length; i++) await sleep(0.02);
+         const wrong = echoed.findIndex((byte, i) => byte !== ((i + 44) * 7) % 253);
+         console.log('echoed ' + echoed.length + ' first wrong ' + wrong);
+         s.close();
+       }`,
+      ['-e', `TARGET=${url}`],
+      'script.ts',
+      { 'utterance.bin': file },
+    );
+    expect(stderr).not.toContain('ERROR');
+    expect(code).toBe(0);
+    expect((stdout + stderr).match(/echoed 60000 first wrong -1/g)).toHaveLength(3);
+    expect(stdout).not.toMatch(/^\s*✗ /m);
+  });
+
   it('reports a refused connection as a counted, tagged failure and the VU goes on', async () => {
     const { code, stderr, stdout, dir } = await runScript(
       `import { open } from 'wsk/ws';

@@ -165,8 +165,7 @@ class Socket implements Ws.Socket, SocketSink {
     const intervalMs = positiveNumber(options?.intervalMs, 'stream(): intervalMs');
     const tags = options.tags === undefined ? this.#tags : { ...this.#tags, ...textRecord(options.tags, 'stream(): tags') };
     const group = this.#state.group;
-    // A copy of the bytes as they are now: the script may reuse its buffer while the stream runs.
-    const own = ownCopy(bytes);
+    const own = streamed(bytes, this.#state.services.sharedBytes);
     await this.#state.services.hostOp(this.#state.id, (op): SocketStreamAction => {
       this.#state.services.streams.set(op, own);
       return ['wsStream', this.#state.id, op, this.#id, own.byteLength, frameBytes, intervalMs, group, tags];
@@ -442,6 +441,17 @@ function positiveInteger(value: unknown, what: string): number {
 function toWire(data: string | ArrayBuffer | ArrayBufferView): Data {
   if (typeof data === 'string') return data;
   return toBuffer(data);
+}
+
+/**
+ * What a stream sends: the file's bytes themselves when they come from open(path, 'b') (shared by
+ * the realm's VUs, so 200 streams of one utterance hold it once), else a copy of the bytes as they
+ * are now, since the script may reuse its buffer while the stream runs.
+ */
+function streamed(data: ArrayBuffer | ArrayBufferView, shared: WeakSet<ArrayBuffer>): ArrayBuffer | Uint8Array {
+  if (data instanceof ArrayBuffer && shared.has(data)) return data;
+  if (ArrayBuffer.isView(data) && data.buffer instanceof ArrayBuffer && shared.has(data.buffer)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return ownCopy(data);
 }
 
 /** A copy the script cannot change afterwards (a view's slice is one already). */
