@@ -29,9 +29,11 @@ function SharedArray(name: string, fn: () => unknown[]): readonly unknown[] {
   if (typeof fn !== 'function') throw new TypeError(`SharedArray(${JSON.stringify(name)}): the second argument must be a function that returns an array`);
   const made = fn();
   if (!Array.isArray(made)) throw new TypeError(`SharedArray(${JSON.stringify(name)}): the function must return an array, got ${made === null ? 'null' : typeof made}`);
-  // A copy through JSON, as k6 keeps it: plain data only, nothing that ties VUs to the code that made it.
-  const records = JSON.parse(JSON.stringify(made)) as unknown[];
-  const shared = deepFreeze(withFeeder(records, name, vu.services));
+  // Plain data only, as k6 keeps it (through JSON): nothing that ties VUs to the code that made it.
+  // Checked and frozen in place rather than copied, so a large data set is not held twice while it is made.
+  plainFrozen(made, name, '');
+  const shared = withFeeder(Object.isFrozen(made) ? [...made] : made, name, vu.services);
+  Object.freeze(shared);
   arrays.set(name, shared);
   return shared;
 }
@@ -73,12 +75,21 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+/**
+ * Freezes `value` and everything in it, and refuses what JSON would not keep as it is: functions,
+ * symbols, and objects that are not plain (class instances, Maps, Dates).
+ */
+function plainFrozen(value: unknown, name: string, path: string): void {
+  if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
+    throw new TypeError(`SharedArray(${JSON.stringify(name)}): ${path === '' ? 'an element' : path} is a ${typeof value}; a shared array holds plain data (what JSON can hold)`);
   }
-  return value;
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) {
+    throw new TypeError(`SharedArray(${JSON.stringify(name)}): ${path === '' ? 'an element' : path} is not a plain object; a shared array holds plain data (what JSON can hold)`);
+  }
+  if (path !== '') Object.freeze(value);
+  for (const key of Object.keys(value)) plainFrozen((value as Record<string, unknown>)[key], name, path === '' ? `[${key}]` : `${path}.${key}`);
 }
 
 /** CSV text into records: objects keyed by the header row by default, as papaparse parses it. */
