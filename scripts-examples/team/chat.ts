@@ -3,6 +3,7 @@
 //   npx wsk run chat.ts --profile smoke --serve chat        (against wsk's own chat target)
 //   npx wsk run chat.ts --profile load --env-file .env       (against the service .env names)
 import { check, sleep } from 'wsk';
+import { SharedArray, parseCsv } from 'wsk/data';
 import * as ws from 'wsk/ws';
 
 export const options = {
@@ -13,8 +14,9 @@ export const options = {
   },
 };
 
-// One question per line, read once in init code.
-const questions = open('./data/questions.txt').split('\n').filter((line) => line.trim() !== '');
+// Read once per isolate, shared read-only by its VUs.
+type Question = { topic: string; text: string };
+const questions = new SharedArray('questions', () => parseCsv(open('./data/questions.csv')) as Question[]);
 const target = __ENV.TARGET || __ENV.WSK_TARGET || '';
 if (target === '') throw new Error('set CHAT_URL (see .env.example), or run with --serve chat');
 
@@ -30,13 +32,13 @@ async function connected(): Promise<ws.Socket> {
 export async function chatter() {
   const chat = await connected();
   const id = __VU * 1_000_000 + nextId++;
-  const question = questions[(__VU + __ITER) % questions.length]!;
-  const parts = await chat.request(JSON.stringify({ id, text: question }), {
+  const question = questions.next();
+  const parts = await chat.request(JSON.stringify({ id, text: question.text }), {
     match: (message) => typeof message === 'string' && (JSON.parse(message) as Part).id === id,
     until: (message) => (JSON.parse(message as string) as Part).done === true,
     timeout: 3000,
   });
-  check(parts, { 'an answer came': (p) => p.length > 1 });
+  check(parts, { 'an answer came': (p) => p.length > 1 }, { topic: question.topic });
   await sleep(0.5);
 }
 
