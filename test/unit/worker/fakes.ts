@@ -4,6 +4,7 @@
  * with the actions a `Program` says, recording every crossing.
  */
 import type { IterateEvent, RealmConfig, SandboxAction, SandboxEvent, SleepAction, IterationEndAction, VuInitResult } from '../../../runtime/protocol.js';
+import { onNextTurn } from '../../../src/next-turn.js';
 import { CrossingError } from '../../../src/sandbox/isolate.js';
 import type { HostIsolate, HostRealm, HostTimers, OpenFile, TimerHandle, WorkerEnvironment } from '../../../src/worker/environment.js';
 
@@ -188,26 +189,16 @@ export class FakeEnvironment implements WorkerEnvironment {
     const clear = (timer: TimerHandle): void => {
       this.#pending.delete(timer as FakeTimer);
     };
+    const nextTurn = (callback: () => void): void => {
+      this.#immediates.push(callback);
+    };
     this.timers = {
       setTimeout: (callback, ms) => add(callback, ms, undefined),
       clearTimeout: clear,
       setInterval: (callback, ms) => add(callback, ms, ms),
       clearInterval: clear,
-      setImmediate: (callback) => {
-        this.#immediates.push(callback);
-      },
-      onNextTurn: (work) => {
-        let scheduled = false;
-        const run = (): void => {
-          scheduled = false;
-          work();
-        };
-        return () => {
-          if (scheduled) return;
-          scheduled = true;
-          this.#immediates.push(run);
-        };
-      },
+      setImmediate: nextTurn,
+      onNextTurn: (work) => onNextTurn(work, nextTurn),
     };
   }
 
