@@ -13,7 +13,8 @@ import type { HostVu, Placement } from './vus.js';
 
 export interface PlacementsOptions {
   readonly setup: Pick<WorkerSetup, 'code' | 'limits' | 'isolation' | 'vusPerIsolate' | 'env' | 'scenarioEnv'>;
-  readonly createIsolate: WorkerEnvironment['createIsolate'];
+  /** Makes the isolates. */
+  readonly sandbox: Pick<WorkerEnvironment, 'createIsolate'>;
   readonly openFile: OpenFile;
   readonly queue: CrossingQueue;
   readonly sleeps: Sleeps;
@@ -23,7 +24,7 @@ export interface PlacementsOptions {
 
 export class Placements {
   readonly #setup: PlacementsOptions['setup'];
-  readonly #createIsolate: WorkerEnvironment['createIsolate'];
+  readonly #sandbox: Pick<WorkerEnvironment, 'createIsolate'>;
   readonly #openFile: OpenFile;
   readonly #queue: CrossingQueue;
   readonly #sleeps: Sleeps;
@@ -35,7 +36,7 @@ export class Placements {
 
   constructor(options: PlacementsOptions) {
     this.#setup = options.setup;
-    this.#createIsolate = options.createIsolate;
+    this.#sandbox = options.sandbox;
     this.#openFile = options.openFile;
     this.#queue = options.queue;
     this.#sleeps = options.sleeps;
@@ -106,6 +107,6 @@ export class Placements {
   }
 
   #newIsolate(): HostIsolate {
-    return this.#createIsolate(this.#setup.code, this.#setup.limits, this.#openFile);
+    return this.#sandbox.createIsolate(this.#setup.code, this.#setup.limits, this.#openFile);
   }
 }

@@ -63,7 +63,7 @@ export class VuHost {
     const sleeps = new Sleeps(timers, queue);
     const files = new FileCache(setup.scriptDir);
     const openFile = (file: string, binary: boolean): string | ArrayBuffer => files.open(file, binary);
-    const placements = new Placements({ setup, createIsolate: environment.createIsolate, openFile, queue, sleeps, protocols: hosts, report });
+    const placements = new Placements({ setup, sandbox: environment, openFile, queue, sleeps, protocols: hosts, report });
     const vus = this.#vus;
     const iterations = new Iterations({ vus, scenarios: setup.scenarios, clock: environment, queue, sleeps, report, metrics, recordIterations: setup.recordIterations });
     const router = new ActionRouter({ vus, protocols: hosts, sleeps, iterations, metrics, report });

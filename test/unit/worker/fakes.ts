@@ -210,7 +210,9 @@ export class FakeEnvironment implements WorkerEnvironment {
     return this.epochOrigin + this.#time;
   }
 
-  createIsolate = (_code: unknown, _limits: unknown, openFile: OpenFile): FakeIsolate => this.sandbox.createIsolate(openFile);
+  createIsolate(_code: unknown, _limits: unknown, openFile: OpenFile): FakeIsolate {
+    return this.sandbox.createIsolate(openFile);
+  }
 
   /** Timeouts still pending (sleeps), not counting intervals. */
   get pendingTimeouts(): number {
