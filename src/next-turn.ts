@@ -1,8 +1,9 @@
 /**
  * Coalesces many requests into one call of `work` on the next event-loop turn: how wsk batches
- * everything that crosses a thread or sandbox boundary.
+ * everything that crosses a thread or sandbox boundary. `schedule` runs a callback on the next turn
+ * (tests hand in their virtual turns).
  */
-export function onNextTurn(work: () => void): () => void {
+export function onNextTurn(work: () => void, schedule: (run: () => void) => void = setImmediate): () => void {
   let scheduled = false;
   const run = (): void => {
     scheduled = false;
@@ -11,6 +12,6 @@ export function onNextTurn(work: () => void): () => void {
   return () => {
     if (scheduled) return;
     scheduled = true;
-    setImmediate(run);
+    schedule(run);
   };
 }

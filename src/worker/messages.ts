@@ -40,6 +40,7 @@ export interface WorkerSetup {
 
 /** Status codes in `ended` triples. */
 export const IterationStatus = { completed: 0, failed: 1, interrupted: 2 } as const;
+export type IterationStatusCode = (typeof IterationStatus)[keyof typeof IterationStatus];
 
 export type ToWorker =
   | { readonly type: 'createVus'; readonly ids: readonly number[] }

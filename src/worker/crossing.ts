@@ -1,0 +1,124 @@
+/**
+ * Crossing into the sandbox: events wait in their placement's queue until the next turn, when one
+ * crossing per placement delivers a chunk of them and brings back the actions they caused.
+ */
+import type { SandboxAction, SandboxEvent } from '../../runtime/protocol.js';
+import { CrossingError } from '../sandbox/isolate.js';
+import type { Recovery } from './recovery.js';
+import type { Report } from './report.js';
+import type { ActionRouter } from './routing.js';
+import type { HostVu, Placement } from './vus.js';
+
+/**
+ * Events delivered per crossing. Large enough that the crossing's fixed cost vanishes, small enough
+ * that a burst (thousands of timers firing together) is cut into pieces whose results reach the
+ * coordinator while the rest is still being delivered, instead of the threads taking turns.
+ */
+export const FLUSH_CHUNK = 512;
+
+/** How many queued events from the first on belong to one VU (events of the whole realm ride along). */
+export function oneVuRun(queued: readonly (HostVu | null)[]): number {
+  let vu: HostVu | null = null;
+  let count = 0;
+  for (const owner of queued) {
+    if (count >= FLUSH_CHUNK || (owner !== null && vu !== null && owner !== vu)) break;
+    vu ??= owner;
+    count++;
+  }
+  return count;
+}
+
+/** The placements with events waiting, and the request for the turn that flushes them. */
+export class CrossingQueue {
+  readonly #dirty = new Set<Placement>();
+  readonly #schedule: () => void;
+
+  /** `schedule` asks for a flush on the next turn (many asks, one flush). */
+  constructor(schedule: () => void) {
+    this.#schedule = schedule;
+  }
+
+  /** Queues `event` for the placement's next crossing; `vu` is the VU it concerns (null: the whole realm). */
+  enqueue(place: Placement, event: SandboxEvent, vu: HostVu | null): void {
+    place.queue.push(event);
+    place.queued.push(vu);
+    this.markDirty(place);
+  }
+
+  /** The placement crosses on the next flush, even with nothing queued (init code may have left actions). */
+  markDirty(place: Placement): void {
+    this.#dirty.add(place);
+    this.#schedule();
+  }
+
+  /** Asks for a flush: what the report holds goes out with it. */
+  schedule(): void {
+    this.#schedule();
+  }
+
+  /** What was queued for a dead realm means nothing to the realm that replaces it. */
+  drop(place: Placement): void {
+    place.queue.length = 0;
+    place.queued.length = 0;
+    this.#dirty.delete(place);
+  }
+
+  /** The placements to cross now; the queue starts over. */
+  take(): Placement[] {
+    const places = [...this.#dirty];
+    this.#dirty.clear();
+    return places;
+  }
+
+  /** A placement whose queue was not emptied by its crossing: it goes on the next flush. */
+  keep(place: Placement): void {
+    this.#dirty.add(place);
+  }
+
+  get waiting(): boolean {
+    return this.#dirty.size > 0;
+  }
+}
+
+export class Crossing {
+  readonly #queue: CrossingQueue;
+  readonly #router: ActionRouter;
+  readonly #recovery: Recovery;
+  readonly #report: Report;
+
+  constructor(queue: CrossingQueue, router: ActionRouter, recovery: Recovery, report: Report) {
+    this.#queue = queue;
+    this.#router = router;
+    this.#recovery = recovery;
+    this.#report = report;
+  }
+
+  /** One crossing per placement with events waiting (a chunk of its queue), then the results go out; the rest waits a turn. */
+  flush(): void {
+    for (const place of this.#queue.take()) {
+      this.#cross(place);
+      if (place.queue.length > 0) this.#queue.keep(place);
+    }
+    this.#report.ship();
+    if (this.#queue.waiting) this.#queue.schedule();
+  }
+
+  #cross(place: Placement): void {
+    const count = place.oneVuPerCrossing ? oneVuRun(place.queued) : Math.min(place.queue.length, FLUSH_CHUNK);
+    const events = place.queue.splice(0, count);
+    const vus = place.queued.splice(0, count);
+    // After an out-of-memory in a shared crossing, each VU's crossings are weighed: the VU whose
+    // crossings keep what they allocate is the one to blame when the heap runs out again.
+    const weighed = place.oneVuPerCrossing ? vus.find((vu) => vu !== null) : undefined;
+    const before = weighed === undefined ? 0 : place.isolate.heapUsed();
+    let actions: SandboxAction[];
+    try {
+      actions = place.realm.flush(events);
+      if (weighed !== undefined) weighed.heapGrowth += place.isolate.heapUsed() - before;
+    } catch (error) {
+      this.#recovery.recover(place, error instanceof CrossingError ? error : CrossingError.internal(error), vus);
+      return;
+    }
+    for (const action of actions) this.#router.handle(place, action);
+  }
+}

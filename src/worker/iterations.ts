@@ -1,0 +1,144 @@
+/**
+ * The iterations a worker runs: the ones the coordinator starts one by one, and the loops a VU runs
+ * on its own (back to back until a count or a time). Every iteration ends in `#finish`: reported, or
+ * counted in its loop, which starts the next.
+ */
+import type { ScriptErrorInfo } from '../../runtime/protocol.js';
+import type { WorkerEnvironment } from './environment.js';
+import type { CrossingQueue } from './crossing.js';
+import { IterationStatus, type IterationStatusCode, type WorkerScenario } from './messages.js';
+import type { WorkerMetrics } from './metrics.js';
+import type { Report } from './report.js';
+import type { Sleeps } from './sleeps.js';
+import type { HostVu, Loop } from './vus.js';
+
+export interface IterationsOptions {
+  readonly vus: ReadonlyMap<number, HostVu>;
+  readonly scenarios: readonly WorkerScenario[];
+  readonly clock: Pick<WorkerEnvironment, 'now' | 'epochMs'>;
+  readonly queue: CrossingQueue;
+  readonly sleeps: Sleeps;
+  readonly report: Report;
+  readonly metrics: WorkerMetrics;
+  /** False for the lifecycle VU: setup() and teardown() are not iterations. */
+  readonly recordIterations: boolean;
+}
+
+export class Iterations {
+  readonly #vus: ReadonlyMap<number, HostVu>;
+  readonly #scenarios: readonly WorkerScenario[];
+  readonly #clock: Pick<WorkerEnvironment, 'now' | 'epochMs'>;
+  readonly #queue: CrossingQueue;
+  readonly #sleeps: Sleeps;
+  readonly #report: Report;
+  readonly #metrics: WorkerMetrics;
+  readonly #recordIterations: boolean;
+  /** Tokens of the iterations a VU's loop starts itself: negative, so they never meet the coordinator's. */
+  #loopTokens = -1;
+
+  constructor(options: IterationsOptions) {
+    this.#vus = options.vus;
+    this.#scenarios = options.scenarios;
+    this.#clock = options.clock;
+    this.#queue = options.queue;
+    this.#sleeps = options.sleeps;
+    this.#report = options.report;
+    this.#metrics = options.metrics;
+    this.#recordIterations = options.recordIterations;
+  }
+
+  start(id: number, token: number, scenario: number, iterInScenario: number): void {
+    const vu = this.#vus.get(id);
+    const definition = this.#scenarios[scenario];
+    if (vu === undefined || definition === undefined) {
+      this.#report.ended(id, token, IterationStatus.failed);
+      this.#queue.schedule();
+      return;
+    }
+    vu.token = token;
+    vu.scenario = scenario;
+    vu.startedAt = this.#clock.now();
+    this.#queue.enqueue(vu.place, ['iterate', id, token, definition.exec, iterInScenario, definition.name], vu);
+  }
+
+  /** Runs iterations of `scenario` on the VU back to back until `max` of them or `untilEpochMs`. */
+  startLoop(id: number, token: number, scenario: number, first: number, max: number, untilEpochMs: number): void {
+    const vu = this.#vus.get(id);
+    if (vu === undefined) {
+      this.#report.loopEnded(id, token, [0, 0, 0]);
+      this.#queue.schedule();
+      return;
+    }
+    vu.loop = { token, scenario, untilEpochMs, left: max, iteration: first, counts: [0, 0, 0] };
+    this.#nextInLoop(vu, vu.loop);
+  }
+
+  /** `token` is an iteration's or a loop's: a loop ends with its running iteration. */
+  interrupt(id: number, token: number): void {
+    const vu = this.#vus.get(id);
+    if (vu === undefined) return;
+    if (vu.loop?.token === token) {
+      vu.loop.left = 0;
+      if (vu.token !== 0) this.#finish(vu, IterationStatus.interrupted);
+      return;
+    }
+    if (vu.token === token) this.#finish(vu, IterationStatus.interrupted);
+  }
+
+  /** The sandbox's `end` of iteration `token`: completed, or failed with `error`. */
+  end(vu: HostVu, token: number, error: ScriptErrorInfo | null): void {
+    if (vu.token !== token) return;
+    this.#record(vu, this.#clock.now());
+    if (error !== null) this.#report.error({ vu: vu.id, kind: 'iteration', error });
+    this.#finish(vu, error === null ? IterationStatus.completed : IterationStatus.failed);
+  }
+
+  /** A stopped crossing lost the VU's iteration at `now`: it still ran, so it counts, as one that failed. */
+  lost(vu: HostVu, now: number): void {
+    this.#record(vu, now);
+    this.#finish(vu, IterationStatus.failed);
+  }
+
+  /** The test ends: loops start nothing more, and running iterations are dropped unreported. */
+  stop(vu: HostVu): void {
+    if (vu.loop !== undefined) vu.loop.left = 0;
+    if (vu.token !== 0) this.#abandon(vu);
+  }
+
+  #nextInLoop(vu: HostVu, loop: Loop): void {
+    if (loop.left <= 0 || this.#clock.epochMs() >= loop.untilEpochMs) {
+      vu.loop = undefined;
+      this.#report.loopEnded(vu.id, loop.token, loop.counts);
+      this.#queue.schedule();
+      return;
+    }
+    loop.left--;
+    this.start(vu.id, this.#loopTokens--, loop.scenario, loop.iteration++);
+  }
+
+  /** Reported to the coordinator, or counted in the VU's loop, which then starts the next (unless interrupted, which ends it). */
+  #finish(vu: HostVu, status: IterationStatusCode): void {
+    const token = vu.token;
+    this.#abandon(vu);
+    const loop = vu.loop;
+    if (loop === undefined) {
+      this.#report.ended(vu.id, token, status);
+      this.#queue.schedule();
+      return;
+    }
+    loop.counts[status]++;
+    this.#report.loopIteration(loop.scenario, status);
+    if (status === IterationStatus.interrupted) loop.left = 0;
+    this.#nextInLoop(vu, loop);
+  }
+
+  /** Drops the running iteration's pending operations; its promise chain is left to be collected. */
+  #abandon(vu: HostVu): void {
+    this.#sleeps.abandon(vu);
+    vu.token = 0;
+  }
+
+  #record(vu: HostVu, now: number): void {
+    if (this.#recordIterations) this.#metrics.iteration(vu.scenario, now - vu.startedAt);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The tags of a worker's samples: a scenario's and the group's, made once per scenario and group,
+ * then the script's own; and the tags a series is keyed by (options.systemTags, a name over a url).
+ */
+import { SeriesTags } from '../metrics/tags.js';
+import type { Tags } from '../types.js';
+import type { WorkerScenario } from './messages.js';
+
+interface BaseTags {
+  /** As samples carry them: the scenario's, and the group. */
+  readonly sample: Tags;
+  /** As their series are keyed. */
+  readonly series: Tags;
+}
+
+export class SampleTags {
+  readonly #scenarios: readonly WorkerScenario[];
+  readonly #seriesTags: SeriesTags;
+  readonly #base = new Map<string, BaseTags>();
+
+  /** `systemTags`: options.systemTags, validated (undefined: the default list). */
+  constructor(scenarios: readonly WorkerScenario[], systemTags: readonly string[] | undefined) {
+    this.#scenarios = scenarios;
+    this.#seriesTags = new SeriesTags(systemTags);
+  }
+
+  /** The tags a sample's series is keyed by: the scenario's, the group, the script's own, less those systemTags leaves out. */
+  series(scenario: number, group: string, own: Record<string, string> | null): Tags {
+    const base = this.#baseTags(scenario, group);
+    return own === null ? base.series : this.key({ ...base.sample, ...own });
+  }
+
+  /** Tags of a sample: the scenario's, the group, the script's own. Shared objects where possible. */
+  sample(scenario: number, group: string, own: Record<string, string> | null): Tags {
+    const base = this.#baseTags(scenario, group).sample;
+    return own === null ? base : { ...base, ...own };
+  }
+
+  /** The tags a series of samples with `tags` is keyed by. */
+  key(tags: Tags): Tags {
+    return this.#seriesTags.of(tags);
+  }
+
+  #baseTags(scenario: number, group: string): BaseTags {
+    const key = `${scenario}\u0000${group}`;
+    let base = this.#base.get(key);
+    if (base === undefined) {
+      const sample = Object.freeze({ ...this.#scenarios[scenario]?.tags, group });
+      base = { sample, series: this.key(sample) };
+      this.#base.set(key, base);
+    }
+    return base;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The host operations of a running iteration: its sleeps, each a timer that answers its op when it
+ * fires. They end with the iteration: an iteration stopped early has the realm forget them.
+ */
+import type { HostTimers } from './environment.js';
+import type { CrossingQueue } from './crossing.js';
+import type { HostVu, Placement } from './vus.js';
+
+export class Sleeps {
+  readonly #timers: HostTimers;
+  readonly #queue: CrossingQueue;
+
+  constructor(timers: HostTimers, queue: CrossingQueue) {
+    this.#timers = timers;
+    this.#queue = queue;
+  }
+
+  /** A sleep action: op `op` of the VU resolves in `place`'s realm after `ms`. */
+  arm(vu: HostVu, place: Placement, op: number, ms: number): void {
+    const timer = this.#timers.setTimeout(() => {
+      vu.ops.delete(op);
+      this.#queue.enqueue(place, ['resolve', op, undefined], vu);
+    }, ms);
+    vu.ops.set(op, timer);
+  }
+
+  /** A cancel action: the sleep is no longer needed (a timeout whose operation finished first). */
+  cancel(vu: HostVu, op: number): void {
+    const timer = vu.ops.get(op);
+    if (timer === undefined) return;
+    this.#timers.clearTimeout(timer);
+    vu.ops.delete(op);
+  }
+
+  /** The iteration ended before its operations did: they are dropped, and its realm (if alive) forgets them. */
+  abandon(vu: HostVu): void {
+    if (vu.ops.size === 0) return;
+    for (const timer of vu.ops.values()) this.#timers.clearTimeout(timer);
+    if (!vu.place.isolate.disposed) this.#queue.enqueue(vu.place, ['forget', [...vu.ops.keys()]], null);
+    vu.ops.clear();
+  }
+
+  /** The VU's realm is gone: its operations answer nothing any more (the new realm reuses their numbers). */
+  drop(vu: HostVu): void {
+    for (const timer of vu.ops.values()) this.#timers.clearTimeout(timer);
+    vu.ops.clear();
+  }
+}

@@ -1,0 +1,45 @@
+/** The worker's records of its VUs, and of the placements (isolate, realm, queue) they live in. */
+import type { SandboxEvent } from '../../runtime/protocol.js';
+import type { VuPort } from '../protocols/types.js';
+import type { HostIsolate, HostRealm, TimerHandle } from './environment.js';
+
+export interface Placement {
+  readonly isolate: HostIsolate;
+  readonly realm: HostRealm;
+  readonly vus: HostVu[];
+  /** Events waiting for the next crossing, and the VU each concerns (null: the whole realm). */
+  readonly queue: SandboxEvent[];
+  readonly queued: (HostVu | null)[];
+  /**
+   * Crossings carry one VU's events at a time: set after the isolate ran out of memory in a crossing
+   * that several VUs shared, so that the next such failure names its VU for certain.
+   */
+  oneVuPerCrossing: boolean;
+}
+
+export interface HostVu {
+  readonly id: number;
+  place: Placement;
+  /** Token of the running iteration; 0 when idle. */
+  token: number;
+  scenario: number;
+  startedAt: number;
+  /** Pending host operations of the running iteration, with their timers. */
+  readonly ops: Map<number, TimerHandle>;
+  /** The loop this VU runs on its own, if the coordinator started one. */
+  loop: Loop | undefined;
+  /** The VU as the protocols' host sides see it. */
+  readonly port: VuPort;
+  /** Isolate heap its crossings added (net), measured only while its placement carries one VU per crossing. */
+  heapGrowth: number;
+}
+
+export interface Loop {
+  readonly token: number;
+  readonly scenario: number;
+  readonly untilEpochMs: number;
+  left: number;
+  iteration: number;
+  /** completed, failed, interrupted (indexed by IterationStatus). */
+  readonly counts: [number, number, number];
+}
