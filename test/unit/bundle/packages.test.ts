@@ -69,7 +69,7 @@ describe('npm packages in scripts', () => {
   it('a package that needs a Node built-in is one line naming the package, the built-in and why', async () => {
     const cwd = folder({
       'node_modules/csv-reader/package.json': pkg('csv-reader', 'index.js'),
-      'node_modules/csv-reader/index.js': "const fs = require('fs'); exports.read = (file) => fs.readFileSync(file, 'utf8');",
+      'node_modules/csv-reader/index.js': "import fs from 'fs';\nexport const read = (file) => fs.readFileSync(file, 'utf8');",
       'script.ts': "import { read } from 'csv-reader';\nexport default function () { read('users.csv'); }",
     });
     const error = await bundleError('script.ts', cwd);
@@ -77,6 +77,19 @@ describe('npm packages in scripts', () => {
     expect(error.message.split('\n')[0]).toMatch(
       /^node_modules\/csv-reader\/index\.js:1:\d+: package "csv-reader" needs the Node built-in "fs" \(imported by index\.js\), which VUs cannot have: VUs run in a sandbox without Node's modules \(files: read them in init code with open\(\); network: use wsk\/http or wsk\/ws\); use a package that runs in browsers, or without Node$/,
     );
+  });
+
+  it("a package's require() of a built-in, which may never run in a VU, is left out with that line as a warning", async () => {
+    const cwd = folder({
+      'node_modules/streamy/package.json': pkg('streamy', 'index.js'),
+      'node_modules/streamy/index.js': "exports.parse = (t) => t.split(','); exports.stream = () => require('stream').Duplex;",
+      'script.ts': "import { parse } from 'streamy';\nexport const parts = parse('a,b');\nexport default function () {}",
+    });
+    const bundle = await bundleScript('script.ts', { cwd });
+    expect(exportsOf(bundle.code)['parts']).toEqual(['a', 'b']);
+    expect(bundle.warnings.map((warning) => warning.message)).toEqual([
+      expect.stringMatching(/^package "streamy" needs the Node built-in "stream" \(imported by index\.js\), which VUs cannot have: .*; it is left out, and the package fails if it calls it$/),
+    ]);
   });
 
   it('the script importing a built-in itself is told the same, and where', async () => {
