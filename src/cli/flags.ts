@@ -6,7 +6,6 @@ import { configError, quote } from '../errors.js';
 import { parseDuration } from '../duration.js';
 import type { Stage } from '../types.js';
 import type { Isolation } from '../sandbox/isolate.js';
-import type { TargetKind } from '../serve/index.js';
 import type { ScriptRequest } from '../run/prepare.js';
 import type { RunRequest } from '../run/run.js';
 import { parseOutputs } from '../results/outputs.js';
@@ -48,7 +47,7 @@ export function parseCliFlags(flags: Record<string, unknown>, env: Readonly<Reco
       quiet: flags['quiet'] === true,
       color,
       workers: integerFlag(flags['workers'], '--workers', 1),
-      serve: flags['serve'] as TargetKind | undefined,
+      serve: listFlag(flags['serve']),
       outputs: parseOutputs((flags['out'] as string[] | undefined) ?? []),
       report: flags['report'] as string | undefined,
       bucketMs,
@@ -68,6 +67,12 @@ function dashboardFlag(value: unknown): { host: string; port: number } | undefin
     throw configError('INVALID_CLI', `--dashboard: invalid value ${quote(text)}; expected a port (0-65535) or host:port, e.g. 5665 or 127.0.0.1:5665`);
   }
   return { host: match[1]?.replace(/^\[|\]$/g, '') ?? DEFAULT_DASHBOARD.host, port };
+}
+
+/** A repeatable flag's values; undefined when it was not given, so its setting keeps its default. */
+function listFlag(value: unknown): string[] | undefined {
+  const values = (value as string[] | undefined) ?? [];
+  return values.length === 0 ? undefined : values;
 }
 
 function integerFlag(value: unknown, flag: string, min: number): number | undefined {

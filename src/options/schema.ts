@@ -46,7 +46,7 @@ export const RUN_SETTINGS = {
   dashboard: { flag: '--dashboard' },
   report: { flag: '--report' },
   summaryExport: { flag: '--summary-export' },
-  serve: { flag: '--serve' },
+  serve: { flag: '--serve', default: [] },
 } as const satisfies Readonly<Record<string, { readonly flag: string; readonly default?: unknown }>>;
 export type RunSettingKey = keyof typeof RUN_SETTINGS;
 export const RUN_SETTING_KEYS = Object.keys(RUN_SETTINGS) as readonly RunSettingKey[];
