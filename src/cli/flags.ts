@@ -6,7 +6,6 @@ import { configError, quote } from '../errors.js';
 import { parseDuration } from '../duration.js';
 import type { Stage } from '../types.js';
 import type { Isolation } from '../sandbox/isolate.js';
-import type { TargetKind } from '../serve/index.js';
 import type { ScriptRequest } from '../run/prepare.js';
 import type { RunRequest } from '../run/run.js';
 import { parseOutputs } from '../results/outputs.js';
@@ -75,7 +74,7 @@ export function parseCliFlags(
       quiet: flags['quiet'] === true,
       color,
       workers: integerFlag(flags['workers'], where('workers'), 1),
-      serve: flags['serve'] as TargetKind | undefined,
+      serve: givenList(flags['serve']),
       outputs: parseOutputs((flags['out'] as string[] | undefined) ?? [], where('out')),
       report: flags['report'] as string | undefined,
       bucketMs,
@@ -101,6 +100,13 @@ function dashboardFlag(value: unknown, where: string): { host: string; port: num
     throw configError('INVALID_CLI', `${where}: invalid value ${quote(text)}; expected a port (0-65535) or host:port, e.g. 5665 or 127.0.0.1:5665`);
   }
   return { host: match[1]?.replace(/^\[|\]$/g, '') ?? DEFAULT_DASHBOARD.host, port };
+}
+
+/** A repeatable flag's values; undefined when it was not given, so its setting keeps its default. */
+/** A repeatable flag's values as given, or undefined when it was not. */
+function givenList(value: unknown): string[] | undefined {
+  const values = (value as string[] | undefined) ?? [];
+  return values.length === 0 ? undefined : values;
 }
 
 function integerFlag(value: unknown, flag: string, min: number): number | undefined {

@@ -54,7 +54,12 @@ export async function cli(argv: readonly string[], io: Io = processIo()): Promis
     .option('-q, --quiet', 'no progress output')
     .option('--no-color', 'no ANSI colours in the summary')
     .option('-w, --workers <n>', 'worker threads hosting VUs (default: one per core)')
-    .addOption(new Option('--serve <kind>', 'start a built-in target for the run; its URL is __ENV.WSK_TARGET').choices([...TARGET_KINDS]))
+    .option(
+      '--serve <target>',
+      `start a built-in target (${TARGET_KINDS.join(', ')}) for the run, with its flags, e.g. "chat --drop 0.01" (repeatable); its URL is __ENV.WSK_TARGET_<KIND>, the first's also __ENV.WSK_TARGET`,
+      collect,
+      [],
+    )
     .option('--call-timeout <duration>', 'longest a VU may run without yielding before it is stopped (default: 10s)')
     .option('--memory-limit <MB>', 'heap limit of one sandbox isolate (default: 2048)')
     .option('--vus-per-isolate <n>', 'VUs sharing one isolate (default: 10000 with compartment isolation, 2000 with context)')

@@ -46,7 +46,7 @@ export const RUN_SETTINGS = {
   dashboard: { flag: '--dashboard' },
   report: { flag: '--report' },
   summaryExport: { flag: '--summary-export' },
-  serve: { flag: '--serve' },
+  serve: { flag: '--serve', default: [] },
 } as const satisfies Readonly<Record<string, { readonly flag: string; readonly default?: unknown }>>;
 export type RunSettingKey = keyof typeof RUN_SETTINGS;
 export const RUN_SETTING_KEYS = Object.keys(RUN_SETTINGS) as readonly RunSettingKey[];
@@ -55,7 +55,7 @@ export const RUN_SETTING_KEYS = Object.keys(RUN_SETTINGS) as readonly RunSetting
  * Run settings as a config file names them (the flag without its dashes, in camelCase), which is
  * also how the command line's parsed flags are keyed.
  */
-export const CONFIG_RUN_SETTINGS = ['out', 'summaryExport', 'report', 'bucket', 'dashboard', 'workers', 'isolation', 'callTimeout', 'memoryLimit', 'vusPerIsolate'] as const;
+export const CONFIG_RUN_SETTINGS = ['out', 'summaryExport', 'report', 'bucket', 'dashboard', 'workers', 'isolation', 'callTimeout', 'memoryLimit', 'vusPerIsolate', 'serve'] as const;
 
 /**
  * Environment variables that set a flag (keyed as the parsed flags are), wsk's name first, then
@@ -77,10 +77,11 @@ export const ENV_FLAGS: Readonly<Record<string, readonly string[]>> = {
   memoryLimit: ['WSK_MEMORY_LIMIT'],
   vusPerIsolate: ['WSK_VUS_PER_ISOLATE'],
   profile: ['WSK_PROFILE'],
+  serve: ['WSK_SERVE'],
 };
 
 /** Parsed flags that take a list. */
-export const LIST_FLAGS: readonly string[] = ['stage', 'out'];
+export const LIST_FLAGS: readonly string[] = ['stage', 'out', 'serve'];
 
 /** The script option a CLI flag overrides, for the execution shortcuts. */
 export const OPTION_FLAGS = { vus: '--vus', duration: '--duration', iterations: '--iterations', stages: '--stage' } as const;

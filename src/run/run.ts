@@ -16,7 +16,7 @@ import { checkOutputs, type OutputSpec } from '../results/outputs.js';
 import { DEFAULT_BUCKET_MS } from '../results/buckets.js';
 import { OutputSet, runOutputs } from '../outputs/index.js';
 import { readNetworkOptions, type NetworkOptions } from '../options/network.js';
-import { spawnTarget, type TargetKind } from '../serve/index.js';
+import { parseTargetSpec } from '../serve/index.js';
 import type { WorkerSetup } from '../worker/messages.js';
 import { prepareScript, type PreparedScript, type ScriptRequest } from './prepare.js';
 import { WorkerPool } from './worker-pool.js';
@@ -30,6 +30,7 @@ import type { RunContext } from './context.js';
 import { DEFAULT_LIFECYCLE_TIMEOUT, totalVus } from './phases.js';
 import { scenarioTags } from './scenarios.js';
 import { executeRun } from './execute.js';
+import { servedEnv, startTargets, stopTargets } from './targets.js';
 
 export interface RunRequest extends ScriptRequest {
   readonly summaryExport?: string | undefined;
@@ -37,8 +38,11 @@ export interface RunRequest extends ScriptRequest {
   readonly color: boolean;
   /** Worker threads hosting VUs (default: one per core). */
   readonly workers?: number | undefined;
-  /** A built-in target to start in its own process for the run; its URL becomes __ENV.WSK_TARGET. */
-  readonly serve?: TargetKind | undefined;
+  /**
+   * `--serve`: built-in targets to start, each in its own process, for the run: a kind and its flags,
+   * e.g. "chat --drop 0.01". Each URL becomes __ENV.WSK_TARGET_<KIND>, the first's also __ENV.WSK_TARGET.
+   */
+  readonly serve?: readonly string[] | undefined;
   /** `--out` files (and endpoints), checked before the test starts and written at its end. */
   readonly outputs?: readonly OutputSpec[] | undefined;
   /** `--report`: the HTML report's path. */
@@ -50,15 +54,20 @@ export interface RunRequest extends ScriptRequest {
 }
 
 export async function runTest(request: RunRequest, io: Io): Promise<ExitCodeValue> {
-  if (request.serve === undefined) return runWithTarget(request, io);
-  const target = await spawnTarget(request.serve, {});
+  // Every --serve value is checked before any target starts.
+  const specs = (request.serve ?? []).map(parseTargetSpec);
+  if (specs.length === 0) return runWithTarget(request, io);
+  const targets = await startTargets(specs);
   try {
-    // An explicit WSK_TARGET (environment or -e) wins: the script then runs against that target.
-    const explicit = request.env['WSK_TARGET'] ?? io.env['WSK_TARGET'];
-    io.stderr.write(`started the ${request.serve} target at ${target.url}${explicit === undefined ? '' : ' (WSK_TARGET is set, so the script uses that)'}\n`);
-    return await runWithTarget({ ...request, env: { WSK_TARGET: target.url, ...request.env } }, io);
+    // A WSK_TARGET or WSK_TARGET_<KIND> the user set (environment or -e) wins: the script then runs against that target.
+    const served = servedEnv(
+      specs.map((spec, index) => ({ kind: spec.kind, url: targets[index]!.url })),
+      (name) => (request.env[name] ?? io.env[name]) !== undefined,
+    );
+    for (const line of served.lines) io.stderr.write(line);
+    return await runWithTarget({ ...request, env: { ...served.env, ...request.env } }, io);
   } finally {
-    await target.stop();
+    await stopTargets(targets);
   }
 }
 

@@ -1,11 +1,12 @@
 /**
  * `wsk serve` flag values (strings from commander) into TargetOptions. Durations take a unit as
  * elsewhere in wsk ("20ms", "1.5s") or a plain number of milliseconds; rates are fractions 0..1.
+ * `wsk run --serve` gives a target and its flags in one string, which parseTargetSpec reads.
  */
-import { configError, quote } from '../errors.js';
+import { WskError, configError, quote } from '../errors.js';
 import { parseDuration } from '../duration.js';
 import { CHAT_RANGES, PORT_RANGE, SEED_RANGE, VOICE_RANGES, describeRange, inRange, type Range } from './options.js';
-import type { ChatOptions, TargetOptions, VoiceOptions } from './types.js';
+import { TARGET_KINDS, type ChatOptions, type TargetKind, type TargetOptions, type VoiceOptions } from './types.js';
 
 type ValueKind = 'integer' | 'fraction' | 'duration';
 
@@ -22,6 +23,51 @@ const VOICE_FLAGS: Readonly<Record<string, readonly [keyof VoiceOptions, ValueKi
   silence: ['silenceMs', 'duration'],
   replyAudio: ['replyAudioMs', 'duration'],
 };
+
+/** The flags each kind acts on (commander's camelCase keys); `--serve` rejects the others. */
+const KIND_FLAGS: Readonly<Record<TargetKind, readonly string[]>> = {
+  echo: ['host', 'port'],
+  chat: ['host', 'port', 'seed', ...Object.keys(CHAT_FLAGS)],
+  voice: ['host', 'port', ...Object.keys(VOICE_FLAGS)],
+};
+
+export interface TargetSpec {
+  readonly kind: TargetKind;
+  readonly options: TargetOptions;
+}
+
+/**
+ * One `--serve` value: a kind, then that kind's flags as `wsk serve` takes them, in words split on
+ * whitespace: `chat --drop 0.01 --parts 2` or `echo --port=8080`. Errors name the whole value.
+ */
+export function parseTargetSpec(text: string): TargetSpec {
+  const fail = (problem: string): WskError => configError('INVALID_CLI', `--serve ${quote(text)}: ${problem}`);
+  const [kind = '', ...words] = text.trim().split(/\s+/);
+  if (!(TARGET_KINDS as readonly string[]).includes(kind)) {
+    const what = kind === '' ? 'no target' : `unknown target ${quote(kind)}`;
+    throw fail(`${what}; allowed: ${TARGET_KINDS.join(', ')}, each optionally followed by its flags, e.g. "chat --drop 0.01"`);
+  }
+  const allowed = KIND_FLAGS[kind as TargetKind];
+  const allowedText = allowed.map((flag) => `--${kebab(flag)}`).join(', ');
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    const match = /^--([a-z][a-z-]*)(?:=(.*))?$/.exec(word);
+    if (match === null) throw fail(`unexpected ${quote(word)}; expected a flag of the ${kind} target: ${allowedText}`);
+    const flag = match[1]!.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+    if (!allowed.includes(flag)) throw fail(`the ${kind} target has no flag --${match[1]}; allowed: ${allowedText}`);
+    if (flag in flags) throw fail(`--${match[1]} is given twice`);
+    const value = match[2] ?? words[++i];
+    if (value === undefined || value === '' || value.startsWith('--')) throw fail(`--${match[1]} needs a value`);
+    flags[flag] = value;
+  }
+  try {
+    return { kind: kind as TargetKind, options: parseServeFlags(flags) };
+  } catch (error) {
+    if (error instanceof WskError) throw fail(error.message);
+    throw error;
+  }
+}
 
 /** `flags` holds commander's camelCase keys: host, port, parts, delay, jitter, drop, garble, processingDelay, silence, replyAudio, seed. */
 export function parseServeFlags(flags: Record<string, unknown>): TargetOptions {

@@ -4,5 +4,5 @@ export type { ChatOptions, RunningTarget, TargetKind, TargetOptions, VoiceOption
 export { CHAT_DEFAULTS, VOICE_DEFAULTS } from './options.js';
 export { startTarget } from './server.js';
 export { serveUntil } from './serve.js';
-export { parseServeFlags } from './flags.js';
+export { parseServeFlags, parseTargetSpec, type TargetSpec } from './flags.js';
 export { spawnTarget, type SpawnedTarget } from './spawn.js';

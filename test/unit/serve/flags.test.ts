@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseServeFlags, serveFlagArgs } from '../../../src/serve/flags.js';
+import { parseServeFlags, parseTargetSpec, serveFlagArgs } from '../../../src/serve/flags.js';
 
 describe('wsk serve flags', () => {
   it('parses every flag into TargetOptions, durations with or without a unit', () => {
@@ -65,5 +65,36 @@ describe('wsk serve flags', () => {
       flags[args[i]!.slice(2).replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase())] = args[i + 1]!;
     }
     expect(parseServeFlags(flags)).toEqual(options);
+  });
+});
+
+describe('--serve values', () => {
+  it('reads a kind alone, or followed by its flags as `wsk serve` takes them', () => {
+    expect(parseTargetSpec('echo')).toEqual({ kind: 'echo', options: {} });
+    expect(parseTargetSpec('  chat   --drop 0.01 --parts=2 --seed 7 ')).toEqual({ kind: 'chat', options: { seed: 7, chat: { dropRate: 0.01, parts: 2 } } });
+    expect(parseTargetSpec('voice --processing-delay 50ms --port 0')).toEqual({ kind: 'voice', options: { port: 0, voice: { processingDelayMs: 50 } } });
+    expect(parseTargetSpec('chat --delay 5')).toEqual({ kind: 'chat', options: { chat: { delayMs: 5 } } });
+  });
+
+  const allowedKinds = 'allowed: echo, chat, voice, each optionally followed by its flags, e.g. "chat --drop 0.01"';
+  const chatFlags = '--host, --port, --seed, --parts, --delay, --jitter, --drop, --garble';
+  it.each([
+    ['mirror', `--serve "mirror": unknown target "mirror"; ${allowedKinds}`],
+    ['', `--serve "": no target; ${allowedKinds}`],
+    ['--drop 0.1', `--serve "--drop 0.1": unknown target "--drop"; ${allowedKinds}`],
+    ['chat --frob 1', `--serve "chat --frob 1": the chat target has no flag --frob; allowed: ${chatFlags}`],
+    ['echo --drop 0.1', '--serve "echo --drop 0.1": the echo target has no flag --drop; allowed: --host, --port'],
+    ['voice --seed 1', '--serve "voice --seed 1": the voice target has no flag --seed; allowed: --host, --port, --processing-delay, --silence, --reply-audio'],
+    ['chat 0.1', `--serve "chat 0.1": unexpected "0.1"; expected a flag of the chat target: ${chatFlags}`],
+    ['chat --drop', '--serve "chat --drop": --drop needs a value'],
+    ['chat --drop --parts 2', '--serve "chat --drop --parts 2": --drop needs a value'],
+    ['chat --drop=', '--serve "chat --drop=": --drop needs a value'],
+    ['chat --parts 2 --parts=3', '--serve "chat --parts 2 --parts=3": --parts is given twice'],
+    ['chat --drop 1.5', '--serve "chat --drop 1.5": --drop: invalid value "1.5"; expected a number from 0 to 1'],
+    ['voice --silence 0', '--serve "voice --silence 0": --silence: invalid value "0"; expected a duration from 1ms to 1h'],
+    ['chat --delay -5ms', '--serve "chat --delay -5ms": --delay: invalid duration "-5ms"; a duration cannot be negative'],
+    ['echo --port 70000', '--serve "echo --port 70000": --port: invalid value "70000"; expected a whole number from 0 to 65535'],
+  ])('rejects %j naming the value and what is allowed', (text, message) => {
+    expect(() => parseTargetSpec(text)).toThrow(expect.objectContaining({ name: 'WskError', message, exitCode: 104 }));
   });
 });
