@@ -39,6 +39,10 @@ export function bucketValues(aggregate: Aggregate): Partial<Record<ColumnName, n
         max: d.max,
       };
     }
+    default: {
+      const unknown: never = aggregate;
+      throw new Error(`unknown aggregate ${JSON.stringify(unknown)}`);
+    }
   }
 }
 

@@ -268,6 +268,10 @@ export class WorkerPool implements VuPool {
       case 'stopped':
         link.onStopped?.(message.batch);
         return;
+      default: {
+        const unknown: never = message;
+        throw new Error(`unexpected message from a worker: ${JSON.stringify(unknown)}`);
+      }
     }
   }
 

@@ -104,6 +104,10 @@ export class VuHost {
       case 'stop':
         this.#stop();
         break;
+      default: {
+        const unknown: never = message;
+        throw new Error(`unexpected message to a worker: ${JSON.stringify(unknown)}`);
+      }
     }
   }
 

@@ -198,6 +198,10 @@ class Socket implements Ws.Socket, SocketSink {
       case 'timeout':
         this.#collectors.find((c) => c.request === a)?.finish(true);
         return;
+      default: {
+        const unknown: never = what;
+        throw new Error(`a socket got an event it does not know: ${String(unknown)}`);
+      }
     }
   }
 
