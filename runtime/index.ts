@@ -51,6 +51,9 @@ export function bootRealm(
   runningCell: ArrayBufferLike,
   hostNow: () => number,
   countersCell?: ArrayBufferLike,
+  hostCall: (name: string, args: unknown[]) => unknown = () => {
+    throw new Error('the host computes nothing for this realm');
+  },
 ): Router {
   const running = new Int32Array(runningCell);
   let outbox: SandboxAction[] = [];
@@ -102,6 +105,7 @@ export function bootRealm(
     },
     streams: new Map(),
     sharedBytes,
+    host: (name, ...args) => hostCall(name, args),
     // Without memory from the host (a lone realm), the counters are the realm's own.
     counters: new Int32Array(countersCell ?? new ArrayBuffer(RUN_COUNTERS_BYTES)),
   };

@@ -8,6 +8,8 @@ import { createWskModule } from './modules/wsk.js';
 import { createMetricsModule, REALM_SHARED as METRICS_SHARED } from './modules/metrics.js';
 import { createExecutionModule } from './modules/execution.js';
 import { createDataModule, REALM_SHARED as DATA_SHARED } from './modules/data.js';
+import { createEncodingModule } from './modules/encoding.js';
+import { createCryptoModule, REALM_SHARED as CRYPTO_SHARED } from './modules/crypto.js';
 import { createConsole } from './console.js';
 
 /** The user's bundle, wrapped by the host as a function of the names it expects. */
@@ -45,6 +47,8 @@ export interface RealmServices {
   readonly streams: Map<number, ArrayBuffer | Uint8Array>;
   /** The bytes open(path, 'b') handed out: the file's, shared by every VU of the realm (never copied to stream). */
   readonly sharedBytes: WeakSet<ArrayBuffer>;
+  /** Runs a host function (src/sandbox/host-functions.ts) and returns its result: hashes, base64, random bytes. */
+  readonly host: (name: string, ...args: unknown[]) => unknown;
   /** Counters every VU of the run shares (memory shared by all workers): wsk/data's run-wide feeders. */
   readonly counters: Int32Array;
 }
@@ -101,7 +105,7 @@ export interface Vu {
  * The runtime's objects that every VU of a realm can reach (classes of what modules hand out, shared
  * module objects), for lockdown to freeze with the intrinsics. What `require` returns is frozen too.
  */
-export const REALM_SHARED: readonly object[] = [...METRICS_SHARED, ...DATA_SHARED];
+export const REALM_SHARED: readonly object[] = [...METRICS_SHARED, ...DATA_SHARED, ...CRYPTO_SHARED];
 
 /** The modules of the core, by id; the protocols add theirs. */
 const CORE_MODULES: ProtocolModules = {
@@ -109,6 +113,8 @@ const CORE_MODULES: ProtocolModules = {
   'wsk/metrics': () => createMetricsModule(),
   'wsk/execution': (vu) => createExecutionModule(vu),
   'wsk/data': () => createDataModule(),
+  'wsk/encoding': (vu) => createEncodingModule(vu.services),
+  'wsk/crypto': (vu) => createCryptoModule(vu.services),
 };
 
 /** The VU whose init code (module top level) is running, if any: what it creates is its own. */

@@ -18,4 +18,6 @@ export const CORE_MODULES: readonly CoreModule[] = [
   { id: 'wsk/metrics', k6: 'k6/metrics', blocking: { named: [], defaultMembers: [] } },
   { id: 'wsk/execution', k6: 'k6/execution', blocking: { named: [], defaultMembers: [] } },
   { id: 'wsk/data', k6: 'k6/data', blocking: { named: [], defaultMembers: [] } },
+  { id: 'wsk/encoding', k6: 'k6/encoding', blocking: { named: [], defaultMembers: [] } },
+  { id: 'wsk/crypto', k6: 'k6/crypto', blocking: { named: [], defaultMembers: [] } },
 ];

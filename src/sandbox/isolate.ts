@@ -5,6 +5,7 @@
  * then drain the actions they caused once microtasks have run).
  */
 import ivm from 'isolated-vm';
+import { callHostFunction } from './host-functions.js';
 import type { RealmConfig, SandboxAction, SandboxEvent, VuInitResult } from '../../runtime/protocol.js';
 
 export type Isolation = 'compartment' | 'context';
@@ -68,6 +69,11 @@ export class SandboxIsolate {
   readonly #openFile: ivm.Callback;
   /** The host's monotonic clock, for what the runtime times itself (groups): a sync call, about 2 µs. */
   readonly #now = new ivm.Callback(() => performance.now());
+  /** Hashes, random bytes and base64 for wsk/crypto and wsk/encoding (host-functions.ts). */
+  readonly #host = new ivm.Callback((name: string, args: unknown[]) => {
+    const result = callHostFunction(name, args);
+    return result instanceof ArrayBuffer ? new ivm.ExternalCopy(result).copyInto({ release: true }) : result;
+  });
   readonly #limits: SandboxLimits;
   readonly #realms = new Set<Realm>();
 
@@ -116,6 +122,7 @@ export class SandboxIsolate {
         new ivm.ExternalCopy(running).copyInto({ release: true }),
         this.#now,
         this.#counters === undefined ? undefined : new ivm.ExternalCopy(this.#counters).copyInto({ release: true }),
+        this.#host,
       ],
       { result: { reference: true }, ...options },
     ) as ivm.Reference<Record<string, unknown>>;

@@ -138,7 +138,7 @@ describe('bundleScript', () => {
   it('rejects unknown k6/wsk modules, naming what is importable', async () => {
     const error = await bundleError('modules/browser.js');
     expect(error.message).toBe(
-      'modules/browser.js:2:26: module "k6/browser" is not available in wsk; scripts can import k6, k6/metrics, k6/execution, k6/data, k6/ws, k6/http, wsk, wsk/metrics, wsk/execution, wsk/data, wsk/ws, wsk/http, ' +
+      'modules/browser.js:2:26: module "k6/browser" is not available in wsk; scripts can import k6, k6/metrics, k6/execution, k6/data, k6/encoding, k6/crypto, k6/ws, k6/http, wsk, wsk/metrics, wsk/execution, wsk/data, wsk/encoding, wsk/crypto, wsk/ws, wsk/http, ' +
         'npm packages installed beside the script, or the script\'s own files by relative path ("./lib.js") (and 1 more)\n' +
         "import { chromium } from 'k6/browser';\n" +
         '                         ^',
