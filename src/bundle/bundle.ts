@@ -88,12 +88,13 @@ function isBuildFailure(error: unknown): error is BuildFailure {
   return error instanceof Error && Array.isArray((error as Partial<BuildFailure>).errors);
 }
 
+/** Every error esbuild found, each located in the user's own lines, so one run shows all there is to fix. */
 function bundleError(errors: readonly Message[], cwd: string, rewriter: ScriptRewriter): WskError {
-  const [first] = errors;
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
-  const located = first === undefined ? undefined : locate(first, cwd, rewriter);
-  const message = located === undefined ? `${first?.text ?? 'bundling failed'}${more}` : formatLocated(located, displayPath(located.file, cwd), more);
-  return scriptError('SCRIPT_SYNTAX', message);
+  const messages = errors.map((error) => {
+    const located = locate(error, cwd, rewriter);
+    return located === undefined ? error.text : formatLocated(located, displayPath(located.file, cwd));
+  });
+  return scriptError('SCRIPT_SYNTAX', messages.length === 0 ? 'bundling failed' : messages.join('\n'));
 }
 
 function toBundleWarning(warning: Message, cwd: string, rewriter: ScriptRewriter): BundleWarning {

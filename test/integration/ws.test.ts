@@ -176,6 +176,26 @@ describe('wsk/ws async API against a real server', () => {
     expect(stdout).not.toMatch(/^\s*✗ /m);
   });
 
+  it('sends a number or a boolean as its text, as k6 does', async () => {
+    const { code, stdout, stderr } = await runScript(
+      `import { open } from 'wsk/ws';
+       import { check } from 'wsk';
+       export const options = { iterations: 1, thresholds: { checks: ['rate==1'] } };
+       export default async function () {
+         const s = await open(__ENV.TARGET);
+         s.send(42 as never);
+         check(await s.receive(), { 'a number as text': (m) => m === '42' });
+         s.send(true as never);
+         check(await s.receive(), { 'a boolean as text': (m) => m === 'true' });
+         s.close();
+       }`,
+      ['-e', `TARGET=${url}`],
+    );
+    expect(stderr).not.toContain('ERROR');
+    expect(stdout).toContain('✓ a number as text');
+    expect(code).toBe(0);
+  });
+
   it('reports a refused connection as a counted, tagged failure and the VU goes on', async () => {
     const { code, stderr, stdout, dir } = await runScript(
       `import { open } from 'wsk/ws';

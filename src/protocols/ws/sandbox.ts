@@ -444,6 +444,8 @@ function positiveInteger(value: unknown, what: string): number {
 
 function toWire(data: string | ArrayBuffer | ArrayBufferView): Data {
   if (typeof data === 'string') return data;
+  // k6 sends a number or a boolean as its text.
+  if (typeof data === 'number' || typeof data === 'boolean') return String(data);
   return toBuffer(data);
 }
 
