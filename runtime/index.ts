@@ -16,6 +16,7 @@ import {
   type Vu,
 } from './vu.js';
 import { lockdown } from './lockdown.js';
+import { installWebCrypto } from './webcrypto.js';
 
 const resolved = Promise.resolve();
 
@@ -266,6 +267,7 @@ export function bootRealm(
     return { call: action[0] };
   }
 
+  installWebCrypto(services);
   if (config.lockdown) lockdown([...REALM_SHARED, ...protocols.flatMap((protocol) => protocol.shared)]);
   return { createVu, dispatch, drain, salvage, readStream };
 }

@@ -41,3 +41,30 @@ describe('k6/crypto and k6/encoding', () => {
     expect(stderr).toMatch(/unknown hash algorithm "sha3"; use one of .*sha256/);
   });
 });
+
+describe('the global Web Crypto', () => {
+  it('fills random values, makes v4 UUIDs and digests, in both isolation levels', async () => {
+    for (const isolation of ['compartment', 'context']) {
+      const { code, stdout, stderr } = await runScript(
+        `import { check } from 'k6';
+         export const options = { vus: 2, iterations: 2, thresholds: { checks: ['rate==1'] } };
+         export default async function () {
+           const values = crypto.getRandomValues(new Uint32Array(8));
+           const digest = await crypto.subtle.digest('SHA-256', new Uint8Array([97, 98, 99]));
+           let refused = '';
+           try { await crypto.subtle.digest('MD5' as never, new Uint8Array(1)); } catch (error) { refused = String(error); }
+           check(null, {
+             'random values': () => values.some((v) => v !== 0),
+             'a v4 uuid': () => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(crypto.randomUUID()),
+             'sha-256 of abc': () => [...new Uint8Array(digest)].slice(0, 4).join() === '186,120,22,191',
+             'an unsupported digest rejects': () => refused.includes('unsupported algorithm "MD5"'),
+           });
+         }`,
+        ['--isolation', isolation],
+      );
+      expect(stderr).not.toContain('ERROR');
+      expect(stdout).not.toMatch(/^\s*✗ /m);
+      expect(code).toBe(0);
+    }
+  });
+});

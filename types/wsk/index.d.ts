@@ -38,6 +38,14 @@ declare global {
   /** Reads a file relative to the script, in init code only. `'b'` returns its bytes. */
   function open(path: string): string;
   function open(path: string, mode: 'b'): ArrayBuffer;
+  /** Web Crypto, as k6 offers it: random values, v4 UUIDs and digests (SHA-1, SHA-256, SHA-384, SHA-512). */
+  const crypto: {
+    getRandomValues<T extends Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array>(array: T): T;
+    randomUUID(): string;
+    readonly subtle: {
+      digest(algorithm: 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512' | { name: string }, data: ArrayBuffer | ArrayBufferView): Promise<ArrayBuffer>;
+    };
+  };
   /** Logs to wsk's output, prefixed with the VU id. */
   const console: {
     log(...args: unknown[]): void;
