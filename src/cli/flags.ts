@@ -10,7 +10,9 @@ import type { ScriptRequest } from '../run/prepare.js';
 import type { RunRequest } from '../run/run.js';
 import { parseOutputs } from '../results/outputs.js';
 import { DEFAULT_DASHBOARD } from '../live/index.js';
-import { flagName } from '../options/sources.js';
+import { flagName, parseEnvPair } from '../options/sources.js';
+
+export { parseEnvPair };
 
 export interface CliFlags {
   readonly script: Omit<ScriptRequest, 'script'>;
@@ -127,14 +129,4 @@ export function parseStage(text: string, where = '--stage'): Stage {
   }
   parseDuration(match[1], where);
   return { duration: match[1]!, target: Number(match[2]) };
-}
-
-/** `-e KEY=VALUE` → [KEY, VALUE]. */
-export function parseEnvPair(text: string): [string, string] {
-  const index = text.indexOf('=');
-  const key = index > 0 ? text.slice(0, index) : '';
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-    throw configError('INVALID_CLI', `--env: invalid value ${quote(text)}; expected KEY=VALUE with KEY made of letters, digits and _`);
-  }
-  return [key, text.slice(index + 1)];
 }

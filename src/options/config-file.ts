@@ -11,7 +11,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type
 import { configError, quote } from '../errors.js';
 import { displayPath } from '../bundle/display-path.js';
 import type { Layer, Sourced } from './layers.js';
-import { CONFIG_RUN_SETTINGS, SCRIPT_OPTION_KEYS, unknownKey } from './schema.js';
+import { CONFIG_RUN_SETTINGS, PROFILE_OPTION_KEYS, unknownKey } from './schema.js';
 
 /** Looked for beside the script, in this order, when --config names no file. */
 export const CONFIG_NAMES = ['wsk.yaml', 'wsk.yml', 'wsk.json'];
@@ -65,14 +65,14 @@ export function readConfigFile(file: string, cwd: string, vars: Readonly<Record<
   if (root === null || (isScalar(root) && root.value === null)) return { name, options: {}, run: {}, profiles: {}, env: {} };
   if (!isMap(root)) throw configError('INVALID_OPTION', `${at(root.range[0])}: a config file is a map of options, e.g. "vus: 10"`);
 
-  const top = reader.entries(root, 'the config file', [...SCRIPT_OPTION_KEYS.filter((key) => key !== 'profiles'), ...CONFIG_RUN_SETTINGS, ...FILE_KEYS]);
+  const top = reader.entries(root, 'the config file', [...PROFILE_OPTION_KEYS, ...CONFIG_RUN_SETTINGS, ...FILE_KEYS]);
   const profiles: Record<string, { options: Layer; run: Layer }> = {};
   const profilesNode = top.get('profiles');
   if (profilesNode !== undefined) {
     if (!isMap(profilesNode.value)) throw configError('INVALID_OPTION', `${profilesNode.at}: profiles is a map of named profiles, e.g. "load: { vus: 50, duration: 5m }"`);
     for (const [profile, entry] of reader.entries(profilesNode.value, 'profiles', undefined)) {
       if (!isMap(entry.value)) throw configError('INVALID_OPTION', `${entry.at}: profile ${quote(profile)} is a map of options, e.g. "vus: 50"`);
-      const keys = reader.entries(entry.value, `profile ${quote(profile)}`, [...SCRIPT_OPTION_KEYS.filter((key) => key !== 'profiles'), ...CONFIG_RUN_SETTINGS]);
+      const keys = reader.entries(entry.value, `profile ${quote(profile)}`, [...PROFILE_OPTION_KEYS, ...CONFIG_RUN_SETTINGS]);
       profiles[profile] = split(keys, reader, `profile ${profile}`);
     }
   }

@@ -10,7 +10,7 @@
 import type { ScriptOptions } from '../types.js';
 import { isFields } from './fields.js';
 import { hasWeights } from './weights.js';
-import { OPTION_FLAGS, RUN_SETTINGS, RUN_SETTING_KEYS, SCRIPT_OPTION_KEYS, checkKnownKeys } from './schema.js';
+import { OPTION_FLAGS, PROFILE_OPTION_KEYS, RUN_SETTINGS, RUN_SETTING_KEYS, SCRIPT_OPTION_KEYS, checkKnownKeys } from './schema.js';
 import type { RunOverrides } from '../run/options.js';
 import { invalidOption } from './fields.js';
 import { configError } from '../errors.js';
@@ -52,20 +52,14 @@ export function scriptLayer(options: unknown): Layer {
  */
 export function overridesLayer(overrides: RunOverrides, sources: Readonly<Record<string, string>> = {}): Layer {
   const { vus, duration, iterations, stages } = overrides;
-  return sourced({ vus, duration, iterations, stages: stages === undefined ? undefined : [...stages] }, (key) => {
-    const flag = OPTION_FLAGS[key as keyof typeof OPTION_FLAGS];
-    return sources[flagKey(flag)] ?? flag;
-  });
+  return sourced({ vus, duration, iterations, stages: stages === undefined ? undefined : [...stages] }, (key) => sourceOf(OPTION_FLAGS[key as keyof typeof OPTION_FLAGS], sources));
 }
 
 /** The run settings (flags, environment, config file), from a request whose fields are the run settings' names. */
 export function runSettingsLayer(request: { readonly [K in (typeof RUN_SETTING_KEYS)[number]]?: unknown }, sources: Readonly<Record<string, string>> = {}): Layer {
   const given: Record<string, unknown> = {};
   for (const key of RUN_SETTING_KEYS) given[key] = request[key];
-  return sourced(given, (key) => {
-    const flag = RUN_SETTINGS[key as keyof typeof RUN_SETTINGS].flag;
-    return sources[flagKey(flag)] ?? flag;
-  });
+  return sourced(given, (key) => sourceOf(RUN_SETTINGS[key as keyof typeof RUN_SETTINGS].flag, sources));
 }
 
 /** A script's options without its profiles (a profile is overlaid when chosen, never merged as an option). */
@@ -99,15 +93,16 @@ export function profileLayer(name: string | undefined, config: { readonly name: 
   if (fromScript !== undefined) {
     const path = `script options.profiles.${name}`;
     if (!isFields(fromScript)) throw invalidOption(`options.profiles.${name}`, fromScript, 'use an object of options, e.g. { vus: 50, duration: "5m" }');
-    checkKnownKeys(fromScript, SCRIPT_OPTION_KEYS.filter((key) => key !== 'profiles'), path);
+    checkKnownKeys(fromScript, PROFILE_OPTION_KEYS, path);
     own = sourced(fromScript, () => path);
   }
   return mergeLayers([fromConfig ?? {}, own]);
 }
 
-/** '--call-timeout' → 'callTimeout', as the parsed flags are keyed. */
-function flagKey(flag: string): string {
-  return flag.replace(/^--/, '').replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+/** Where the value of `flag` came from: `sources` keys them as the parsed flags are ('--call-timeout' → 'callTimeout'). */
+function sourceOf(flag: string, sources: Readonly<Record<string, string>>): string {
+  const key = flag.replace(/^--/, '').replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+  return sources[key] ?? flag;
 }
 
 /**

@@ -30,6 +30,9 @@ export const IGNORED_K6_OPTIONS = [
 
 export const SCRIPT_OPTION_KEYS: readonly string[] = [...READ_OPTIONS, ...IGNORED_K6_OPTIONS];
 
+/** What a profile may set: any script option but profiles. */
+export const PROFILE_OPTION_KEYS: readonly string[] = SCRIPT_OPTION_KEYS.filter((key) => key !== 'profiles');
+
 /**
  * Run settings: how wsk runs the test rather than what the test is, keyed as the run request names
  * them, with the flag that sets each and, where it has a fixed one, its default (the defaults layer).

@@ -50,10 +50,10 @@ export function flagName(key: string): string {
 
 export function resolveSettings(input: SettingsInput): ResolvedSettings {
   const { flags, cwd } = input;
-  const cliEnv = pairs(flags['env']);
+  const cliEnv = Object.fromEntries(((flags['env'] as string[] | undefined) ?? []).map(parseEnvPair));
   const envFile = readEnvFile(flags['envFile'], cwd);
   // What ${VAR} in the config file may name: the --env-file, the environment, then -e.
-  const vars = { ...envFile, ...defined(input.env), ...cliEnv };
+  const vars = { ...envFile, ...definedEnv(input.env), ...cliEnv };
   const file = findConfigFile(input.script, cwd, flags['config'] as string | undefined);
   const config = file === undefined ? undefined : readConfigFile(file, cwd, vars);
 
@@ -130,16 +130,19 @@ function readEnvFile(file: unknown, cwd: string): Record<string, string> {
   return parseDotenv(text);
 }
 
-function pairs(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of Array.isArray(value) ? (value as string[]) : []) {
-    const at = pair.indexOf('=');
-    if (at > 0) out[pair.slice(0, at)] = pair.slice(at + 1);
+/** `-e KEY=VALUE` → [KEY, VALUE]. */
+export function parseEnvPair(text: string): [string, string] {
+  const index = text.indexOf('=');
+  const key = index > 0 ? text.slice(0, index) : '';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+    throw configError('INVALID_CLI', `--env: invalid value ${quote(text)}; expected KEY=VALUE with KEY made of letters, digits and _`);
   }
-  return out;
+  return [key, text.slice(index + 1)];
 }
 
-function defined(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+
+/** The variables of `env` that are set. */
+export function definedEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
   return out;

@@ -8,10 +8,10 @@ import type { MetricStore } from '../metrics/store.js';
 import { PROTOCOLS } from '../protocols/index.js';
 import type { ProtocolReport } from '../protocols/types.js';
 import { packageVersion } from '../package-root.js';
-import type { SummaryData, SummaryGroup } from '../summary/data.js';
+import { errorKindOf, type SummaryData, type SummaryGroup } from '../summary/data.js';
 import type { ThresholdOutcome } from '../thresholds/index.js';
 import type { Tags } from '../types.js';
-import { endpointResults, failureCounts } from './endpoints.js';
+import { endpointResults, failureCounts, naturalOrder } from './endpoints.js';
 import { RESULTS_FORMAT, type CheckResult, type ErrorCount, type MetricResult, type RunResults, type ThresholdResult, type TimeSeries } from './types.js';
 
 /** Trend stats every result carries whatever summaryTrendStats says: the CSV and Markdown columns need them. */
@@ -128,16 +128,13 @@ function errorCounts(store: RunResultsInput['store'], kinds: NonNullable<Protoco
   for (const { tags, view } of store.series(kinds.metric)) {
     const count = view.value(view.definition.type === 'rate' ? 'passes' : 'count') ?? 0;
     if (count === 0) continue;
-    const kind: Record<string, string> = {};
-    for (const tag of kinds.tags) if (tags[tag] !== undefined) kind[tag] = tags[tag];
+    const kind = errorKindOf(tags, kinds.tags);
     if (Object.keys(kind).length === 0 && kinds.untagged !== true) continue;
     const key = Object.values(kind).join('\u0000');
     const known = counts.get(key);
     counts.set(key, { kind, count: (known?.count ?? 0) + count });
   }
   return [...counts]
-    .sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : byNumber.compare(a, b)))
+    .sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : naturalOrder.compare(a, b)))
     .map(([, { kind, count }]): ErrorCount => ({ metric: kinds.metric, kind, count }));
 }
-
-const byNumber = new Intl.Collator('en', { numeric: true });

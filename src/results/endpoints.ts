@@ -18,7 +18,7 @@ type EndpointStore = Pick<MetricStore, 'groupedBy' | 'series'>;
 export function endpointResults(store: EndpointStore, elapsedMs: number, trendStats: readonly string[], reports: readonly ProtocolReport[] = PROTOCOLS.reports): EndpointResult[] {
   const endpoints: EndpointResult[] = [];
   for (const metric of reports.flatMap((report) => report.endpoints ?? [])) {
-    const groups = [...store.groupedBy(metric, endpointName, elapsedMs)].sort(([a], [b]) => collator.compare(a, b));
+    const groups = [...store.groupedBy(metric, endpointName, elapsedMs)].sort(([a], [b]) => naturalOrder.compare(a, b));
     for (const [name, view] of groups) {
       const { type, contains } = view.definition;
       endpoints.push({ metric, name, type, contains, values: view.values(trendStats) });
@@ -38,8 +38,9 @@ export function failureCounts(store: EndpointStore, reports: readonly ProtocolRe
   };
   for (const report of reports) report.failures?.(store, count);
   return [...counts.values()].sort(
-    (a, b) => b.occurrences - a.occurrences || collator.compare(a.method, b.method) || collator.compare(a.name, b.name) || collator.compare(a.error, b.error),
+    (a, b) => b.occurrences - a.occurrences || naturalOrder.compare(a.method, b.method) || naturalOrder.compare(a.name, b.name) || naturalOrder.compare(a.error, b.error),
   );
 }
 
-const collator = new Intl.Collator('en', { numeric: true });
+/** Text in order, numbers in it by value: 'error_code 1212' before '1300', 'user2' before 'user10'. */
+export const naturalOrder = new Intl.Collator('en', { numeric: true });

@@ -10,7 +10,7 @@ import { bundleScript, type Bundle } from '../bundle/index.js';
 import { runtimeCode } from '../bundle/runtime-code.js';
 import { USER_CODE_LINE_OFFSET, wrapUserCode, type Isolation, type SandboxCode } from '../sandbox/isolate.js';
 import { planScenarios, type ScenarioSelection } from '../options/scenarios.js';
-import type { ConfigLayers } from '../options/sources.js';
+import { definedEnv, type ConfigLayers } from '../options/sources.js';
 import { readSystemTags } from '../options/system-tags.js';
 import { RUN_COUNTERS_BYTES, type ScriptErrorInfo } from '../../runtime/protocol.js';
 import type { RunOverrides } from './options.js';
@@ -149,11 +149,4 @@ function checkExports(scenarios: readonly PlannedScenario[], exports: ScriptExpo
 
 export function initFailure(vu: number, error: ScriptErrorInfo, output: ConsoleOutput): WskError {
   return scriptError('SCRIPT_EXCEPTION', `init code failed${vu === 0 ? '' : ` in VU ${vu}`}: ${output.failure(error)}`);
-}
-
-
-function definedEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
-  return out;
 }

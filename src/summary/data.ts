@@ -126,13 +126,19 @@ function addErrorKinds(
     if (definition === undefined) continue;
     const kinds = new Map<string, Tags>();
     for (const { tags } of input.store.series(name)) {
-      const kind: Record<string, string> = {};
-      for (const tag of kindTags) if (tags[tag] !== undefined) kind[tag] = tags[tag];
+      const kind = errorKindOf(tags, kindTags);
       if (Object.keys(kind).length === 0) continue;
       kinds.set(`${name}{${Object.entries(kind).map(([tag, value]) => `${tag}:${value}`).join(',')}}`, kind);
     }
     for (const [key, tags] of [...kinds].sort(([a], [b]) => a.localeCompare(b))) metrics[key] = entry(definition, tags);
   }
+}
+
+/** The tags of a sample that say which kind of error it was, in the order a protocol lists them. */
+export function errorKindOf(tags: Tags, kindTags: readonly string[]): Record<string, string> {
+  const kind: Record<string, string> = {};
+  for (const tag of kindTags) if (tags[tag] !== undefined) kind[tag] = tags[tag];
+  return kind;
 }
 
 function emptyView(definition: MetricDefinition): SnapshotView {

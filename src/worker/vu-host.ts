@@ -146,16 +146,18 @@ export class VuHost {
     const place = this.#placements.withRoom();
     const result = place.realm.createVu(id);
     if (result.error !== null) return result;
-    const vu: HostVu = { id, place, token: 0, scenario: 0, startedAt: 0, ops: new Map(), loop: undefined, port: this.#port(id), heapGrowth: 0 };
+    const vu: HostVu = { id, place, token: 0, scenario: 0, startedAt: 0, ops: new Map(), loop: undefined, port: this.#port(id, () => vu), heapGrowth: 0 };
     place.vus.push(vu);
     this.#vus.set(id, vu);
     this.#queue.markDirty(place);
     return result;
   }
 
-  /** The VU as protocols see it: its realm is looked up on each use, since a rebuild moves it. */
-  #port(id: number): VuPort {
-    const vu = (): HostVu => this.#vus.get(id)!;
+  /**
+   * The VU as protocols see it. Its placement is read on each use, since a rebuild moves the VU;
+   * `vu` is the VU's own record, not a lookup: every delivered event passes through here.
+   */
+  #port(id: number, vu: () => HostVu): VuPort {
     return {
       id,
       deliver: (event) => this.#queue.enqueue(vu().place, event, vu()),
