@@ -33,6 +33,9 @@ export async function finish(run: RunContext, exitCode: ExitCodeValue, durationM
     encodedTrend: (metric, tags) => store.encodedTrend(metric, tags),
   });
   const writeFailures = await run.outputs.stop({ summary, results }, io);
+  const crossed = [...new Set(outcomes.filter((o) => !o.ok).map((o) => o.spec.key))].sort();
+  // As k6 says it, after the summary, so a CI log ends with why the build is red.
+  if (crossed.length > 0) io.stderr.write(`ERROR thresholds on metrics '${crossed.join(', ')}' have been crossed\n`);
   // Files that could not be written fail a run that otherwise passed: CI must not read it as green.
   return code === ExitCode.ok && writeFailures > 0 ? ExitCode.outputFailed : code;
 }
