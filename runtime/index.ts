@@ -122,7 +122,7 @@ export function bootRealm(
     running[0] = id;
     initDepth++;
     try {
-      const vu = instantiateVu(factory, id, baseEnv, services, modules);
+      const vu = instantiateVu(factory, id, baseEnv, services, modules, config.imports);
       vus.set(id, vu);
       const functions = Object.keys(vu.exports).filter((name) => typeof vu.exports[name] === 'function');
       return { error: null, functions, options: optionsJson(vu.exports['options']) };

@@ -93,6 +93,18 @@ export interface ScriptErrorInfo {
   readonly stack: string;
 }
 
+/** A runtime module's export the script uses (src/bundle/imports.ts), checked before its code runs. */
+export interface ImportReference {
+  /** The wsk module id. */
+  readonly module: string;
+  /** As the script wrote it: a k6 alias or the wsk id. */
+  readonly specifier: string;
+  /** From the module's namespace: ['sleep'], ['default', 'file'], ['default', 'vu', 'tags']. */
+  readonly path: readonly string[];
+  /** "script.js:3:10" */
+  readonly at: string;
+}
+
 /** Bytes of the run-wide counters (wsk/data's feeders); the host's memory for them has this size. */
 export const RUN_COUNTERS_BYTES = 1024 * Int32Array.BYTES_PER_ELEMENT;
 
@@ -103,6 +115,8 @@ export interface RealmConfig {
   readonly env: Record<string, string>;
   /** Each scenario's own `env`, merged over `env` for its iterations. */
   readonly scenarioEnv: Record<string, Record<string, string>>;
+  /** What the user's code takes from the runtime's modules: each VU checks them before its code runs. */
+  readonly imports: readonly ImportReference[];
 }
 
 /** Result of creating a VU: its exports' shape, or the init error. */

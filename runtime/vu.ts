@@ -3,7 +3,7 @@
  * objects that code sees as modules and globals. All mutable state lives here or in closures, never
  * on anything reachable from globalThis (which lockdown freezes).
  */
-import type { ProtocolAction, ProtocolEvent, SandboxAction, ScriptErrorInfo } from './protocol.js';
+import type { ImportReference, ProtocolAction, ProtocolEvent, SandboxAction, ScriptErrorInfo } from './protocol.js';
 import { createWskModule } from './modules/wsk.js';
 import { createMetricsModule, REALM_SHARED as METRICS_SHARED } from './modules/metrics.js';
 import { createExecutionModule } from './modules/execution.js';
@@ -22,6 +22,7 @@ export type ModuleFactory = (
   console: unknown,
   open: (path: string, mode?: string) => unknown,
   setIterationHook: (hook: (iteration: number, env: Readonly<Record<string, string>>) => void) => void,
+  Math: Math,
 ) => void;
 
 /** Host services a VU needs, shared by every VU of a realm. */
@@ -92,6 +93,8 @@ export interface VuState {
   iterationInScenario: number;
   /** Updates the VU's `__ITER` and `__ENV` bindings (they live in the wrapper around its module code). */
   setIteration: (iteration: number, env: Readonly<Record<string, string>>) => void;
+  /** What the VU's `Math.random` returns: the realm's until `randomSeed()` gives the VU a seeded generator. */
+  random: () => number;
 }
 
 export interface Vu {
@@ -145,6 +148,7 @@ export function instantiateVu(
   env: Readonly<Record<string, string>>,
   services: RealmServices,
   protocolModules: ProtocolModules,
+  imports: readonly ImportReference[] = [],
 ): Vu {
   const state: VuState = {
     id,
@@ -154,6 +158,7 @@ export function instantiateVu(
     iterationInInstance: 0,
     iterationInScenario: 0,
     setIteration: () => {},
+    random: Math.random,
   };
   const cache: Record<string, unknown> = {};
   const require = (id: string): unknown => {
@@ -168,13 +173,73 @@ export function instantiateVu(
     if (typeof path !== 'string') throw new TypeError(`open(): path must be a string, got ${typeof path}`);
     return services.openFile(path, mode === 'b');
   };
+  checkImports(imports, require);
   initializing = state;
   try {
-    factory(require, module, module.exports, id, env, createConsole(state), open, (hook) => {
-      state.setIteration = hook;
-    });
+    factory(
+      require,
+      module,
+      module.exports,
+      id,
+      env,
+      createConsole(state),
+      open,
+      (hook) => {
+        state.setIteration = hook;
+      },
+      vuMath(state),
+    );
   } finally {
     initializing = undefined;
   }
   return { state, exports: module.exports, setupData: undefined, setupParsed: false };
+}
+
+/**
+ * Stops a script that uses a runtime export wsk lacks before its code runs, naming the export and
+ * where the script uses it; left alone it would throw in every iteration of a run that exits 0.
+ * `typeof` is not used: a getter of `exec` may throw outside an iteration, so presence is `in`.
+ */
+function checkImports(imports: readonly ImportReference[], require: (id: string) => unknown): void {
+  const missing: string[] = [];
+  for (const reference of imports) {
+    let target: unknown = require(reference.module);
+    const [first, ...rest] = reference.path;
+    // A module's default export is the module object itself (esbuild's interop sees no __esModule).
+    const members = first === 'default' ? rest : reference.path;
+    for (let i = 0; i < members.length; i++) {
+      const name = members[i]!;
+      if ((typeof target !== 'object' && typeof target !== 'function') || target === null) break;
+      if (!(name in target)) {
+        missing.push(missingExportMessage(reference, first === 'default' ? i + 1 : i));
+        break;
+      }
+      if (i < members.length - 1) target = (target as Record<string, unknown>)[name];
+    }
+  }
+  // Every one at once, a line each, as bundling errors are.
+  if (missing.length > 0) throw new ImportError(missing.join('\n'));
+}
+
+function missingExportMessage(reference: ImportReference, missing: number): string {
+  const path = reference.path;
+  if (path[0] === 'default') {
+    const local = reference.specifier.split('/').pop()!;
+    return `${reference.at}: ${local}.${path.slice(1, missing + 1).join('.')} (${reference.specifier}) is not supported by wsk; see "Coming from k6" in wsk's README for what is`;
+  }
+  const member = path.slice(0, missing + 1).join('.');
+  return `${reference.at}: ${reference.specifier} has no export "${member}" in wsk; see "Coming from k6" in wsk's README for what is supported`;
+}
+
+/** Runtime exports the script uses are missing: the host prints its message alone, as bundling errors. */
+export class ImportError extends Error {
+  override readonly name = 'ImportError';
+}
+
+/**
+ * The VU's own `Math`: the realm's, but with a `random` of the VU's, so `randomSeed()` makes one VU's
+ * numbers reproducible without touching the others that share the realm.
+ */
+function vuMath(state: VuState): Math {
+  return Object.freeze(Object.create(Math, { random: { value: () => state.random(), writable: false, enumerable: false, configurable: false } })) as Math;
 }

@@ -1,4 +1,4 @@
-/** The `wsk` module (alias `k6`): sleep, check, group, fail. One instance per VU, closing over its state. */
+/** The `wsk` module (alias `k6`): sleep, check, group, fail, randomSeed. One instance per VU, closing over its state. */
 import type * as Wsk from 'wsk';
 import type { VuState } from '../vu.js';
 import { createExecutionModule } from './execution.js';
@@ -71,5 +71,35 @@ export function createWskModule(state: VuState): typeof Wsk {
     throw new Error(message === undefined ? 'fail() called' : String(message));
   }
 
-  return { sleep, check, group, fail, exec: createExecutionModule(state) };
+  function randomSeed(seed: number): void {
+    if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new TypeError(`randomSeed(): seed must be a whole number, got ${String(seed)}`);
+    state.random = seededRandom(seed);
+  }
+
+  return { sleep, check, group, fail, randomSeed, exec: createExecutionModule(state) };
+}
+
+/** sfc32 seeded through splitmix32: fast, well mixed, and the same numbers for the same seed on every machine. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  const splitmix = (): number => {
+    state = (state + 0x9e3779b9) | 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  let a = splitmix();
+  let b = splitmix();
+  let c = splitmix();
+  let d = splitmix();
+  return () => {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
 }

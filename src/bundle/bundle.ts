@@ -39,6 +39,7 @@ export async function bundleScript(scriptPath: string, options: BundleOptions = 
     code,
     files: [entry, ...inputs.filter((file) => file !== entry)],
     warnings: result.warnings.map((warning) => toBundleWarning(warning, cwd, rewriter)),
+    imports: rewriter.runtimeReferences((file) => displayPath(file, cwd)),
     mapPosition: (line, column) => positions.map(line, column),
     mapStack: (stack, bundleFileName, lineOffset) => positions.mapStack(stack, bundleFileName, lineOffset),
   };

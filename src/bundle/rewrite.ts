@@ -8,6 +8,8 @@
  */
 import ts from 'typescript';
 import { BlockingAnalysis } from './analysis.js';
+import type { ImportReference } from '../../runtime/protocol.js';
+import { runtimeReferences } from './imports.js';
 import { applyInsertions, ColumnMap, type Insertion } from './edits.js';
 import { asyncFunction, awaitCall } from './insertions.js';
 import { calleeText, cannotBeAsync, isAsync, ownerOf, roleOf } from './owners.js';
@@ -60,6 +62,20 @@ export class ScriptRewriter {
   /** The column maps of the rewrites produced so far, by file: all a bundle keeps to map positions back. */
   columnMaps(): Map<string, ColumnMap> {
     return new Map([...this.#results].map(([file, result]) => [file, result.columns]));
+  }
+
+  /** What the files rewritten so far take from the runtime's modules, deduplicated; `display` names a file in messages. */
+  runtimeReferences(display: (file: string) => string): ImportReference[] {
+    const seen = new Map<string, ImportReference>();
+    for (const file of this.#results.keys()) {
+      const unit = this.#analysis.analyse(file);
+      if (unit === undefined) continue;
+      for (const reference of runtimeReferences(unit, this.#analysis, display(file))) {
+        const key = `${reference.module}\0${reference.path.join('\0')}`;
+        if (!seen.has(key)) seen.set(key, reference);
+      }
+    }
+    return [...seen.values()];
   }
 
   /** A rewrite already produced, to map positions in its output back. */

@@ -1,4 +1,5 @@
 /** What the bundler gives the rest of wsk. */
+import type { ImportReference } from '../../runtime/protocol.js';
 import type { RuntimeTable } from './runtime-table.js';
 
 export interface BundleWarning {
@@ -32,6 +33,8 @@ export interface Bundle {
   /** Absolute paths of the user's files in the bundle, the entry first. */
   readonly files: readonly string[];
   readonly warnings: readonly BundleWarning[];
+  /** What the user's files take from the runtime's modules, for the sandbox to check before their code runs. */
+  readonly imports: readonly ImportReference[];
   /** Maps a position in `code` (1-based line and column) to the user's original source, if it maps. */
   mapPosition(line: number, column: number): SourcePosition | undefined;
   /** Rewrites every `<bundleFileName>:<line>:<col>` of a V8 stack into user positions; `lineOffset` = lines prepended before `code`. */

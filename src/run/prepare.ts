@@ -91,7 +91,7 @@ export async function prepareScript(
   for (const warning of bundle.warnings) {
     io.stderr.write(`WARN ${warning.file}:${warning.line}:${warning.column}: ${warning.message}\n`);
   }
-  const code: SandboxCode = { runtime: await runtimeCode(), user: wrapUserCode(bundle.code), userFileName: 'wsk-script.js' };
+  const code: SandboxCode = { runtime: await runtimeCode(), user: wrapUserCode(bundle.code), userFileName: 'wsk-script.js', imports: bundle.imports };
   // The sandbox settings are needed to run the script that holds the options, so they are read from
   // the layers below and above the script's; the script cannot set them (they are not options).
   const cli = mergeLayers([overridesLayer(request.overrides, request.sources), runSettingsLayer(request, request.sources)]);
@@ -148,5 +148,8 @@ function checkExports(scenarios: readonly PlannedScenario[], exports: ScriptExpo
 }
 
 export function initFailure(vu: number, error: ScriptErrorInfo, output: ConsoleOutput): WskError {
+  // A runtime export the script uses is missing (runtime/vu.ts): its message names the place already.
+  const missing = /^ImportError: (.*)$/s.exec(error.message);
+  if (missing !== null) return scriptError('SCRIPT_SYNTAX', missing[1]!);
   return scriptError('SCRIPT_EXCEPTION', `init code failed${vu === 0 ? '' : ` in VU ${vu}`}: ${output.failure(error)}`);
 }

@@ -6,7 +6,7 @@
  */
 import ivm from 'isolated-vm';
 import { callHostFunction } from './host-functions.js';
-import type { RealmConfig, SandboxAction, SandboxEvent, VuInitResult } from '../../runtime/protocol.js';
+import type { ImportReference, RealmConfig, SandboxAction, SandboxEvent, VuInitResult } from '../../runtime/protocol.js';
 
 export type Isolation = 'compartment' | 'context';
 
@@ -18,6 +18,8 @@ export interface SandboxCode {
   readonly user: string;
   /** File name V8 reports for positions in `user` (its stack frames are mapped to the user's sources). */
   readonly userFileName: string;
+  /** What the user's code takes from the runtime's modules, checked before it runs (none in tests that build code by hand). */
+  readonly imports?: readonly ImportReference[];
 }
 
 /** Lines `wrapUserCode` puts before the bundle's first line. */
@@ -26,7 +28,7 @@ export const USER_CODE_LINE_OFFSET = 1;
 /** Wraps the bundle (CommonJS) so each call instantiates a fresh copy of the user's module code for one VU. */
 export function wrapUserCode(bundle: string): string {
   return (
-    '(function (require, module, exports, __VU, __wskEnv, console, open, __wskHook) { "use strict"; ' +
+    '(function (require, module, exports, __VU, __wskEnv, console, open, __wskHook, Math) { "use strict"; ' +
     'let __ITER = 0, __ENV = __wskEnv; __wskHook(function (i, e) { __ITER = i; __ENV = e; });\n' +
     bundle +
     '\n})'

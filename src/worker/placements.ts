@@ -100,6 +100,7 @@ export class Placements {
       lockdown: this.#setup.isolation === 'compartment',
       env: this.#setup.env,
       scenarioEnv: this.#setup.scenarioEnv,
+      imports: this.#setup.code.imports ?? [],
     });
     const place: Placement = { isolate, realm, vus, queue: [], queued: [], oneVuPerCrossing: false };
     if (this.#setupJson !== '') this.#queue.enqueue(place, ['setupData', this.#setupJson], null);

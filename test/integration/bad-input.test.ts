@@ -72,6 +72,20 @@ describe('bad input gets a clear error and the right exit code', () => {
     expect(stderr).toMatch(/k6\/browser/);
   });
 
+  it('a k6 export wsk lacks: exit 107 before any VU starts, naming it and where the script uses it, in both isolation levels', async () => {
+    for (const isolation of ['compartment', 'context']) {
+      const named = await runScript(`import { get, OCSP_STATUS_GOOD, OCSP_REASON_UNSPECIFIED } from 'k6/http';\nexport default function () { get; OCSP_STATUS_GOOD; }`, ['--isolation', isolation], 'script.js');
+      expect(named.code).toBe(107);
+      expect(named.stderr).toBe(
+        'ERROR script.js:1:15: k6/http has no export "OCSP_STATUS_GOOD" in wsk; see "Coming from k6" in wsk\'s README for what is supported\n' +
+          'script.js:1:33: k6/http has no export "OCSP_REASON_UNSPECIFIED" in wsk; see "Coming from k6" in wsk\'s README for what is supported\n',
+      );
+      const member = await runScript(`import http from 'k6/http';\nexport default function () {\n  http.get('http://127.0.0.1:9/');\n  if (http.OCSP_STATUS_GOOD) {}\n}`, ['--isolation', isolation], 'script.js');
+      expect(member.code).toBe(107);
+      expect(member.stderr).toMatch(/^ERROR script\.js:4:12: http\.OCSP_STATUS_GOOD \(k6\/http\) is not supported by wsk; .*\n$/);
+    }
+  });
+
   it('--typecheck stops on a type error with its position', async () => {
     const { code, stderr } = await runScript(`import { sleep } from 'wsk';\nexport default async function () { await sleep('1'); }`, ['--typecheck']);
     expect(code).toBe(107);

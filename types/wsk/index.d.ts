@@ -25,6 +25,12 @@ export function group<T>(name: string, fn: () => T | Promise<T>): Promise<T>;
 /** Ends the current iteration with an error (counted and logged); the VU goes on with the next one. */
 export function fail(message?: string): never;
 
+/**
+ * Seeds this VU's `Math.random`, so the same seed gives the same numbers run after run. Other VUs keep
+ * their own generators.
+ */
+export function randomSeed(seed: number): void;
+
 /** Per-VU, per-iteration facts (also available as `import exec from 'wsk/execution'`). */
 export { default as exec } from './execution';
 
