@@ -10,6 +10,7 @@ import { createExecutionModule } from './modules/execution.js';
 import { createDataModule, REALM_SHARED as DATA_SHARED } from './modules/data.js';
 import { createEncodingModule } from './modules/encoding.js';
 import { createCryptoModule, REALM_SHARED as CRYPTO_SHARED } from './modules/crypto.js';
+import { createSummaryModule } from './modules/summary.js';
 import { createConsole } from './console.js';
 
 /** The user's bundle, wrapped by the host as a function of the names it expects. */
@@ -118,6 +119,7 @@ const CORE_MODULES: ProtocolModules = {
   'wsk/data': () => createDataModule(),
   'wsk/encoding': (vu) => createEncodingModule(vu.services),
   'wsk/crypto': (vu) => createCryptoModule(vu.services),
+  'wsk/summary': (vu) => createSummaryModule(vu.services),
 };
 
 /** The VU whose init code (module top level) is running, if any: what it creates is its own. */

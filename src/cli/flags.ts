@@ -11,6 +11,7 @@ import type { RunRequest } from '../run/run.js';
 import { parseOutputs } from '../results/outputs.js';
 import { DEFAULT_DASHBOARD } from '../live/index.js';
 import { flagName, parseEnvPair } from '../options/sources.js';
+import { SUMMARY_MODES, type SummaryMode } from '../summary/report.js';
 
 export { parseEnvPair };
 
@@ -48,6 +49,10 @@ export function parseCliFlags(
   if (isolation !== undefined && isolation !== 'compartment' && isolation !== 'context') {
     throw configError('INVALID_CLI', `${where('isolation')}: invalid value ${quote(isolation)}; expected compartment or context`);
   }
+  const summaryMode = flags['summaryMode'];
+  if (summaryMode !== undefined && !(SUMMARY_MODES as readonly unknown[]).includes(summaryMode)) {
+    throw configError('INVALID_CLI', `${where('summaryMode')}: invalid value ${quote(summaryMode)}; expected ${SUMMARY_MODES.slice(0, -1).join(', ')} or ${SUMMARY_MODES.at(-1)}`);
+  }
   return {
     script: {
       overrides: {
@@ -73,6 +78,7 @@ export function parseCliFlags(
     },
     run: {
       summaryExport: flags['summaryExport'] as string | undefined,
+      summaryMode: summaryMode as SummaryMode | undefined,
       quiet: flags['quiet'] === true,
       color,
       workers: integerFlag(flags['workers'], where('workers'), 1),

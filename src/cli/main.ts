@@ -47,6 +47,7 @@ export async function cli(argv: readonly string[], io: Io = processIo()): Promis
   addRunFlags(program.command('run'))
     .description('run a test')
     .option('--summary-export <file>', 'write the end-of-test summary data as JSON')
+    .option('--summary-mode <mode>', 'the end-of-test summary: compact (default), full (adds each group and scenario) or legacy (as before k6 1.0)')
     .option('-o, --out <kind=target>', 'write results: json=FILE, csv=PREFIX, junit=FILE, markdown=FILE, or serve prometheus[=HOST:PORT] (repeatable)', collect, [])
     .option('--report <file>', 'write the HTML report')
     .option('--bucket <duration>', 'time-series bucket of the results and reports (default 1s)')

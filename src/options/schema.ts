@@ -49,6 +49,7 @@ export const RUN_SETTINGS = {
   dashboard: { flag: '--dashboard' },
   report: { flag: '--report' },
   summaryExport: { flag: '--summary-export' },
+  summaryMode: { flag: '--summary-mode', default: 'compact' },
   serve: { flag: '--serve', default: [] },
 } as const satisfies Readonly<Record<string, { readonly flag: string; readonly default?: unknown }>>;
 export type RunSettingKey = keyof typeof RUN_SETTINGS;
@@ -58,7 +59,7 @@ export const RUN_SETTING_KEYS = Object.keys(RUN_SETTINGS) as readonly RunSetting
  * Run settings as a config file names them (the flag without its dashes, in camelCase), which is
  * also how the command line's parsed flags are keyed.
  */
-export const CONFIG_RUN_SETTINGS = ['out', 'summaryExport', 'report', 'bucket', 'dashboard', 'workers', 'isolation', 'callTimeout', 'memoryLimit', 'vusPerIsolate', 'serve'] as const;
+export const CONFIG_RUN_SETTINGS = ['out', 'summaryExport', 'summaryMode', 'report', 'bucket', 'dashboard', 'workers', 'isolation', 'callTimeout', 'memoryLimit', 'vusPerIsolate', 'serve'] as const;
 
 /**
  * Environment variables that set a flag (keyed as the parsed flags are), wsk's name first, then
@@ -71,6 +72,7 @@ export const ENV_FLAGS: Readonly<Record<string, readonly string[]>> = {
   stage: ['WSK_STAGES', 'K6_STAGES'],
   out: ['WSK_OUT', 'K6_OUT'],
   summaryExport: ['WSK_SUMMARY_EXPORT', 'K6_SUMMARY_EXPORT'],
+  summaryMode: ['WSK_SUMMARY_MODE', 'K6_SUMMARY_MODE'],
   report: ['WSK_REPORT'],
   bucket: ['WSK_BUCKET'],
   dashboard: ['WSK_DASHBOARD'],

@@ -11,7 +11,7 @@ import type { Output } from './types.js';
 export function summaryOutput(input: PrintSummaryInput): Output {
   return {
     name: 'summary',
-    stop: (final, failed) => printSummary(final.summary, input, failed),
+    stop: (final, failed) => printSummary(final, input, failed),
   };
 }
 

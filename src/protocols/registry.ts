@@ -7,7 +7,7 @@ import { CORE_METRICS } from '../metrics/builtin.js';
 import { CORE_MODULES } from '../runtime-modules.js';
 import type { RuntimeTable } from '../bundle/runtime-table.js';
 import type { MetricDefinition } from '../types.js';
-import type { Protocol, ProtocolReport } from './types.js';
+import type { Protocol, ProtocolReport, ProtocolSummarySection } from './types.js';
 
 export class ProtocolRegistry {
   readonly protocols: readonly Protocol[];
@@ -39,6 +39,17 @@ export class ProtocolRegistry {
   get reports(): readonly ProtocolReport[] {
     return this.protocols.flatMap((protocol) => (protocol.report === undefined ? [] : [protocol.report]));
   }
+
+  /** The summary section of each protocol that names one, with the metrics it holds. */
+  get summarySections(): readonly SummarySectionOfMetrics[] {
+    return this.protocols.flatMap(({ report, metrics }) =>
+      report?.summary === undefined ? [] : [{ ...report.summary, metrics: metrics.map((definition) => definition.name) }],
+    );
+  }
+}
+
+export interface SummarySectionOfMetrics extends ProtocolSummarySection {
+  readonly metrics: readonly string[];
 }
 
 function runtimeTable(protocols: readonly Protocol[]): RuntimeTable {

@@ -87,6 +87,20 @@ export interface ProtocolReport {
   readonly leadingTrends?: readonly string[];
   /** Parts of the progress display's headline ('http 120/s p95 12ms'), from the values so far. */
   headline?(read: HeadlineReader): string[];
+  /** The section of the end-of-test summary the protocol's metrics are shown in; without it, CUSTOM. */
+  readonly summary?: ProtocolSummarySection;
+}
+
+/**
+ * k6 1.x shows metrics by kind, each kind a section in a fixed order: HTTP 10, EXECUTION 20,
+ * NETWORK 30, BROWSER 40, WEB VITALS 50, GRPC 60, WEBSOCKET 70 (`rank`; custom metrics come first).
+ */
+export interface ProtocolSummarySection {
+  /** The section's title: 'HTTP'. */
+  readonly title: string;
+  readonly rank: number;
+  /** Metrics only `--summary-mode full` shows (k6's compact summary leaves out http_req_blocked and the like). */
+  readonly fullOnly?: readonly string[];
 }
 
 export interface HeadlineReader {

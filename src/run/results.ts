@@ -10,7 +10,10 @@ import type { Io } from '../io.js';
 import type { MetricStore } from '../metrics/store.js';
 import type { ThresholdOutcome } from '../thresholds/index.js';
 import { buildSummaryData, type SummaryData } from '../summary/data.js';
-import { renderTextSummary } from '../summary/text.js';
+import { summaryText } from '../summary/text.js';
+import { buildBreakdown, checksInOrder, type BreakdownStore } from '../summary/breakdown.js';
+import type { SummaryMode } from '../summary/report.js';
+import type { FinalResults } from '../outputs/types.js';
 import type { LifecycleVu, ScriptExports } from './lifecycle.js';
 import type { ConsoleOutput } from './console-output.js';
 
@@ -42,14 +45,19 @@ export interface PrintSummaryInput {
   readonly exports: ScriptExports;
   readonly color: boolean;
   readonly output: ConsoleOutput;
+  /** The layout of the default text summary (--summary-mode). */
+  readonly mode: SummaryMode;
+  /** Where full mode finds each group's and scenario's results. */
+  readonly store: BreakdownStore;
 }
 
 /**
  * The script's handleSummary(data) output, or the default text summary on stdout. `writeFailed`
  * reports each file of handleSummary's that could not be written (the run then exits outputFailed).
  */
-export async function printSummary(data: SummaryData, input: PrintSummaryInput, writeFailed: (line: string) => void): Promise<void> {
+export async function printSummary(final: FinalResults, input: PrintSummaryInput, writeFailed: (line: string) => void): Promise<void> {
   const { io } = input;
+  const data = final.summary;
   let printDefault = true;
   if (input.exports.functions.includes('handleSummary')) {
     const outcome = await input.lifecycle.call('handleSummary', JSON.stringify(data));
@@ -60,7 +68,15 @@ export async function printSummary(data: SummaryData, input: PrintSummaryInput, 
       io.stderr.write(`ERROR handleSummary() failed: ${input.output.failure(outcome.error)}; printing the default summary\n`);
     }
   }
-  if (printDefault) io.stdout.write(`\n${renderTextSummary(data, { color: input.color })}\n`);
+  if (printDefault) io.stdout.write(`\n${defaultSummary(final, input)}\n`);
+}
+
+/** The text summary in the layout --summary-mode names; thresholds show the values they compared. */
+function defaultSummary({ summary, results }: FinalResults, input: PrintSummaryInput): string {
+  const observed = (key: string, source: string): number | undefined =>
+    results.thresholds.find((threshold) => threshold.key === key && threshold.expression === source)?.observed ?? undefined;
+  const breakdown = input.mode === 'full' ? buildBreakdown(input.store, summary.state.testRunDurationMs, summary.options.summaryTrendStats) : undefined;
+  return summaryText(summary, { mode: input.mode, color: input.color, observed, breakdown, checks: checksInOrder(input.store) });
 }
 
 /** handleSummary returns `{ stdout?: text, stderr?: text, [path]: content }`. */

@@ -30,10 +30,13 @@ import type { RunContext } from './context.js';
 import { DEFAULT_LIFECYCLE_TIMEOUT, totalVus } from './phases.js';
 import { scenarioTags } from './scenarios.js';
 import { executeRun } from './execute.js';
+import type { SummaryMode } from '../summary/report.js';
 import { servedEnv, startTargets, stopTargets } from './targets.js';
 
 export interface RunRequest extends ScriptRequest {
   readonly summaryExport?: string | undefined;
+  /** `--summary-mode`: the text summary's layout (default compact). */
+  readonly summaryMode?: SummaryMode | undefined;
   readonly quiet: boolean;
   readonly color: boolean;
   /** Worker threads hosting VUs (default: one per core). */
@@ -133,7 +136,7 @@ function runContext(request: RunRequest, io: Io, script: PreparedScript, checked
   const outputs = new OutputSet(
     runOutputs({
       cwd: io.cwd,
-      summary: { io, lifecycle: script.lifecycle, exports: script.exports, color: request.color, output },
+      summary: { io, lifecycle: script.lifecycle, exports: script.exports, color: request.color, output, mode: request.summaryMode ?? 'compact', store: metrics.store },
       summaryExport: request.summaryExport,
       outputs: request.outputs,
       report: request.report,

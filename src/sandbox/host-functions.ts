@@ -1,10 +1,13 @@
 /**
  * What the sandbox asks the host to compute for it, synchronously (an isolated-vm callback, about
  * 2 µs a call): hashes, HMACs, random bytes and base64 for `wsk/crypto` and `wsk/encoding`, done by
- * Node's own crypto and Buffer instead of JavaScript copies of them inside every isolate.
+ * Node's own crypto and Buffer instead of JavaScript copies of them inside every isolate; and the
+ * text summary for `wsk/summary`, by the renderer of the printed one.
  */
 import { createHash, createHmac, getHashes, randomBytes } from 'node:crypto';
 import { toArrayBuffer } from '../net/bytes.js';
+import { readSummaryData } from '../summary/read.js';
+import { summaryText } from '../summary/text.js';
 
 /** k6's names for hash algorithms, and Node's. */
 const ALGORITHMS: Readonly<Record<string, string>> = {
@@ -47,6 +50,11 @@ export const HOST_FUNCTIONS = {
     if (!alphabet.test(input)) throw new Error(`b64decode(): the input is not ${variant} base64`);
     const decoded = Buffer.from(input, variant === 'url' || variant === 'rawurl' ? 'base64url' : 'base64');
     return asString ? decoded.toString('utf8') : toArrayBuffer(decoded);
+  },
+  /** textSummary(data, { indent, enableColors }): `data` as JSON, in k6 1.x's compact layout. */
+  textSummary(json: string, indent: string, enableColors: boolean): string {
+    const data = readSummaryData(JSON.parse(json), 'textSummary(): data');
+    return summaryText(data, { mode: 'compact', color: enableColors, indent });
   },
 } as const;
 

@@ -4,6 +4,12 @@ import { endpointName } from '../../results/endpoint-name.js';
 import { HttpMetric } from './metrics.js';
 
 export const httpReport: ProtocolReport = {
+  // As k6's compact summary: the phases of a request only in the full one.
+  summary: {
+    title: 'HTTP',
+    rank: 10,
+    fullOnly: [HttpMetric.reqBlocked, HttpMetric.reqConnecting, HttpMetric.reqTlsHandshaking, HttpMetric.reqSending, HttpMetric.reqWaiting, HttpMetric.reqReceiving],
+  },
   // A failure without an error code got an unexpected status: a kind of its own.
   errorKinds: [{ metric: HttpMetric.reqFailed, tags: ['error_code'], untagged: true }],
   endpoints: [HttpMetric.reqs, HttpMetric.reqDuration, HttpMetric.reqFailed],

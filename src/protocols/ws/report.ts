@@ -7,6 +7,7 @@ import { WsMetric } from './metrics.js';
 const WS_METHOD = 'WS';
 
 export const wsReport: ProtocolReport = {
+  summary: { title: 'WEBSOCKET', rank: 70 },
   // Every kind names its `error` (see socket.ts), which tells a kind from a submetric on other tags.
   errorKinds: [{ metric: WsMetric.errors, tags: ['error', 'status', 'close_code'] }],
   endpoints: [WsMetric.sessions, WsMetric.connecting, WsMetric.reqDuration, WsMetric.reqTtfr, WsMetric.reqFailed],

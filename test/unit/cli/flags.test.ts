@@ -17,8 +17,15 @@ describe('CLI flag parsing', () => {
     [() => parseCliFlags({ iterations: '0' }, {}), '--iterations: invalid value "0"; expected a whole number >= 1'],
     [() => parseCliFlags({ workers: '1.5' }, {}), '--workers: invalid value "1.5"; expected a whole number >= 1'],
     [() => parseCliFlags({ duration: 'soon' }, {}), /--duration: invalid duration "soon"/],
+    [() => parseCliFlags({ summaryMode: 'verbose' }, {}), '--summary-mode: invalid value "verbose"; expected compact, full or legacy'],
+    [() => parseCliFlags({ summaryMode: 'short' }, {}, false, { summaryMode: 'K6_SUMMARY_MODE' }), 'K6_SUMMARY_MODE: invalid value "short"; expected compact, full or legacy'],
   ])('rejects bad values with a one-line message (%#)', (parse, message) => {
     expect(parse).toThrow(message);
+  });
+
+  it('takes the summary modes', () => {
+    expect(['compact', 'full', 'legacy'].map((mode) => parseCliFlags({ summaryMode: mode }, {}).run.summaryMode)).toEqual(['compact', 'full', 'legacy']);
+    expect(parseCliFlags({}, {}).run.summaryMode).toBeUndefined();
   });
 
   it('colours a terminal unless --no-color or NO_COLOR say otherwise, and never a pipe', () => {

@@ -70,6 +70,7 @@ describe('merging layers', () => {
       memoryLimitMb: 'default',
       outputs: 'default',
       bucketMs: 'default',
+      summaryMode: 'default',
       serve: 'default',
       vus: '--vus',
       thresholds: 'script options',

@@ -19,6 +19,8 @@ import { buildRunResults } from '../../../src/results/build.js';
 import { headline } from '../../../src/run/headline.js';
 import { wrapUserCode } from '../../../src/sandbox/isolate.js';
 import { buildSummaryData } from '../../../src/summary/data.js';
+import { SummarySections } from '../../../src/summary/sections.js';
+import { summaryText } from '../../../src/summary/text.js';
 import type { FromWorker } from '../../../src/worker/messages.js';
 import { VuHost } from '../../../src/worker/vu-host.js';
 import toy, { ToyMetric } from './toy/index.js';
@@ -140,13 +142,16 @@ describe('a protocol registered in the tests', () => {
     expect(results.errors).toEqual([{ metric: 'toy_errors', kind: { error: 'empty' }, count: 1 }]);
     expect(results.endpoints?.map(({ metric, name }) => [metric, name])).toEqual([['toy_shouts', 'greeting']]);
     expect(headline(store, 1000, registry.reports)).toBe('checks 100.00% · toy 2/s');
+    // Its metrics have a section of their own in the text summary, after the core's.
+    const text = summaryText(summary, { mode: 'compact', color: false, sections: new SummarySections(registry.summarySections) });
+    expect(text).toMatch(/ {4}EXECUTION\n(.+\n)+\n {4}TOY\n {4}toy_errors\.+: 1 .*\n {6}\{ error:empty \}\.+: 1 .*\n {4}toy_shouts\.+: 2 /);
   });
 
   it('is what the bundler resolves: its module and k6 alias, and nothing of ws or http', async () => {
     const table = registry.runtimeTable;
-    expect(Object.keys(table.blocking)).toEqual(['wsk', 'wsk/metrics', 'wsk/execution', 'wsk/data', 'wsk/encoding', 'wsk/crypto', 'wsk/toy']);
+    expect(Object.keys(table.blocking)).toEqual(['wsk', 'wsk/metrics', 'wsk/execution', 'wsk/data', 'wsk/encoding', 'wsk/crypto', 'wsk/summary', 'wsk/toy']);
     expect(table.aliases['k6/toy']).toBe('wsk/toy');
-    expect(unavailableModuleMessage('k6/ws', table)).toMatch(/^module "k6\/ws" is not available in wsk; scripts can import .*k6\/toy, wsk, wsk\/metrics, wsk\/execution, wsk\/data, wsk\/encoding, wsk\/crypto, wsk\/toy,/);
+    expect(unavailableModuleMessage('k6/ws', table)).toMatch(/^module "k6\/ws" is not available in wsk; scripts can import .*k6\/toy, wsk, wsk\/metrics, wsk\/execution, wsk\/data, wsk\/encoding, wsk\/crypto, wsk\/summary, wsk\/toy,/);
     await expect(bundle(`import ws from 'wsk/ws'; export default function () { ws.open('ws://127.0.0.1:9'); }`, false)).rejects.toThrow(/module "wsk\/ws" is not available in wsk/);
   });
 

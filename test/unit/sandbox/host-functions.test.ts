@@ -1,5 +1,5 @@
 // The host's side of wsk/crypto and wsk/encoding, against published test vectors (RFC 4231 for
-// HMAC-SHA256, RFC 4648 for base64) and Go's four base64 encodings, as k6 names them.
+// HMAC-SHA256, RFC 4648 for base64) and Go's four base64 encodings, as k6 names them; and of wsk/summary.
 import { describe, expect, it } from 'vitest';
 import { callHostFunction, HOST_FUNCTIONS } from '../../../src/sandbox/host-functions.js';
 
@@ -42,6 +42,19 @@ describe('base64', () => {
     expect([...new Uint8Array(HOST_FUNCTIONS.b64decode('-_8', 'rawurl', false) as ArrayBuffer)]).toEqual([0xfb, 0xff]);
     expect(() => HOST_FUNCTIONS.b64decode('-_8=', 'std', false)).toThrow('b64decode(): the input is not std base64');
     expect(() => HOST_FUNCTIONS.b64encode('x', 'hex' as never)).toThrow(/unknown base64 encoding "hex"/);
+  });
+});
+
+describe('textSummary', () => {
+  const data = { metrics: { iterations: { type: 'counter', contains: 'default', values: { count: 4, rate: 2 } } }, state: { testRunDurationMs: 2000 } };
+
+  it('renders summary data sent as JSON in the compact layout, with the indent and colours asked for', () => {
+    expect(HOST_FUNCTIONS.textSummary(JSON.stringify(data), '', false)).toBe('  █ TOTAL RESULTS\n\n    EXECUTION\n    iterations...: 4 2/s\n');
+    expect(HOST_FUNCTIONS.textSummary(JSON.stringify(data), ' ', true)).toContain('   █ \x1b[1mTOTAL RESULTS\x1b[0m');
+  });
+
+  it('refuses data it cannot render with a TypeError naming the field', () => {
+    expect(() => HOST_FUNCTIONS.textSummary('{"metrics": []}', '', false)).toThrow(new TypeError('textSummary(): data.metrics must be an object of metrics by name, got a list'));
   });
 });
 

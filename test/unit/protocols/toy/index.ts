@@ -43,6 +43,7 @@ const toy: Protocol = {
     errorKinds: [{ metric: ToyMetric.errors, tags: ['error'] }],
     endpoints: [ToyMetric.shouts],
     headline: (read) => [`toy ${read.perSecond(read.value(ToyMetric.shouts, 'count'))}`],
+    summary: { title: 'TOY', rank: 80 },
   },
 };
 
