@@ -1,4 +1,5 @@
 /** What the bundler gives the rest of wsk. */
+import type { RemoteOptions } from './remote.js';
 import type { RuntimeTable } from './runtime-table.js';
 
 export interface BundleWarning {
@@ -47,4 +48,6 @@ export interface BundleOptions {
   readonly cwd?: string;
   /** The modules scripts may import; defaults to wsk's own (the registered protocols'). */
   readonly table?: RuntimeTable;
+  /** How remote modules are fetched, cached and locked (--offline, --frozen, the cache directory). */
+  readonly remote?: RemoteOptions;
 }
