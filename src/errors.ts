@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'SCRIPT_TYPE'
   | 'SCRIPT_EXCEPTION'
   | 'INVALID_CLI'
+  | 'LOCK_FILE'
   | 'IO';
 
 /**

@@ -9,7 +9,7 @@ import ts from 'typescript';
 import { cannotBeAsync, ownerOf, roleOf } from './owners.js';
 import { isBlockingExport, isK6Specifier, runtimeModuleOf, type RuntimeTable } from './runtime-table.js';
 import type { FunctionLikeNode } from './scope.js';
-import { isRelativeSpecifier, parseUnit, resolveRelative, SCRIPT_FILE, type SourceHost, type SourceUnit } from './units.js';
+import { importTarget, isScriptModule, isSourceSpecifier, parseUnit, type SourceHost, type SourceUnit } from './units.js';
 import { ValueResolver, type UnitGraph, type Value } from './values.js';
 
 /** How a file calls the runtime: k6-style (rewritten to await), wsk-style (checked for missing awaits), or neither. */
@@ -78,7 +78,7 @@ export class BlockingAnalysis implements UnitGraph {
 
   #resolve(from: SourceUnit, specifier: string): string | undefined {
     const key = `${from.path}\0${specifier}`;
-    if (!this.#resolved.has(key)) this.#resolved.set(key, resolveRelative(this.#host, from.path, specifier));
+    if (!this.#resolved.has(key)) this.#resolved.set(key, importTarget(this.#host, from.path, specifier));
     return this.#resolved.get(key);
   }
 
@@ -86,7 +86,7 @@ export class BlockingAnalysis implements UnitGraph {
     const loaded: SourceUnit[] = [];
     const pending = [entry];
     for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-      if (this.#units.has(next) || !SCRIPT_FILE.test(next)) continue;
+      if (this.#units.has(next) || !isScriptModule(next)) continue;
       const text = this.#host.readFile(next);
       if (text === undefined) continue;
       const unit = parseUnit(next, text);
@@ -94,7 +94,7 @@ export class BlockingAnalysis implements UnitGraph {
       this.#unitsByFile.set(unit.file, unit);
       loaded.push(unit);
       for (const specifier of unit.specifiers) {
-        const target = isRelativeSpecifier(specifier) ? this.#resolve(unit, specifier) : undefined;
+        const target = isSourceSpecifier(specifier) ? this.#resolve(unit, specifier) : undefined;
         if (target !== undefined) pending.push(target);
       }
     }
@@ -156,7 +156,7 @@ export class BlockingAnalysis implements UnitGraph {
     const isOutermost = visiting.size === 0;
     visiting.add(unit);
     const reachesK6 = unit.specifiers.some((specifier) => {
-      const target = isRelativeSpecifier(specifier) ? this.importedUnit(unit, specifier) : undefined;
+      const target = isSourceSpecifier(specifier) ? this.importedUnit(unit, specifier) : undefined;
       return target !== undefined && !visiting.has(target) && this.#style(target, visiting) === 'k6';
     });
     const style = reachesK6 ? 'k6' : 'plain';

@@ -1,7 +1,7 @@
 /**
- * `bundleScript`: the user's script and its relative imports as one CommonJS function body, built
- * by esbuild through the wsk plugin (runtime modules external, k6-style calls awaited), plus the
- * way back from positions in that code to the user's original lines.
+ * `bundleScript`: the user's script, its relative imports and the remote modules it imports by URL
+ * as one CommonJS function body, built by esbuild through the wsk plugin (runtime modules external,
+ * k6-style calls awaited), plus the way back from positions in that code to the user's original lines.
  */
 import { build, type BuildFailure, type BuildResult, type Message } from 'esbuild';
 import { stat } from 'node:fs/promises';
@@ -12,6 +12,8 @@ import { displayPath } from './display-path.js';
 import { formatLocated, locate } from './messages.js';
 import { wskPlugin } from './plugin.js';
 import { BundlePositions } from './positions.js';
+import { RemoteModules } from './remote.js';
+import { isRemoteUrl, moduleOfEsbuildPath } from './remote-url.js';
 import { ScriptRewriter } from './rewrite.js';
 import { PROTOCOLS } from '../protocols/index.js';
 import type { RuntimeTable } from './runtime-table.js';
@@ -27,13 +29,22 @@ export async function bundleScript(scriptPath: string, options: BundleOptions = 
   await assertScriptFile(scriptPath, entry);
   const table = options.table ?? PROTOCOLS.runtimeTable;
   if (options.typecheck === true) await typecheckScript(entry, { cwd, typesDir: options.typesDir, table });
-  const rewriter = new ScriptRewriter(undefined, table);
+  const remote = new RemoteModules(entry, cwd, options.remote);
+  await remote.prefetch(entry);
+  const rewriter = new ScriptRewriter(remote.host, table);
   const scriptDir = path.dirname(entry);
-  const result = await runEsbuild(entry, cwd, rewriter, table);
+  let result: Output;
+  try {
+    result = await runEsbuild(entry, cwd, rewriter, table, remote);
+  } finally {
+    await remote.save();
+  }
   const code = outputText(result, OUTPUT_NAME).replace(/\/\/# sourceMappingURL=\S*\s*$/, '');
   const sourceMap = JSON.parse(outputText(result, `${OUTPUT_NAME}.map`)) as SourceMapPayload;
   const positions = new BundlePositions(sourceMap, scriptDir, scriptDir, rewriter.columnMaps());
-  const inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(cwd, input));
+  const inputs = Object.keys(result.metafile.inputs)
+    .map((input) => moduleOfEsbuildPath(input, cwd))
+    .filter((input) => !isRemoteUrl(input));
   return {
     entry,
     code,
@@ -59,7 +70,7 @@ async function assertScriptFile(scriptPath: string, entry: string): Promise<void
 
 type Output = BuildResult<{ write: false; metafile: true }>;
 
-async function runEsbuild(entry: string, cwd: string, rewriter: ScriptRewriter, table: RuntimeTable): Promise<Output> {
+async function runEsbuild(entry: string, cwd: string, rewriter: ScriptRewriter, table: RuntimeTable, remote: RemoteModules): Promise<Output> {
   try {
     return await build({
       entryPoints: [entry],
@@ -77,7 +88,7 @@ async function runEsbuild(entry: string, cwd: string, rewriter: ScriptRewriter, 
       sourcemap: 'external',
       sourcesContent: false,
       logLevel: 'silent',
-      plugins: [wskPlugin(rewriter, table)],
+      plugins: [wskPlugin(rewriter, table, remote)],
     });
   } catch (error) {
     if (isBuildFailure(error) && error.errors.length > 0) throw bundleError(error.errors, cwd, rewriter);

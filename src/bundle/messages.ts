@@ -3,7 +3,7 @@
  * original text, and printed as `file:line:col: text`, the source line, and a caret under the column.
  */
 import type { Message, PartialMessage } from 'esbuild';
-import path from 'node:path';
+import { moduleOfEsbuildPath } from './remote-url.js';
 import type { ScriptRewriter, SourceMessage } from './rewrite.js';
 
 /** Marks a plugin message whose location is already in the original text (not the rewritten one). */
@@ -29,7 +29,7 @@ export function toEsbuildMessage(file: string, message: SourceMessage): PartialM
 export function locate(message: Message, workingDir: string, rewriter: ScriptRewriter): LocatedMessage | undefined {
   const location = message.location;
   if (location === null) return undefined;
-  const file = path.resolve(workingDir, location.file);
+  const file = moduleOfEsbuildPath(location.file, workingDir);
   const column = Buffer.from(location.lineText, 'utf8').subarray(0, location.column).toString('utf8').length;
   const rewrite = message.detail === ORIGINAL_POSITION ? undefined : rewriter.rewritten(file);
   if (rewrite === undefined || rewrite.code === rewrite.original) {

@@ -2,22 +2,27 @@
  * The esbuild plugin that makes a user's script a wsk bundle: runtime modules (`wsk`, `k6`, and
  * their sub-modules) stay external under their wsk ids; npm packages are bundled from the
  * node_modules above the script, as Node would find them, except those that need Node's own
- * modules, which VUs cannot have; anything else is an error naming what is importable. Each of
- * the user's own script files is loaded through the auto-await rewrite.
+ * modules, which VUs cannot have; remote modules (by URL) come from `RemoteModules`, in their own
+ * namespace; anything else is an error naming what is importable. Each of the user's own script
+ * files, and each remote module, is loaded through the auto-await rewrite.
  */
-import type { Loader, OnLoadResult, OnResolveArgs, OnResolveResult, Plugin, PluginBuild } from 'esbuild';
+import type { OnLoadResult, OnResolveArgs, OnResolveResult, Plugin, PluginBuild } from 'esbuild';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { quote } from '../errors.js';
 import { toEsbuildMessage } from './messages.js';
+import type { RemoteModules } from './remote.js';
+import { normalizeUrl, REMOTE_NAMESPACE, remoteImport } from './remote-url.js';
 import type { ScriptRewriter } from './rewrite.js';
 import { importableModules, runtimeModuleOf, type RuntimeTable } from './runtime-table.js';
-import { SCRIPT_FILE } from './units.js';
+import { isScriptModule, isTypeScript, SCRIPT_FILE } from './units.js';
 
-export function wskPlugin(rewriter: ScriptRewriter, table: RuntimeTable): Plugin {
+export function wskPlugin(rewriter: ScriptRewriter, table: RuntimeTable, remote: RemoteModules): Plugin {
   return {
     name: 'wsk',
     setup(build) {
+      build.onResolve({ filter: /.*/, namespace: REMOTE_NAMESPACE }, (args) => resolveInRemoteModule(args, table, remote));
+      build.onResolve({ filter: /^https?:\/\//i }, (args) => resolveRemote(normalizeUrl(args.path), remote));
       build.onResolve({ filter: /^[^./]/ }, async (args): Promise<OnResolveResult | undefined> => {
         if (args.kind === 'entry-point' || path.isAbsolute(args.path) || args.pluginData === PACKAGE_LOOKUP) return undefined;
         const id = runtimeModuleOf(table, args.path);
@@ -34,31 +39,46 @@ export function wskPlugin(rewriter: ScriptRewriter, table: RuntimeTable): Plugin
         if (isRuntimeLike(args.path) || !isPackageName(args.path)) return { errors: [{ text: unavailableModuleMessage(args.path, table) }] };
         return resolvePackage(build, args, table);
       });
-      build.onLoad({ filter: SCRIPT_FILE }, (args): OnLoadResult | undefined => {
-        // A package's own files are bundled as they are: only the script's files are rewritten.
-        if (insidePackage(args.path) !== undefined) return undefined;
-        const rewrite = rewriter.rewrite(args.path);
-        // Unreadable: esbuild's own loader reports it.
-        if (rewrite === undefined) return undefined;
-        return {
-          contents: rewrite.code,
-          loader: loaderFor(args.path),
-          errors: rewrite.errors.map((message) => toEsbuildMessage(args.path, message)),
-          warnings: rewrite.warnings.map((message) => toEsbuildMessage(args.path, message)),
-        };
+      build.onLoad({ filter: /.*/, namespace: REMOTE_NAMESPACE }, (args): OnLoadResult => {
+        if (!isScriptModule(args.path)) return { contents: remote.host.readFile(args.path) ?? '', loader: 'json' };
+        return rewritten(args.path, rewriter) ?? { errors: [{ text: `${quote(args.path)} was not fetched` }] };
       });
+      // A package's own files are bundled as they are: only the script's files are rewritten.
+      build.onLoad({ filter: SCRIPT_FILE, namespace: 'file' }, (args) => (insidePackage(args.path) === undefined ? rewritten(args.path, rewriter) : undefined));
     },
   };
 }
 
-function loaderFor(file: string): Loader {
-  return /\.[cm]?ts$/.test(file) ? 'ts' : 'js';
+/** A user file or remote module through the auto-await rewrite; undefined when unreadable (esbuild's own loader reports a file). */
+function rewritten(module: string, rewriter: ScriptRewriter): OnLoadResult | undefined {
+  const rewrite = rewriter.rewrite(module);
+  if (rewrite === undefined) return undefined;
+  return {
+    contents: rewrite.code,
+    loader: isTypeScript(module) ? 'ts' : 'js',
+    errors: rewrite.errors.map((message) => toEsbuildMessage(module, message)),
+    warnings: rewrite.warnings.map((message) => toEsbuildMessage(module, message)),
+  };
+}
+
+async function resolveRemote(url: string, remote: RemoteModules): Promise<OnResolveResult> {
+  const module = await remote.load(url);
+  return module.kind === 'loaded' ? { path: url, namespace: REMOTE_NAMESPACE } : { errors: [{ text: module.reason }] };
+}
+
+/** A remote module imports URLs (relative ones against its own) and runtime modules; it has no node_modules to find packages in. */
+function resolveInRemoteModule(args: OnResolveArgs, table: RuntimeTable, remote: RemoteModules): Promise<OnResolveResult> | OnResolveResult {
+  const url = remoteImport(args.path, args.importer);
+  if (url !== undefined) return resolveRemote(url, remote);
+  const id = runtimeModuleOf(table, args.path);
+  if (id !== undefined) return { path: id, external: true };
+  return { errors: [{ text: `cannot import ${quote(args.path)} in a remote module: remote modules can import ${importableModules(table).join(', ')}, URLs, and paths relative to their own URL` }] };
 }
 
 export function unavailableModuleMessage(specifier: string, table: RuntimeTable): string {
-  const available = `${importableModules(table).join(', ')}, npm packages installed beside the script, or the script's own files by relative path ("./lib.js")`;
+  const available = `${importableModules(table).join(', ')}, npm packages installed beside the script, the script's own files by relative path ("./lib.js"), or modules by https URL`;
   if (isRuntimeLike(specifier)) return `module ${quote(specifier)} is not available in wsk; scripts can import ${available}`;
-  if (/^[a-z][a-z0-9+.-]*:/i.test(specifier)) return `cannot import ${quote(specifier)}: wsk bundles no remote or built-in modules; scripts can import ${available}`;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(specifier)) return `cannot import ${quote(specifier)}: wsk bundles no built-in modules, and fetches remote ones by https URL only; scripts can import ${available}`;
   return `cannot import ${quote(specifier)}: scripts can import ${available}`;
 }
 

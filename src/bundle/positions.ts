@@ -3,9 +3,9 @@
  * esbuild read (the rewritten one), and the rewrite's column map leads on to the original.
  */
 import { SourceMap, type SourceMapPayload } from 'node:module';
-import path from 'node:path';
 import { displayPath } from './display-path.js';
 import type { ColumnMap } from './edits.js';
+import { moduleOfEsbuildPath } from './remote-url.js';
 import type { SourcePosition } from './types.js';
 
 export class BundlePositions {
@@ -27,7 +27,7 @@ export class BundlePositions {
     const entry = this.#map.findEntry(line - 1, column - 1);
     // findEntry falls back to the last mapping of an earlier line; esbuild's own glue code has none of its own.
     if (!('originalSource' in entry) || entry.generatedLine !== line - 1) return undefined;
-    const file = path.resolve(this.#sourcesDir, entry.originalSource);
+    const file = moduleOfEsbuildPath(entry.originalSource, this.#sourcesDir);
     const columns = this.#columns.get(file);
     const originalColumn = columns === undefined ? entry.originalColumn : columns.toOriginal(entry.originalLine, entry.originalColumn);
     return { file: displayPath(file, this.#scriptDir), line: entry.originalLine + 1, column: originalColumn + 1 };

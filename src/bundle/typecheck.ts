@@ -2,6 +2,7 @@
  * `--typecheck`: the TypeScript compiler run over the script and its relative imports before
  * bundling, against wsk's own declarations (`wsk`, `wsk/*`, and the `k6` ids mapped onto them),
  * with the ES2022 library only: a script runs in a sandbox that has neither DOM nor Node APIs.
+ * Remote modules (imports by URL) are not fetched for it: their exports are `any`.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,12 +32,17 @@ export function defaultTypesDir(): string {
 export async function typecheckScript(scriptPath: string, options: TypecheckOptions = {}): Promise<void> {
   const cwd = options.cwd ?? process.cwd();
   const compilerOptions = typecheckOptions(options.typesDir ?? defaultTypesDir(), options.table ?? PROTOCOLS.runtimeTable);
-  const program = ts.createProgram({ rootNames: [path.resolve(cwd, scriptPath)], options: compilerOptions });
+  const program = ts.createProgram({ rootNames: [path.resolve(cwd, scriptPath), remoteModuleDeclarations()], options: compilerOptions });
   const errors = ts.getPreEmitDiagnostics(program).filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error);
   if (errors.length === 0) return;
   const lines = errors.slice(0, SHOWN_DIAGNOSTICS).map((diagnostic) => formatDiagnostic(diagnostic, cwd));
   if (errors.length > SHOWN_DIAGNOSTICS) lines.push(`(and ${errors.length - SHOWN_DIAGNOSTICS} more)`);
   throw scriptError('SCRIPT_TYPE', lines.join('\n'), 'fix the type errors, or run without --typecheck');
+}
+
+/** Declares every module imported by URL as `any`: remote modules carry no types. */
+function remoteModuleDeclarations(): string {
+  return path.join(packageRoot(fileURLToPath(import.meta.url)), 'types', 'remote-modules.d.ts');
 }
 
 export function typecheckOptions(typesDir: string, table: RuntimeTable): ts.CompilerOptions {

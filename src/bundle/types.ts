@@ -1,5 +1,6 @@
 /** What the bundler gives the rest of wsk. */
 import type { ImportReference } from '../../runtime/protocol.js';
+import type { RemoteOptions } from './remote.js';
 import type { RuntimeTable } from './runtime-table.js';
 
 export interface BundleWarning {
@@ -50,4 +51,6 @@ export interface BundleOptions {
   readonly cwd?: string;
   /** The modules scripts may import; defaults to wsk's own (the registered protocols'). */
   readonly table?: RuntimeTable;
+  /** How remote modules are fetched, cached and locked (--offline, --frozen, the cache directory). */
+  readonly remote?: RemoteOptions;
 }

@@ -5,11 +5,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
+import { isRemoteUrl, normalizeUrl, remoteImport } from './remote-url.js';
 import { Scopes } from './scope.js';
 
 /** Where the analysis reads files from: the disk, or a table of strings in tests. */
 export interface SourceHost {
-  /** The file's text, or undefined when there is no such file. */
+  /** The text of a file (by absolute path) or of a fetched remote module (by URL); undefined when there is none. */
   readFile(absolutePath: string): string | undefined;
 }
 
@@ -27,6 +28,16 @@ export const diskHost: SourceHost = {
 /** Files the analysis parses; anything else (JSON) is bundled untouched. */
 export const SCRIPT_FILE = /\.[cm]?[jt]s$/;
 
+/** Whether the analysis parses the module at a path or URL: a remote module is a script unless it is JSON. */
+export function isScriptModule(module: string): boolean {
+  return isRemoteUrl(module) ? !/\.json$/i.test(new URL(module).pathname) : SCRIPT_FILE.test(module);
+}
+
+/** Whether a file or remote module is TypeScript, by its extension (a URL's query does not count). */
+export function isTypeScript(module: string): boolean {
+  return /\.[cm]?ts$/.test(isRemoteUrl(module) ? new URL(module).pathname : module);
+}
+
 export interface SourceUnit {
   readonly path: string;
   readonly text: string;
@@ -39,7 +50,7 @@ export interface SourceUnit {
 }
 
 export function parseUnit(absolutePath: string, text: string): SourceUnit {
-  const kind = /\.[cm]?ts$/.test(absolutePath) ? ts.ScriptKind.TS : ts.ScriptKind.JS;
+  const kind = isTypeScript(absolutePath) ? ts.ScriptKind.TS : ts.ScriptKind.JS;
   const file = ts.createSourceFile(absolutePath, text, ts.ScriptTarget.ES2022, true, kind);
   const calls: ts.CallExpression[] = [];
   const visit = (node: ts.Node): void => {
@@ -65,6 +76,21 @@ function moduleSpecifiers(file: ts.SourceFile): string[] {
     }
   }
   return specifiers;
+}
+
+/** An import of source wsk bundles and analyses: one of the user's files, or a remote module (by URL). */
+export function isSourceSpecifier(specifier: string): boolean {
+  return isRelativeSpecifier(specifier) || isRemoteUrl(specifier);
+}
+
+/**
+ * The module an import of `from` names: a file found on `host` for a relative import, a URL for a
+ * remote one (a remote module's relative imports resolve against its URL); undefined for others.
+ */
+export function importTarget(host: SourceHost, from: string, specifier: string): string | undefined {
+  if (isRemoteUrl(from)) return remoteImport(specifier, from);
+  if (isRemoteUrl(specifier)) return normalizeUrl(specifier);
+  return isRelativeSpecifier(specifier) ? resolveRelative(host, from, specifier) : undefined;
 }
 
 export function isRelativeSpecifier(specifier: string): boolean {

@@ -7,7 +7,7 @@
  */
 import ts from 'typescript';
 import { isFunctionLike, skipOuterExpressions, type Binding, type FunctionLikeNode } from './scope.js';
-import { isRelativeSpecifier, type SourceUnit } from './units.js';
+import { isSourceSpecifier, type SourceUnit } from './units.js';
 
 export type Value =
   /** `path` from the module's namespace: [] is the namespace, ['sleep'] a named export, ['default', 'get'] a member of the default export. */
@@ -131,7 +131,7 @@ export class ValueResolver {
 
   /** `imported` is an export name, 'default', or '*' for the namespace. */
   #fromModule(unit: SourceUnit, specifier: string, imported: string, depth: number): Value | undefined {
-    if (isRelativeSpecifier(specifier)) {
+    if (isSourceSpecifier(specifier)) {
       const target = this.#graph.importedUnit(unit, specifier);
       if (target === undefined) return undefined;
       return imported === '*' ? { kind: 'module', unit: target } : this.exported(target, imported, depth + 1);

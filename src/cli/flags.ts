@@ -63,6 +63,8 @@ export function parseCliFlags(
       },
       env: Object.fromEntries(((flags['env'] as string[] | undefined) ?? []).map(parseEnvPair)),
       typecheck: flags['typecheck'] === true,
+      offline: flags['offline'] === true,
+      frozen: flags['frozen'] === true,
       verbose: flags['verbose'] === true,
       isolation: isolation as Isolation | undefined,
       callTimeoutMs: callTimeout === undefined ? undefined : parseDuration(callTimeout, where('callTimeout')),

@@ -35,6 +35,8 @@ export async function cli(argv: readonly string[], io: Io = processIo()): Promis
       .option('-s, --stage <duration:target>', 'a ramping stage, e.g. 30s:50 (repeatable)', collect, [])
       .option('-e, --env <KEY=VALUE>', 'set __ENV.KEY (repeatable)', collect, [])
       .option('--typecheck', 'type-check the script with the TypeScript compiler before running')
+      .option('--offline', 'bundle remote modules (imports by URL) from the module cache only, never fetching')
+      .option('--frozen', 'refuse remote modules wsk.lock.json does not name instead of adding them (the default when CI is set)')
       .addOption(new Option('--isolation <level>', 'VU isolation (default: compartment)').choices(['compartment', 'context']))
       .option('-c, --config <file>', 'the config file (default: wsk.yaml, wsk.yml or wsk.json beside the script)')
       .option('-p, --profile <name>', 'overlay a profile of the config file or of options.profiles (smoke, load, ...)')

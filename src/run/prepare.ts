@@ -7,6 +7,7 @@ import { WskError, scriptError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { PlannedScenario, ScriptOptions } from '../types.js';
 import { bundleScript, type Bundle } from '../bundle/index.js';
+import { remoteOptions } from '../bundle/remote.js';
 import { runtimeCode } from '../bundle/runtime-code.js';
 import { USER_CODE_LINE_OFFSET, wrapUserCode, type Isolation, type SandboxCode } from '../sandbox/isolate.js';
 import { planScenarios, type ScenarioSelection } from '../options/scenarios.js';
@@ -32,6 +33,10 @@ export interface ScriptRequest {
   /** `-e KEY=VALUE` pairs, over the process environment. */
   readonly env: Readonly<Record<string, string>>;
   readonly typecheck: boolean;
+  /** Remote modules from the cache only (--offline). */
+  readonly offline?: boolean | undefined;
+  /** No new remote modules in the lock file (--frozen; CI freezes it too). */
+  readonly frozen?: boolean | undefined;
   readonly verbose: boolean;
   /** VU isolation (default compartment). */
   readonly isolation?: Isolation | undefined;
@@ -87,7 +92,8 @@ export async function prepareScript(
   events: Pick<LifecycleEvents, 'defined' | 'metrics'>,
 ): Promise<PreparedScript> {
   const scriptPath = path.resolve(io.cwd, request.script);
-  const bundle = await bundleScript(request.script, { typecheck: request.typecheck, cwd: io.cwd });
+  const remote = remoteOptions({ offline: request.offline === true, frozen: request.frozen === true }, io.env, io.cwd);
+  const bundle = await bundleScript(request.script, { typecheck: request.typecheck, cwd: io.cwd, remote });
   for (const warning of bundle.warnings) {
     io.stderr.write(`WARN ${warning.file}:${warning.line}:${warning.column}: ${warning.message}\n`);
   }

@@ -140,13 +140,13 @@ describe('bundleScript', () => {
     const lines = error.message.split('\n');
     expect(lines.slice(0, 3)).toEqual([
       'modules/browser.js:2:26: module "k6/browser" is not available in wsk; scripts can import k6, k6/metrics, k6/execution, k6/data, k6/encoding, k6/crypto, k6/summary, k6/ws, k6/http, wsk, wsk/metrics, wsk/execution, wsk/data, wsk/encoding, wsk/crypto, wsk/summary, wsk/ws, wsk/http, ' +
-        'npm packages installed beside the script, or the script\'s own files by relative path ("./lib.js")',
+        'npm packages installed beside the script, the script\'s own files by relative path ("./lib.js"), or modules by https URL',
       "import { chromium } from 'k6/browser';",
       '                         ^',
     ]);
     expect(lines[3]).toMatch(/^modules\/browser\.js:3:\d+: cannot import package "lodash": it is not installed/);
     expect(lines).toHaveLength(6);
-    expect(unavailableModuleMessage('node:fs', PROTOCOLS.runtimeTable)).toMatch(/^cannot import "node:fs": wsk bundles no remote or built-in modules;/);
+    expect(unavailableModuleMessage('node:fs', PROTOCOLS.runtimeTable)).toMatch(/^cannot import "node:fs": wsk bundles no built-in modules, and fetches remote ones by https URL only;/);
   });
 
   it('rejects top-level await', async () => {
