@@ -11,6 +11,7 @@ import { createDataModule, REALM_SHARED as DATA_SHARED } from './modules/data.js
 import { createEncodingModule } from './modules/encoding.js';
 import { createCryptoModule, REALM_SHARED as CRYPTO_SHARED } from './modules/crypto.js';
 import { createSummaryModule } from './modules/summary.js';
+import { createHtmlModule, REALM_SHARED as HTML_SHARED } from './modules/html.js';
 import { createConsole } from './console.js';
 
 /** The user's bundle, wrapped by the host as a function of the names it expects. */
@@ -109,7 +110,7 @@ export interface Vu {
  * The runtime's objects that every VU of a realm can reach (classes of what modules hand out, shared
  * module objects), for lockdown to freeze with the intrinsics. What `require` returns is frozen too.
  */
-export const REALM_SHARED: readonly object[] = [...METRICS_SHARED, ...DATA_SHARED, ...CRYPTO_SHARED];
+export const REALM_SHARED: readonly object[] = [...METRICS_SHARED, ...DATA_SHARED, ...CRYPTO_SHARED, ...HTML_SHARED];
 
 /** The modules of the core, by id; the protocols add theirs. */
 const CORE_MODULES: ProtocolModules = {
@@ -120,6 +121,7 @@ const CORE_MODULES: ProtocolModules = {
   'wsk/encoding': (vu) => createEncodingModule(vu.services),
   'wsk/crypto': (vu) => createCryptoModule(vu.services),
   'wsk/summary': (vu) => createSummaryModule(vu.services),
+  'wsk/html': () => createHtmlModule(),
 };
 
 /** The VU whose init code (module top level) is running, if any: what it creates is its own. */

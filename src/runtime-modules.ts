@@ -21,4 +21,5 @@ export const CORE_MODULES: readonly CoreModule[] = [
   { id: 'wsk/encoding', k6: 'k6/encoding', blocking: { named: [], defaultMembers: [] } },
   { id: 'wsk/crypto', k6: 'k6/crypto', blocking: { named: [], defaultMembers: [] } },
   { id: 'wsk/summary', k6: 'k6/summary', blocking: { named: [], defaultMembers: [] } },
+  { id: 'wsk/html', k6: 'k6/html', blocking: { named: [], defaultMembers: [] } },
 ];

@@ -41,6 +41,8 @@ async function buildRuntime(sandboxFiles: readonly string[]): Promise<string> {
     sourcemap: false,
     // papaparse (wsk/data's CSV parser) requires Node's streams only in code VUs never run.
     external: ['stream'],
+    // entities (wsk/html's parser) decodes its tables with atob, which the sandbox does not have.
+    inject: [path.join(root, 'runtime', 'atob.ts')],
   });
   const code = result.outputFiles[0]?.text ?? '';
   // Strict, so no runtime function is the `.caller` of a script's sloppy function (made with `Function`):

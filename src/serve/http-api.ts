@@ -18,8 +18,13 @@
  *                            request carried before; a name or value that cannot be a cookie is a 400
  *   GET  /redirect/N         N 0..50: 302 to /redirect/N-1, and /redirect/0 to /get
  *   GET  /get                200 {"url": URL, "headers": {...}}
- *   ANY  /anything[/…]       200 {"method", "url", "headers", "body" (UTF-8 text), "form" (when form-encoded),
- *                            "json" (when JSON; null if it does not parse)}
+ *   ANY  /anything[/…]       200 {"method", "url", "headers", "body" (UTF-8 text), "form" (when form-encoded or
+ *                            multipart), "files" (when multipart: {NAME: content as UTF-8 text}), "json" (when
+ *                            JSON; null if it does not parse)}; a field sent more than once is an array of its
+ *                            values; a multipart body that does not parse is a 400
+ *   GET  /html               200 a fixed page (text/html): a title, a list of links (a.nav), a login form
+ *                            (#login: text, password, hidden, checkbox, select, textarea, submit) and a table of
+ *                            ITEMS (#items, a header row and one row per item, each with data-id)
  *   GET  /bytes/N            N 0..10000000: N deterministic bytes (application/octet-stream), byte i = BLOCK[i % 65536]
  *   anything else            404 "not found"; a known path with another method 405 (with `Allow`);
  *                            a body over 10 MiB 413, and the connection is closed
@@ -32,6 +37,7 @@ import { randomBytes } from 'node:crypto';
 import { STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { Readable, pipeline } from 'node:stream';
 import { abortError } from '../clock.js';
+import { toArrayBuffer } from '../net/bytes.js';
 import { quote } from '../errors.js';
 import type { Clock } from '../types.js';
 import { endOnAbort } from './background.js';
@@ -49,6 +55,35 @@ export const ITEMS: readonly { readonly id: number; readonly name: string }[] = 
 ];
 
 const TEXT = { 'content-type': 'text/plain' } as const;
+/** GET /html: a page to parse, with what scripts look for in one (links, a form, a table). */
+export const HTML_PAGE = Buffer.from(
+  [
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8"><title>wsk target</title></head>',
+    '<body>',
+    '<h1 id="top" class="title main">Items</h1>',
+    '<ul id="nav">',
+    '<li><a class="nav" href="/items">Items</a></li>',
+    '<li><a class="nav" href="/get">Echo</a></li>',
+    '<li><a class="nav external" href="/health" data-kind="probe">Health</a></li>',
+    '</ul>',
+    '<form id="login" action="/login" method="POST">',
+    '<input type="text" name="username" value="alice">',
+    '<input type="password" name="password" value="secret">',
+    '<input type="hidden" name="csrf" value="t0k3n">',
+    '<input type="checkbox" name="remember" checked="checked">',
+    '<select name="lang"><option value="en" selected>English</option><option value="fr">Français</option></select>',
+    '<textarea name="note">hello</textarea>',
+    '<input type="submit" value="Log in">',
+    '</form>',
+    '<table id="items"><thead><tr><th>id</th><th>name</th></tr></thead><tbody>',
+    ...ITEMS.map(({ id, name }) => `<tr data-id="${id}"><td>${id}</td><td class="name">${name}</td></tr>`),
+    '</tbody></table>',
+    '</body></html>',
+    '',
+  ].join('\n'),
+  'utf8',
+);
 // A fixed length, so the benchmarks' answer is one write without chunked framing.
 const HEALTH = { 'content-type': 'text/plain', 'content-length': '2' } as const;
 const BLOCK = bytesBlock(65_536);
@@ -242,7 +277,17 @@ function apiRoutes(clock: Clock, sessions: Sessions): Route[] {
       async handle({ request, response }) {
         const body = await readBody(request);
         if (body === undefined) return tooLarge(response);
-        sendJson(response, 200, echo(request, body));
+        const echoed = await echo(request, body);
+        if (typeof echoed === 'string') return sendJson(response, 400, { error: echoed });
+        sendJson(response, 200, echoed);
+      },
+    },
+    {
+      path: /^\/html$/,
+      methods: GET,
+      handle({ request, response }) {
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': HTML_PAGE.length });
+        response.end(request.method === 'HEAD' ? undefined : HTML_PAGE);
       },
     },
     {
@@ -332,13 +377,41 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
-function echo(request: IncomingMessage, body: Buffer): Record<string, unknown> {
+/** What /anything answers, or the 400 message for a multipart body that does not parse. */
+async function echo(request: IncomingMessage, body: Buffer): Promise<Record<string, unknown> | string> {
   const text = body.toString('utf8');
   const result: Record<string, unknown> = { method: request.method, url: absoluteUrl(request), headers: request.headers, body: text };
   const type = mediaType(request);
-  if (type === 'application/x-www-form-urlencoded') result['form'] = Object.fromEntries(new URLSearchParams(text));
+  if (type === 'application/x-www-form-urlencoded') result['form'] = fieldsOf(new URLSearchParams(text));
   if (type === 'application/json' || type.endsWith('+json')) result['json'] = parseOrNull(text);
+  if (type === 'multipart/form-data') {
+    let data: FormData;
+    try {
+      // undici's multipart parser, through the Fetch API's Request.
+      data = await new Request('http://target/', { method: 'POST', headers: { 'content-type': request.headers['content-type'] ?? '' }, body: toArrayBuffer(body) }).formData();
+    } catch (error) {
+      return `/anything: the multipart/form-data body does not parse (${(error as Error).message})`;
+    }
+    const form: [string, string][] = [];
+    const files: [string, string][] = [];
+    for (const [name, value] of data) {
+      if (typeof value === 'string') form.push([name, value]);
+      else files.push([name, await value.text()]);
+    }
+    result['form'] = fieldsOf(form);
+    result['files'] = fieldsOf(files);
+  }
   return result;
+}
+
+/** Name → value, or → the values in order when a name comes more than once (as httpbin answers). */
+function fieldsOf(pairs: Iterable<[string, string]>): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = {};
+  for (const [name, value] of pairs) {
+    const known = fields[name];
+    fields[name] = known === undefined ? value : Array.isArray(known) ? [...known, value] : [known, value];
+  }
+  return fields;
 }
 
 function parseOrNull(text: string): unknown {

@@ -6,10 +6,24 @@
  * response with `error` and `error_code` set, counted in `http_req_failed` — not an exception,
  * unless `throw: true` is set in its params.
  */
-export {};
+import type { Selection } from '../../../types/wsk/html.js';
 
-/** A request body: text, bytes, or an object sent as a form (application/x-www-form-urlencoded). */
-export type RequestBody = string | ArrayBuffer | ArrayBufferView | Record<string, string | number | boolean> | null | undefined;
+/** A file for a multipart body, made by `http.file()`. */
+export interface FileData {
+  readonly data: string | ArrayBuffer;
+  readonly filename: string;
+  readonly content_type: string;
+}
+
+/** A form field's value; null and undefined are sent empty. */
+export type FormValue = string | number | boolean | null | undefined;
+
+/**
+ * A request body: text, bytes, or an object of form fields. A form is url-encoded (fields sorted by
+ * name, an array sent as the field repeated), or multipart/form-data when a field holds an
+ * `http.file()`.
+ */
+export type RequestBody = string | ArrayBuffer | ArrayBufferView | Record<string, FormValue | readonly FormValue[] | FileData> | null | undefined;
 
 /** What counts as an expected response; made by `http.expectedStatuses`. */
 export interface ResponseCallback {
@@ -32,6 +46,8 @@ export interface Params {
   responseCallback?: ResponseCallback | null;
   /** Throw on a failed request (no response) instead of returning a response with `error` set. */
   throw?: boolean;
+  /** The jar this request reads and stores cookies in, instead of the VU's. */
+  jar?: CookieJar | null;
 }
 
 export interface Timings {
@@ -85,6 +101,8 @@ export interface Response {
    * (undefined when absent). Throws on a body that is not JSON.
    */
   json(selector?: string): unknown;
+  /** The body parsed as HTML (k6/html's parseHTML); with a selector, `.find(selector)` of it. */
+  html(selector?: string): Selection;
 }
 
 /** One request of `http.batch`: a URL (GET), [method, url, body?, params?], or an object. */
@@ -100,12 +118,26 @@ export interface TaggedUrl {
   readonly name: string;
 }
 
+export interface CookieOptions {
+  domain?: string;
+  path?: string;
+  /** A date as in an Expires attribute: "Mon, 02 Jan 2006 15:04:05 GMT". */
+  expires?: string;
+  /** Seconds; 0 or less removes the cookie. */
+  max_age?: number;
+  secure?: boolean;
+  http_only?: boolean;
+}
+
+/** Cookies by URL, as a browser keeps them: `http.cookieJar()` (the VU's, emptied each iteration) or `new http.CookieJar()`. */
 export interface CookieJar {
-  /** Puts a cookie in the jar for `url`'s host. */
-  set(url: string, name: string, value: string, options?: { domain?: string; path?: string; expires?: string; max_age?: number; secure?: boolean; http_only?: boolean }): void;
+  /** Puts a cookie in the jar as if `url` had answered with its Set-Cookie. */
+  set(url: string, name: string, value: string, options?: CookieOptions | null): void;
   /** The jar's cookies that a request to `url` would carry, by name. */
-  cookiesForURL(url: string): Promise<Record<string, string[]>>;
+  cookiesForURL(url: string): Record<string, string[]>;
+  /** Removes the cookies named `name` that a request to `url` would carry. */
   delete(url: string, name: string): void;
+  /** Removes every cookie a request to `url` would carry. */
   clear(url: string): void;
 }
 
@@ -126,8 +158,12 @@ declare const http: {
   expectedStatuses(...statuses: (number | { min: number; max: number })[]): ResponseCallback;
   /** The default responseCallback of this VU's requests (k6's default: statuses 200-399). */
   setResponseCallback(callback: ResponseCallback | null): void;
-  /** This VU's cookie jar. */
+  /** This VU's cookie jar: requests without params.jar use it; emptied at the start of each iteration, as in k6. */
   cookieJar(): CookieJar;
+  /** A new, empty jar, for requests that name it in params.jar. */
+  CookieJar: new () => CookieJar;
+  /** A file for a multipart body: `http.post(url, { upload: http.file(data, 'a.txt', 'text/plain') })`. */
+  file(data: string | ArrayBuffer | ArrayBufferView, filename?: string, contentType?: string): FileData;
 };
 export default http;
 export const get: typeof http.get;
@@ -144,3 +180,5 @@ export const url: typeof http.url;
 export const expectedStatuses: typeof http.expectedStatuses;
 export const setResponseCallback: typeof http.setResponseCallback;
 export const cookieJar: typeof http.cookieJar;
+export const CookieJar: typeof http.CookieJar;
+export const file: typeof http.file;

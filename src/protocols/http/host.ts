@@ -1,11 +1,13 @@
 /**
- * The host side of `wsk/http` for one VU: its HTTP client (keep-alive connections and cookie jar,
- * kept across iterations as in k6), the http_req_* samples of every request on the wire (each
+ * The host side of `wsk/http` for one VU: its HTTP client (keep-alive connections, kept across
+ * iterations as in k6; the cookie jars live in the sandbox), the http_req_* samples of every request on the wire (each
  * redirect is one, as in k6), and the answers handed back to the VU's realm.
  */
 import { handlers, type SandboxEvent } from '../../../runtime/protocol.js';
-import type { CookieAction, HttpProtocolAction, HttpRequestWire, HttpResponseWire } from './messages.js';
+import type { HttpProtocolAction, HttpRequestWire, HttpResponseWire, RequestBodyWire } from './messages.js';
 import { HttpClient, type HttpHop, type HttpResult } from './client/client.js';
+import { CookieJar } from './cookie-jar.js';
+import { multipartBody } from './client/multipart.js';
 import { Metric } from '../../metrics/builtin.js';
 import { HttpMetric } from './metrics.js';
 import type { NetworkOptions } from '../../options/network.js';
@@ -35,7 +37,6 @@ export function openHttp(context: ProtocolContext): ProtocolHost {
   return {
     actions: handlers<HttpProtocolAction, [vu: VuPort]>({
       http: ([, , op, request], vu) => client(vu).request(op, request),
-      cookie: (action, vu) => client(vu).cookie(action),
     }),
     stopVu: (vu) => {
       clients.get(vu.id)?.close();
@@ -77,33 +78,18 @@ export class VuHttp {
       method: wire.method,
       url: wire.url,
       headers: wire.headers,
-      body: wire.body,
+      body: requestBody(wire.body),
       timeoutMs: wire.timeoutMs,
       redirects: wire.redirects < 0 ? network.maxRedirects : wire.redirects,
       responseType: wire.responseType === '' ? (network.discardResponseBodies ? 'none' : 'text') : wire.responseType,
       cookies: wire.cookies,
+      jar: CookieJar.of(wire.jar),
     } as const;
     void this.#client.request(spec).then((result) => {
       if (this.#closed) return;
       for (const hop of result.hops) this.#recordHop(hop, wire);
       this.#owner.deliver(['resolve', op, responseWire(result)]);
     });
-  }
-
-  cookie(action: CookieAction): void {
-    const [, , op, what, url, name, value, options] = action;
-    const jar = this.#client.jar;
-    let answer: unknown;
-    try {
-      if (what === 'set') jar.set(url, name, value, options ?? undefined);
-      else if (what === 'delete') jar.delete(url, name);
-      else if (what === 'clear') jar.clear(url);
-      else answer = jar.cookiesForUrl(url);
-    } catch (error) {
-      if (op !== 0) this.#owner.deliver(['reject', op, `cookieJar().${what}(): ${(error as Error).message}`]);
-      return;
-    }
-    if (op !== 0) this.#owner.deliver(['resolve', op, answer]);
   }
 
   /** The VU stopped: its connections go, and answers still on their way are dropped. */
@@ -142,6 +128,10 @@ function withoutName(tags: Record<string, string>): Record<string, string> {
   return rest;
 }
 
+function requestBody(body: RequestBodyWire): string | ArrayBuffer | Buffer | null {
+  return body === null || typeof body === 'string' || body instanceof ArrayBuffer ? body : multipartBody(body.boundary, body.parts);
+}
+
 function responseWire(result: HttpResult): HttpResponseWire {
   return {
     status: result.status,
@@ -156,5 +146,6 @@ function responseWire(result: HttpResult): HttpResponseWire {
     errorCode: result.errorCode,
     remoteIp: result.remoteIp,
     remotePort: result.remotePort,
+    cookieUpdates: result.cookieUpdates,
   };
 }

@@ -1,15 +1,17 @@
 /**
  * The `wsk/http` module (alias `k6/http`): requests in k6's shape. The request itself runs on the
- * host (its client keeps the VU's connections and cookie jar); this side checks and encodes what the
- * script passes, and wraps what comes back in a k6-style response. Failures are responses, not
- * exceptions, unless the script asks for `throw`.
+ * host (its client keeps the VU's connections); this side checks and encodes what the script
+ * passes, keeps the cookie jars, and wraps what comes back in a k6-style response. Failures are
+ * responses, not exceptions, unless the script asks for `throw`.
  */
 import type * as Http from './api.js';
-import type { CookieAction, HttpAction, HttpProtocolAction, HttpRequestWire, HttpResponseWire } from './messages.js';
+import type { HttpAction, HttpProtocolAction, HttpRequestWire, HttpResponseWire, MultipartPart, RequestBodyWire } from './messages.js';
 import { kindsOf } from '../../../runtime/protocol.js';
 import type { SandboxProtocol, VuState } from '../../../runtime/vu.js';
 import { bytesOf } from '../../../runtime/bytes.js';
+import { parseHTML, type Selection } from '../../../runtime/modules/html.js';
 import { readDuration } from '../../options/grammar.js';
+import { CookieJar as Jar } from './cookie-jar.js';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** k6's default responseCallback: statuses 200 to 399 are expected. */
@@ -26,6 +28,51 @@ class TaggedUrl implements Http.TaggedUrl {
 
   toString(): string {
     return this.url;
+  }
+}
+
+/** What `http.file()` makes: an object body holding one is sent as multipart/form-data. */
+class FileData implements Http.FileData {
+  constructor(
+    readonly data: string | ArrayBuffer,
+    readonly filename: string,
+    readonly content_type: string,
+  ) {}
+}
+
+/**
+ * k6's CookieJar: `new http.CookieJar()` for a script's own, `http.cookieJar()` for the VU's. The
+ * cookies live here, in the sandbox, so reads are synchronous and a dropped jar is collected with
+ * its object; a request carries its jar's cookies to the host and stores the Set-Cookie lines of
+ * every hop when its response comes back.
+ */
+class CookieJar implements Http.CookieJar {
+  readonly #jar = new Jar();
+
+  set(url: string, name: string, value: string, options?: Http.CookieOptions | null): void {
+    this.#jar.set(url, String(name), String(value), cookieOptions(options));
+  }
+
+  cookiesForURL(url: string): Record<string, string[]> {
+    return this.#jar.cookiesForUrl(url);
+  }
+
+  delete(url: string, name: string): void {
+    this.#jar.delete(url, String(name));
+  }
+
+  clear(url: string): void {
+    this.#jar.clear(url);
+  }
+
+  /** The cookies a request carries to the host. */
+  static cookiesOf(jar: CookieJar): HttpRequestWire['jar'] {
+    return jar.#jar.cookies();
+  }
+
+  /** Stores what each hop of a request's redirect chain set. */
+  static store(jar: CookieJar, updates: HttpResponseWire['cookieUpdates']): void {
+    for (const [url, lines] of updates) jar.#jar.store(url, lines);
   }
 }
 
@@ -76,21 +123,31 @@ class Response implements Http.Response {
     }
     return selector === undefined ? this.#parsed.value : select(this.#parsed.value, selector);
   }
+
+  html(selector?: string): Selection {
+    if (typeof this.body !== 'string') throw new Error(`html(): the response of ${this.request.method} ${this.url} has no text body (responseType or error)`);
+    const document = parseHTML(this.body, this.url);
+    return selector === undefined ? document : document.find(selector);
+  }
 }
 
 export function createHttpModule(state: VuState): typeof Http.default {
   const { services } = state;
   let defaultExpected: [number, number][] | null = DEFAULT_EXPECTED;
-  let jar: Http.CookieJar | undefined;
+  let vuJar: CookieJar | undefined;
+  let vuJarIteration = -1;
+  const warn = (text: string): void => services.emit(['log', state.id, 'warn', text]);
 
   /** Checks and encodes at once, so a bad argument throws at the script's line; then waits for the host. */
   function request(method: string, url: string | Http.TaggedUrl, body?: Http.RequestBody, params?: Http.Params): Promise<Http.Response> {
     if (services.inInit()) throw new Error('http requests are not available in init code (the top level of the script); make them in setup() or the default function');
-    return send(requestWire(method, url, body, params, state.group, defaultExpected), params);
+    const jar = jarOf(params) ?? cookieJar();
+    return send(requestWire(method, url, body, params, state.group, defaultExpected, CookieJar.cookiesOf(jar), warn), jar, params);
   }
 
-  async function send(wire: HttpRequestWire, params: Http.Params | undefined): Promise<Http.Response> {
+  async function send(wire: HttpRequestWire, jar: CookieJar, params: Http.Params | undefined): Promise<Http.Response> {
     const result = (await services.hostOp(state.id, (op): HttpAction => ['http', state.id, op, wire])) as HttpResponseWire;
+    CookieJar.store(jar, result.cookieUpdates);
     if (params?.throw === true && result.error !== '' && result.status === 0) {
       throw new Error(`${wire.method} ${wire.url}: ${result.error} (error_code ${result.errorCode})`);
     }
@@ -128,21 +185,14 @@ export function createHttpModule(state: VuState): typeof Http.default {
     defaultExpected = expectedRanges(callback, 'http.setResponseCallback()');
   }
 
-  function cookieJar(): Http.CookieJar {
-    jar ??= {
-      set: (url, name, value, options) => {
-        services.emit(['cookie', state.id, 0, 'set', jarUrl(url, 'set'), String(name), String(value), options === undefined ? null : { ...options }] satisfies CookieAction);
-      },
-      cookiesForURL: async (url) =>
-        (await services.hostOp(state.id, (op): CookieAction => ['cookie', state.id, op, 'get', jarUrl(url, 'cookiesForURL'), '', '', null])) as Record<string, string[]>,
-      delete: (url, name) => {
-        services.emit(['cookie', state.id, 0, 'delete', jarUrl(url, 'delete'), String(name), '', null] satisfies CookieAction);
-      },
-      clear: (url) => {
-        services.emit(['cookie', state.id, 0, 'clear', jarUrl(url, 'clear'), '', '', null] satisfies CookieAction);
-      },
-    };
-    return jar;
+  /** The VU's jar: a new one each iteration, as k6 empties it unless noCookiesReset (which wsk does not read). */
+  function cookieJar(): CookieJar {
+    if (services.inInit()) throw new Error('http.cookieJar() is not available in init code (the top level of the script); new http.CookieJar() is');
+    if (vuJar === undefined || vuJarIteration !== state.iterationInInstance) {
+      vuJar = new CookieJar();
+      vuJarIteration = state.iterationInInstance;
+    }
+    return vuJar;
   }
 
   return {
@@ -160,6 +210,8 @@ export function createHttpModule(state: VuState): typeof Http.default {
     expectedStatuses,
     setResponseCallback,
     cookieJar,
+    CookieJar,
+    file,
   };
 }
 
@@ -174,6 +226,28 @@ function expectedStatuses(...statuses: (number | { min: number; max: number })[]
   return new ExpectedStatuses(ranges);
 }
 
+/** k6's http.file(): a file for a multipart body; its name defaults to the time in ns, as k6's does. */
+function file(data: string | ArrayBuffer | ArrayBufferView, filename?: string, contentType?: string): FileData {
+  const content = typeof data === 'string' ? data : bytesOf(data);
+  if (content === undefined) throw new TypeError(`http.file(): data must be a string, an ArrayBuffer or a typed array, got ${describe(data)}`);
+  const name = filename === undefined || filename === null ? `${Date.now()}000000` : String(filename);
+  return new FileData(content, name, contentType === undefined || contentType === null ? 'application/octet-stream' : String(contentType));
+}
+
+/** The jar a request names in params.jar, if it names one. */
+function jarOf(params: Http.Params | undefined): CookieJar | undefined {
+  const jar = params !== null && typeof params === 'object' ? params.jar : undefined;
+  if (jar === undefined || jar === null) return undefined;
+  if (!(jar instanceof CookieJar)) throw new TypeError(`http: params.jar must be made by new http.CookieJar() or http.cookieJar(), got ${describe(jar)}`);
+  return jar;
+}
+
+function cookieOptions(options: Http.CookieOptions | null | undefined): Http.CookieOptions | undefined {
+  if (options === undefined || options === null) return undefined;
+  if (typeof options !== 'object') throw new TypeError(`CookieJar.set(): options must be an object, got ${describe(options)}`);
+  return { ...options };
+}
+
 function requestWire(
   method: string,
   url: string | Http.TaggedUrl,
@@ -181,6 +255,8 @@ function requestWire(
   params: Http.Params | undefined,
   group: string,
   defaultExpected: [number, number][] | null,
+  jar: HttpRequestWire['jar'],
+  warn: (text: string) => void,
 ): HttpRequestWire {
   if (typeof method !== 'string' || !/^[A-Za-z]+$/.test(method)) throw new TypeError(`http.request(): method must be a name like "GET", got ${describe(method)}`);
   const target = url instanceof TaggedUrl ? url.url : url;
@@ -190,7 +266,7 @@ function requestWire(
   const p = checkParams(params);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(p.headers ?? {})) headers[name] = String(value);
-  const encoded = encodeBody(body, headers);
+  const encoded = encodeBody(body, headers, warn);
   const tags: Record<string, string> = {};
   for (const [name, value] of Object.entries(p.tags ?? {})) tags[name] = String(value);
   if (url instanceof TaggedUrl && tags['name'] === undefined) tags['name'] = url.name;
@@ -208,6 +284,7 @@ function requestWire(
     expected: p.responseCallback === undefined ? defaultExpected : expectedRanges(p.responseCallback, 'params.responseCallback'),
     group,
     tags,
+    jar,
   };
 }
 
@@ -246,22 +323,60 @@ function expectedRanges(callback: Http.ResponseCallback | null, where: string): 
   return callback.expectedStatuses.map(({ min, max }) => [min, max]);
 }
 
-/** Strings and bytes go as they are; a plain object is sent as a form, as in k6. */
-function encodeBody(body: Http.RequestBody, headers: Record<string, string>): string | ArrayBuffer | null {
+/**
+ * Strings and bytes go as they are. A plain object is a form, as in k6: multipart/form-data when a
+ * field holds an http.file(), else url-encoded with the fields sorted by name; an array is the field
+ * repeated, null and undefined are empty, a nested object is empty with a warning.
+ */
+function encodeBody(body: Http.RequestBody, headers: Record<string, string>, warn: (text: string) => void): RequestBodyWire {
   if (body === undefined || body === null) return null;
   if (typeof body === 'string') return body;
   const bytes = bytesOf(body);
   if (bytes !== undefined) return bytes;
-  if (typeof body === 'object' && !Array.isArray(body)) {
-    if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/x-www-form-urlencoded';
-    // Not bytes (bytesOf said so): a plain object of form fields.
-    const fields = body as Record<string, string | number | boolean>;
-    return Object.keys(fields)
-      .sort()
-      .map((name) => `${formEscape(name)}=${formEscape(String(fields[name]))}`)
-      .join('&');
+  if (typeof body !== 'object' || Array.isArray(body) || body instanceof FileData) {
+    throw new TypeError(`http: body must be a string, bytes or an object of form fields, got ${body instanceof FileData ? 'an http.file() (put it in an object: { file: http.file(...) })' : describe(body)}`);
   }
-  throw new TypeError(`http: body must be a string, bytes or an object of form fields, got ${describe(body)}`);
+  // Not bytes (bytesOf said so): a plain object of form fields.
+  const fields = body as Record<string, Http.FormValue | readonly Http.FormValue[]>;
+  const names = Object.keys(fields);
+  const hasContentType = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
+  if (names.some((name) => fields[name] instanceof FileData)) {
+    const boundary = multipartBoundary();
+    if (!hasContentType) headers['Content-Type'] = `multipart/form-data; boundary=${boundary}`;
+    const parts: MultipartPart[] = [];
+    for (const name of names) {
+      const value = fields[name];
+      if (value instanceof FileData) parts.push({ name, filename: value.filename, contentType: value.content_type, data: value.data });
+      else for (const item of repeated(value)) parts.push({ name, filename: null, contentType: null, data: formValue(name, item, warn) });
+    }
+    return { boundary, parts };
+  }
+  if (!hasContentType) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+  const pairs: string[] = [];
+  for (const name of names.sort()) {
+    for (const item of repeated(fields[name])) pairs.push(`${formEscape(name)}=${formEscape(formValue(name, item, warn))}`);
+  }
+  return pairs.join('&');
+}
+
+function repeated(value: Http.FormValue | readonly Http.FormValue[] | undefined): readonly (Http.FormValue | undefined)[] {
+  return Array.isArray(value) ? value : [value as Http.FormValue | undefined];
+}
+
+function formValue(name: string, value: unknown, warn: (text: string) => void): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'object') {
+    warn(`http: form field "${name}" holds ${describe(value)}, which a form cannot carry; it is sent empty (send structured data with JSON.stringify())`);
+    return '';
+  }
+  return String(value);
+}
+
+/** 30 random bytes in hex, as Go's multipart writer makes its boundaries. */
+function multipartBoundary(): string {
+  let boundary = '';
+  for (let i = 0; i < 60; i++) boundary += '0123456789abcdef'[Math.floor(Math.random() * 16)];
+  return boundary;
 }
 
 function formEscape(text: string): string {
@@ -279,11 +394,6 @@ function batchItem(item: Http.BatchRequest, where: string): [string, string | Ht
     return [method ?? 'GET', url, body, params];
   }
   throw new TypeError(`${where} must be a URL, [method, url, body?, params?] or { method, url, body?, params? }, got ${describe(item)}`);
-}
-
-function jarUrl(url: unknown, method: string): string {
-  if (typeof url !== 'string' || !/^https?:\/\//i.test(url)) throw new TypeError(`cookieJar().${method}(): url must start with http:// or https://, got ${describe(url)}`);
-  return url;
 }
 
 /** The value at a path like 'items.0.name' or 'items[0].name'; undefined when absent. */
@@ -306,24 +416,15 @@ function describe(value: unknown): string {
   return Array.isArray(value) ? 'an array' : 'an object';
 }
 
-const isHttpAction = kindsOf<HttpProtocolAction>({ http: true, cookie: true });
+const isHttpAction = kindsOf<HttpProtocolAction>({ http: true });
 
 const http: SandboxProtocol = {
   // What every VU of a realm reaches (the classes of the objects handed to scripts, a shared function): frozen by lockdown.
-  shared: [Response, TaggedUrl, ExpectedStatuses, expectedStatuses],
+  shared: [Response, TaggedUrl, ExpectedStatuses, expectedStatuses, FileData, CookieJar, file],
   open: () => ({ modules: { 'wsk/http': (vu) => createHttpModule(vu) }, events: {} }),
   describe(action) {
     if (!isHttpAction(action)) return undefined;
-    switch (action[0]) {
-      case 'http':
-        return { call: `http.request(${action[3].method} ${action[3].url})`, op: action[2] };
-      case 'cookie':
-        return { call: `cookieJar().${action[3]}()`, ...(action[2] === 0 ? {} : { op: action[2] }) };
-      default: {
-        const unknown: never = action;
-        return { call: String((unknown as unknown[])[0]) };
-      }
-    }
+    return { call: `http.request(${action[3].method} ${action[3].url})`, op: action[2] };
   },
 };
 

@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { MAX_BODY_BYTES, Sessions, bearerToken, credentials, parseCookies } from '../../../src/serve/http-api.js';
+import { HTML_PAGE, MAX_BODY_BYTES, Sessions, bearerToken, credentials, parseCookies } from '../../../src/serve/http-api.js';
 import { startTarget } from '../../../src/serve/server.js';
 import type { RunningTarget } from '../../../src/serve/types.js';
 import { json } from './client.js';
@@ -234,6 +234,24 @@ describe('ANY /anything', () => {
     expect([broken['body'], broken['json']]).toEqual(['{', null]);
   });
 
+  it('gives a repeated form field as an array of its values', async () => {
+    const form = parsed(await send('POST', '/anything', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'tag=a&tag=b&one=1' })) as Record<string, unknown>;
+    expect(form['form']).toEqual({ tag: ['a', 'b'], one: '1' });
+  });
+
+  it('echoes a multipart body as form fields and files', async () => {
+    const body = '--XY\r\nContent-Disposition: form-data; name="tag"\r\n\r\na\r\n--XY\r\nContent-Disposition: form-data; name="tag"\r\n\r\nb' +
+      '\r\n--XY\r\nContent-Disposition: form-data; name="up"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nfile text\r\n--XY--\r\n';
+    const echoed = parsed(await send('POST', '/anything', { headers: { 'content-type': 'multipart/form-data; boundary=XY' }, body })) as Record<string, unknown>;
+    expect([echoed['form'], echoed['files']]).toEqual([{ tag: ['a', 'b'] }, { up: 'file text' }]);
+  });
+
+  it('answers 400 to a multipart body that does not parse', async () => {
+    const answer = await send('POST', '/anything', { headers: { 'content-type': 'multipart/form-data; boundary=XY' }, body: 'no parts here' });
+    expect(answer.status).toBe(400);
+    expect((parsed(answer) as { error: string }).error).toMatch(/^\/anything: the multipart\/form-data body does not parse/);
+  });
+
   it('ignores a client that goes away in the middle of its body', async () => {
     await new Promise<void>((resolve) => {
       const request = httpRequest(`${base}/anything`, { method: 'POST', headers: { 'content-length': 100 } });
@@ -241,6 +259,17 @@ describe('ANY /anything', () => {
       request.write('only ten b', () => request.destroy());
     });
     expect((await send('GET', '/health')).status).toBe(200);
+  });
+});
+
+describe('GET /html', () => {
+  it('serves the fixed page, and HEAD its headers only', async () => {
+    const page = await send('GET', '/html');
+    expect([page.status, page.headers['content-type'], page.body.equals(HTML_PAGE)]).toEqual([200, 'text/html; charset=utf-8', true]);
+    expect(page.text).toContain('<title>wsk target</title>');
+    expect(page.text).toContain('<form id="login" action="/login" method="POST">');
+    const head = await send('HEAD', '/html');
+    expect([head.status, head.headers['content-length'], head.body.length]).toEqual([200, String(HTML_PAGE.length), 0]);
   });
 });
 

@@ -5,26 +5,23 @@
  */
 import type { NetworkOptions } from '../../../options/network.js';
 import { Connections } from './connections.js';
-import { CookieJar } from './cookies.js';
 import { invalidUrl, type HttpFailure } from './errors.js';
 import { Exchange, type ExchangeContext } from './exchange.js';
 import { noTimings } from './timings.js';
 import type { HttpClientOptions, HttpRequestSpec, HttpResult } from './types.js';
 
 export type { HttpClientOptions, HttpHop, HttpRequestSpec, HttpResult, HttpTimings, ResponseCookie } from './types.js';
-export { CookieJar, type CookieOptions } from './cookies.js';
+export { CookieJar, type CookieOptions } from '../cookie-jar.js';
 export { HttpErrorCode } from './errors.js';
 
-/** One per VU: its own keep-alive connections (reused across iterations, as in k6) and its own cookie jar. */
+/** One per VU: its own keep-alive connections (reused across iterations, as in k6); each request brings its cookie jar. */
 export class HttpClient {
-  readonly jar: CookieJar;
   readonly #connections: Connections;
   readonly #context: ExchangeContext;
 
   constructor(network: NetworkOptions, options: HttpClientOptions) {
-    this.jar = new CookieJar();
     this.#connections = new Connections(network, options);
-    this.#context = { connections: this.#connections, jar: this.jar, userAgent: options.userAgent, noConnectionReuse: options.noConnectionReuse };
+    this.#context = { connections: this.#connections, userAgent: options.userAgent, noConnectionReuse: options.noConnectionReuse };
   }
 
   /** Never rejects: a failure is a result with status 0, `error` and `errorCode`. */
@@ -64,5 +61,6 @@ function unsent(url: string, failure: HttpFailure): HttpResult {
     remoteIp: '',
     remotePort: 0,
     hops: [],
+    cookieUpdates: [],
   };
 }

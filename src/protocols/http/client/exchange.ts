@@ -12,7 +12,7 @@ import type { Socket } from 'node:net';
 import { decodeBody } from './body.js';
 import { toArrayBuffer } from '../../../net/bytes.js';
 import type { Connections } from './connections.js';
-import { responseCookies, type CookieJar } from './cookies.js';
+import { responseCookies } from '../cookie-jar.js';
 import { classifyError, decompressionFailure, HttpErrorCode, statusErrorCode, TIMEOUT, type HttpFailure } from './errors.js';
 import { basicAuthorization, readResponseHeaders, requestHeaders, type ResponseHeaders } from './headers.js';
 import { metricUrl, redirectKeepsBody, redirectMethod, refererFor, sameSite } from './redirect.js';
@@ -21,7 +21,6 @@ import type { HttpHop, HttpRequestSpec, HttpResult } from './types.js';
 
 export interface ExchangeContext {
   readonly connections: Connections;
-  readonly jar: CookieJar;
   readonly userAgent: string;
   readonly noConnectionReuse: boolean;
 }
@@ -45,6 +44,7 @@ export class Exchange {
   /** The request's own cookies (`params.cookies`), sent on every hop before the jar's. */
   readonly #ownCookies: string;
   readonly #hops: HttpHop[] = [];
+  readonly #cookieUpdates: [url: string, setCookies: readonly string[]][] = [];
   readonly #marks = new PhaseMarks();
   #url: URL;
   #previous: URL | undefined;
@@ -74,7 +74,7 @@ export class Exchange {
     this.#first = url;
     this.#url = url;
     this.#method = spec.method;
-    this.#body = spec.body === null || typeof spec.body === 'string' ? spec.body : Buffer.from(spec.body);
+    this.#body = spec.body === null || typeof spec.body === 'string' || Buffer.isBuffer(spec.body) ? spec.body : Buffer.from(spec.body);
     let own = '';
     for (const name in spec.cookies) own += (own === '' ? '' : '; ') + name + '=' + spec.cookies[name];
     this.#ownCookies = own;
@@ -88,7 +88,7 @@ export class Exchange {
 
   #send(startedAt: number): void {
     const url = this.#url;
-    const jarCookies = this.#context.jar.header(url);
+    const jarCookies = this.#spec.jar.header(url.href);
     const cookie = this.#ownCookies === '' ? jarCookies : jarCookies === '' ? this.#ownCookies : this.#ownCookies + '; ' + jarCookies;
     const previous = this.#previous;
     const headers = requestHeaders(this.#spec.headers, {
@@ -192,7 +192,10 @@ export class Exchange {
     const headers = readResponseHeaders(response.rawHeaders);
     exchange.#headers = headers;
     // Every hop's cookies go into the jar, so the next hop of a redirect chain already carries them.
-    if (headers.setCookies.length > 0) exchange.#context.jar.store(exchange.#url, headers.setCookies);
+    if (headers.setCookies.length > 0) {
+      exchange.#spec.jar.store(exchange.#url.href, headers.setCookies);
+      exchange.#cookieUpdates.push([exchange.#url.href, headers.setCookies]);
+    }
     if (headers.headers['Location'] !== undefined && exchange.#hops.length < exchange.#spec.redirects) {
       exchange.#redirectTo = redirectMethod(response.statusCode ?? 0, exchange.#method);
     }
@@ -312,6 +315,7 @@ export class Exchange {
       remoteIp: this.#remoteIp,
       remotePort: this.#remotePort,
       hops: this.#hops,
+      cookieUpdates: this.#cookieUpdates,
     });
   }
 
@@ -337,6 +341,7 @@ export class Exchange {
       remoteIp: this.#remoteIp,
       remotePort: this.#remotePort,
       hops: this.#hops,
+      cookieUpdates: this.#cookieUpdates,
     });
   }
 

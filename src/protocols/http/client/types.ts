@@ -1,3 +1,5 @@
+import type { CookieJar } from '../cookie-jar.js';
+
 /**
  * The vocabulary of wsk's host-side HTTP client: what the script side asks for (one request, already
  * encoded) and what it gets back, shaped like k6's `http.Response` so the runtime can hand it over as is.
@@ -9,8 +11,8 @@ export interface HttpRequestSpec {
   /** Absolute http:// or https:// URL; `user:pass@` in it means basic auth. */
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
-  /** Already encoded by the script side (form and JSON bodies are built there). */
-  readonly body: string | ArrayBuffer | null;
+  /** Already encoded (form and JSON bodies by the script side, multipart ones by the host side). */
+  readonly body: string | ArrayBuffer | Buffer | null;
   /** The whole request, redirects included; 0 or less means no limit (k6's default is 60 s, the caller passes it). */
   readonly timeoutMs: number;
   /** How many redirects to follow (k6's default is 10); 0 returns the 3xx itself. */
@@ -18,6 +20,8 @@ export interface HttpRequestSpec {
   readonly responseType: 'text' | 'binary' | 'none';
   /** Extra cookies for this request only, sent before the jar's (as k6's `params.cookies`). */
   readonly cookies: Readonly<Record<string, string>>;
+  /** The jar the hops read their cookies from and store their Set-Cookie lines in. */
+  readonly jar: CookieJar;
 }
 
 /** Milliseconds (fractional), as k6's `res.timings`. */
@@ -89,6 +93,8 @@ export interface HttpResult {
   readonly remoteIp: string;
   readonly remotePort: number;
   readonly hops: readonly HttpHop[];
+  /** Each hop's Set-Cookie lines with its URL, as stored in the request's jar. */
+  readonly cookieUpdates: readonly (readonly [url: string, setCookies: readonly string[]])[];
 }
 
 export interface HttpClientOptions {

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { gzipSync, deflateSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HttpTimings } from '../../../../src/protocols/http/client/client.js';
+import { CookieJar, type HttpTimings } from '../../../../src/protocols/http/client/client.js';
 import { bodyOf, client, closeAll, httpServer, spec } from './servers.js';
 
 afterEach(closeAll);
@@ -220,16 +220,18 @@ describe('HttpClient: requests and responses', () => {
       res.end('ok');
     });
     const http = client();
-    const login = await http.request(spec(`${server.origin}/login`));
+    const jar = new CookieJar();
+    const login = await http.request(spec(`${server.origin}/login`, { jar }));
+    expect(login.cookieUpdates).toEqual([[`${server.origin}/login`, ['session=s1; Path=/; HttpOnly', 'pref=dark; Path=/settings']]]);
     expect(login.cookies).toEqual({
       session: [{ name: 'session', value: 's1', domain: '', path: '/', http_only: true, secure: false, max_age: 0, expires: 0 }],
       pref: [{ name: 'pref', value: 'dark', domain: '', path: '/settings', http_only: false, secure: false, max_age: 0, expires: 0 }],
     });
-    await http.request(spec(`${server.origin}/items`, { cookies: { extra: '1' } }));
-    await http.request(spec(`${server.origin}/settings/theme`));
+    await http.request(spec(`${server.origin}/items`, { cookies: { extra: '1' }, jar }));
+    await http.request(spec(`${server.origin}/settings/theme`, { jar }));
     expect(seen[1]!.headers.cookie).toBe('extra=1; session=s1');
     expect(seen[2]!.headers.cookie).toBe('pref=dark; session=s1');
-    expect(http.jar.cookiesForUrl(`${server.origin}/`)).toEqual({ session: ['s1'] });
+    expect(jar.cookiesForUrl(`${server.origin}/`)).toEqual({ session: ['s1'] });
   });
 });
 
@@ -260,6 +262,8 @@ describe('HttpClient: redirects', () => {
       ['GET', `${server.origin}/final`, 200],
     ]);
     expect(seen[3]!.headers.cookie).toBe('hop2=1; hop1=1; hop0=1');
+    // What the sandbox stores in the script's jar: each hop's lines with the URL that sent them.
+    expect(result.cookieUpdates).toEqual([2, 1, 0].map((n) => [`${server.origin}/chain/${n}`, [`hop${n}=1; Path=/`]]));
     expect(seen[1]!.headers.referer).toBe(`${server.origin}/chain/2`);
     expect(server.sockets).toHaveLength(1);
     expect(result.timings).toEqual(result.hops[3]!.timings);

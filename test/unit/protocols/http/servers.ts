@@ -5,7 +5,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createSecureServer } from 'node:https';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
-import { HttpClient, type HttpClientOptions, type HttpRequestSpec } from '../../../../src/protocols/http/client/client.js';
+import { CookieJar, HttpClient, type HttpClientOptions, type HttpRequestSpec } from '../../../../src/protocols/http/client/client.js';
 import { DEFAULT_NETWORK, type NetworkOptions } from '../../../../src/options/network.js';
 import { SELF_SIGNED_CERT, SELF_SIGNED_KEY } from './self-signed.js';
 
@@ -78,7 +78,7 @@ export function client(options: Partial<HttpClientOptions> = {}, network: Partia
 }
 
 export function spec(url: string, fields: Partial<HttpRequestSpec> = {}): HttpRequestSpec {
-  return { method: 'GET', url, headers: {}, body: null, timeoutMs: 10_000, redirects: 10, responseType: 'text', cookies: {}, ...fields };
+  return { method: 'GET', url, headers: {}, body: null, timeoutMs: 10_000, redirects: 10, responseType: 'text', cookies: {}, jar: new CookieJar(), ...fields };
 }
 
 /** Reads a request body the server received. */

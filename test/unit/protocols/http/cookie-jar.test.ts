@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CookieJar, defaultPath, domainScope, parseSetCookie, pathMatches, responseCookies } from '../../../../src/protocols/http/client/cookies.js';
+import { CookieJar, defaultPath, domainScope, parseSetCookie, pathMatches, responseCookies } from '../../../../src/protocols/http/cookie-jar.js';
 
 const T0 = Date.UTC(2030, 0, 1);
 
@@ -145,6 +145,27 @@ describe('CookieJar', () => {
   });
 
   it('names the bad URL', () => {
-    expect(() => jarAt().jar.set('not a url', 'a', '1')).toThrow('CookieJar.set: invalid URL "not a url"; use an absolute URL such as "https://example.com/"');
+    expect(() => jarAt().jar.set('not a url', 'a', '1')).toThrow('CookieJar.set(): invalid URL "not a url"; use an absolute URL such as "https://example.com/"');
+    expect(() => jarAt().jar.cookiesForUrl('http:///path')).toThrow('CookieJar.cookiesForURL(): invalid URL "http:///path"');
+  });
+
+  it('reads URLs without a URL class: case, credentials, ports, IPv6, query and fragment', () => {
+    const { jar } = jarAt();
+    jar.store('HTTP://user:pw@A.Test:8080/app/page?q=1#top', ['x=1']);
+    expect(jar.header('http://a.test/app/other')).toBe('x=1');
+    expect(jar.header('http://a.test/')).toBe('');
+    jar.store('http://[::1]:9000/', ['v6=1', 'bad=1; Domain=::1x']);
+    expect(jar.cookiesForUrl('http://[::1]/')).toEqual({ v6: ['1'] });
+    jar.store('http://127.0.0.1/', ['ip=1; Domain=0.0.1']);
+    expect(jar.cookiesForUrl('http://127.0.0.1/')).toEqual({});
+  });
+
+  it('carries its cookies to another jar, which goes on numbering after them', () => {
+    const { jar } = jarAt();
+    jar.store('http://a.test/', ['a=1', 'b=2']);
+    const copy = CookieJar.of(jar.cookies(), () => T0);
+    copy.store('http://a.test/', ['c=3', 'a=4']);
+    expect(copy.header('http://a.test/')).toBe('a=4; b=2; c=3');
+    expect(jar.header('http://a.test/')).toBe('a=1; b=2');
   });
 });

@@ -1,12 +1,15 @@
 /**
- * A VU's cookie jar, with the RFC 6265 rules of Go's net/http/cookiejar (which k6 uses, without a
+ * A cookie jar, with the RFC 6265 rules of Go's net/http/cookiejar (which k6 uses, without a
  * public-suffix list): host-only cookies when Set-Cookie names no Domain, a Domain must domain-match
  * the host (an IP host only itself), the default path from the request path, Max-Age before Expires,
  * Secure cookies sent over https only, longer paths first in the Cookie header.
+ *
+ * Node-free: the jars live in the sandbox (a script reads them synchronously, and a jar it drops is
+ * collected with it); a request carries its jar's cookies to the host, which follows the redirect
+ * chain with a copy and sends back each hop's Set-Cookie lines for the sandbox to store.
  */
-import { isIP } from 'node:net';
-import { quote, scriptError } from '../../../errors.js';
-import type { ResponseCookie } from './types.js';
+import type { CookieOptions } from './api.js';
+import type { ResponseCookie } from './client/types.js';
 
 /** A Set-Cookie line, read as Go's http.readSetCookies does. */
 export interface ParsedCookie {
@@ -22,17 +25,11 @@ export interface ParsedCookie {
   readonly httpOnly: boolean;
 }
 
-export interface CookieOptions {
-  domain?: string;
-  path?: string;
-  /** A date as in an Expires attribute, e.g. "Mon, 02 Jan 2006 15:04:05 GMT". */
-  expires?: string;
-  max_age?: number;
-  secure?: boolean;
-  http_only?: boolean;
-}
+/** What `jar.set()` takes: k6's options, as scripts write them. */
+export type { CookieOptions };
 
-interface StoredCookie {
+/** A cookie as a jar holds it; what a request carries to the host. */
+export interface JarCookie {
   readonly name: string;
   readonly value: string;
   readonly domain: string;
@@ -104,7 +101,7 @@ export function responseCookies(setCookies: readonly string[]): Record<string, R
 export class CookieJar {
   readonly #now: () => number;
   /** Keyed by domain, path and name: a cookie with the same three replaces the old one. */
-  readonly #cookies = new Map<string, StoredCookie>();
+  readonly #cookies = new Map<string, JarCookie>();
   #created = 0;
 
   /** `now` gives Unix milliseconds; injected so expiry is tested without waiting. */
@@ -112,8 +109,21 @@ export class CookieJar {
     this.#now = now;
   }
 
+  /** A jar holding `cookies` (another jar's `cookies()`), in their order of creation. */
+  static of(cookies: readonly JarCookie[], now?: () => number): CookieJar {
+    const jar = new CookieJar(now);
+    for (const c of cookies) jar.#cookies.set(keyOf(c.domain, c.path, c.name), c);
+    jar.#created = cookies.reduce((next, c) => Math.max(next, c.created + 1), 0);
+    return jar;
+  }
+
+  /** Every cookie the jar holds (expired ones included until a lookup drops them). */
+  cookies(): JarCookie[] {
+    return [...this.#cookies.values()];
+  }
+
   /** As k6's `jar.set(url, name, value, options)`: stored as if `url` had answered with this Set-Cookie. */
-  set(url: string | URL, name: string, value: string, options: CookieOptions = {}): void {
+  set(url: string, name: string, value: string, options: CookieOptions = {}): void {
     const target = jarUrl(url, 'set');
     this.#save(target, {
       name,
@@ -128,24 +138,24 @@ export class CookieJar {
   }
 
   /** As k6's `jar.cookiesForURL(url)`: name → values of the cookies a request to `url` would carry. */
-  cookiesForUrl(url: string | URL): Record<string, string[]> {
+  cookiesForUrl(url: string): Record<string, string[]> {
     const found: Record<string, string[]> = {};
     for (const c of this.#matching(jarUrl(url, 'cookiesForURL'))) (found[c.name] ??= []).push(c.value);
     return found;
   }
 
   /** Removes the cookies named `name` that a request to `url` would carry. */
-  delete(url: string | URL, name: string): void {
+  delete(url: string, name: string): void {
     for (const c of this.#matching(jarUrl(url, 'delete'))) if (c.name === name) this.#cookies.delete(keyOf(c.domain, c.path, c.name));
   }
 
   /** Removes every cookie a request to `url` would carry. */
-  clear(url: string | URL): void {
+  clear(url: string): void {
     for (const c of this.#matching(jarUrl(url, 'clear'))) this.#cookies.delete(keyOf(c.domain, c.path, c.name));
   }
 
   /** Stores a response's Set-Cookie headers; unreadable or illegal ones are ignored, as browsers do. */
-  store(url: string | URL, setCookies: readonly string[]): void {
+  store(url: string, setCookies: readonly string[]): void {
     const target = jarUrl(url, 'store');
     for (const line of setCookies) {
       const cookie = parseSetCookie(line);
@@ -154,18 +164,17 @@ export class CookieJar {
   }
 
   /** The Cookie header value for a request to `url` ('' when none). */
-  header(url: string | URL): string {
+  header(url: string): string {
     if (this.#cookies.size === 0) return '';
     let header = '';
     for (const c of this.#matching(jarUrl(url, 'header'))) header += (header === '' ? '' : '; ') + c.name + '=' + c.value;
     return header;
   }
 
-  #save(url: URL, cookie: ParsedCookie): void {
-    const host = hostOf(url);
-    const scope = domainScope(host, cookie.domain);
+  #save(url: JarUrl, cookie: ParsedCookie): void {
+    const scope = domainScope(url.host, cookie.domain);
     if (scope === undefined) return;
-    const path = cookie.path.startsWith('/') ? cookie.path : defaultPath(url.pathname);
+    const path = cookie.path.startsWith('/') ? cookie.path : defaultPath(url.path);
     const key = keyOf(scope.domain, path, cookie.name);
     const now = this.#now();
     let expires = Infinity;
@@ -190,12 +199,10 @@ export class CookieJar {
   }
 
   /** The live cookies for `url`, in Cookie header order; expired ones are dropped on the way. */
-  #matching(url: URL): StoredCookie[] {
-    const host = hostOf(url);
-    const path = url.pathname === '' ? '/' : url.pathname;
-    const secure = url.protocol === 'https:' || url.protocol === 'wss:';
+  #matching(url: JarUrl): JarCookie[] {
+    const { host, path, secure } = url;
     const now = this.#now();
-    const found: StoredCookie[] = [];
+    const found: JarCookie[] = [];
     for (const [key, c] of this.#cookies) {
       if (c.expires <= now) {
         this.#cookies.delete(key);
@@ -215,7 +222,7 @@ export class CookieJar {
 export function domainScope(host: string, domainAttribute: string): { domain: string; hostOnly: boolean } | undefined {
   if (domainAttribute === '') return { domain: host, hostOnly: true };
   // An IP has no parent domains: a Domain attribute is only legal when it is the IP itself.
-  if (isIP(host) !== 0) return domainAttribute === host ? { domain: host, hostOnly: true } : undefined;
+  if (isIp(host)) return domainAttribute === host ? { domain: host, hostOnly: true } : undefined;
   const domain = (domainAttribute.startsWith('.') ? domainAttribute.slice(1) : domainAttribute).toLowerCase();
   if (domain === '' || domain.startsWith('.') || domain.endsWith('.')) return undefined;
   if (!domainMatches(host, domain)) return undefined;
@@ -223,7 +230,7 @@ export function domainScope(host: string, domainAttribute: string): { domain: st
 }
 
 export function domainMatches(host: string, domain: string): boolean {
-  return host === domain || (host.endsWith(domain) && host.charCodeAt(host.length - domain.length - 1) === 0x2e && isIP(host) === 0);
+  return host === domain || (host.endsWith(domain) && host.charCodeAt(host.length - domain.length - 1) === 0x2e && !isIp(host));
 }
 
 /** RFC 6265 5.1.4: the request path is the cookie path, or below it. */
@@ -244,17 +251,30 @@ function keyOf(domain: string, path: string, name: string): string {
   return domain + ';' + path + ';' + name;
 }
 
-/** The host without the brackets URL keeps around an IPv6 address, so isIP recognises it. */
-function hostOf(url: URL): string {
-  const host = url.hostname;
-  return host.startsWith('[') ? host.slice(1, -1) : host;
+/** What a jar needs of a URL. */
+interface JarUrl {
+  /** Lower case, without the brackets of an IPv6 address. */
+  readonly host: string;
+  /** From the first '/', without query or fragment; '/' when empty. */
+  readonly path: string;
+  readonly secure: boolean;
 }
 
-function jarUrl(url: string | URL, method: string): URL {
-  if (typeof url !== 'string') return url;
-  try {
-    return new URL(url);
-  } catch {
-    throw scriptError('SCRIPT_EXCEPTION', `CookieJar.${method}: invalid URL ${quote(url)}; use an absolute URL such as "https://example.com/"`);
+const ABSOLUTE_URL = /^([a-z][a-z0-9+.-]*):\/\/(?:[^@/?#]*@)?(\[[^\]/?#]*\]|[^:/?#]*)(?::\d*)?([^?#]*)/i;
+
+/** The host, path and scheme of an absolute URL (the sandbox has no URL class). */
+function jarUrl(url: string, method: string): JarUrl {
+  const match = typeof url === 'string' ? ABSOLUTE_URL.exec(url) : null;
+  if (match === null || match[2] === '') {
+    throw new TypeError(`CookieJar.${method}(): invalid URL ${typeof url === 'string' ? JSON.stringify(url) : String(url)}; use an absolute URL such as "https://example.com/"`);
   }
+  const scheme = match[1]!.toLowerCase();
+  const host = match[2]!.toLowerCase();
+  const path = match[3]!;
+  return { host: host.startsWith('[') ? host.slice(1, -1) : host, path: path === '' ? '/' : path, secure: scheme === 'https' || scheme === 'wss' };
+}
+
+/** An IPv4 or IPv6 address (which has no parent domains), not a name. */
+function isIp(host: string): boolean {
+  return host.includes(':') || /^\d{1,3}(\.\d{1,3}){3}$/.test(host);
 }
