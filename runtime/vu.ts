@@ -11,6 +11,7 @@ import { createDataModule, REALM_SHARED as DATA_SHARED } from './modules/data.js
 import { createEncodingModule } from './modules/encoding.js';
 import { createCryptoModule, REALM_SHARED as CRYPTO_SHARED } from './modules/crypto.js';
 import { createConsole } from './console.js';
+import { EventLoop } from './event-loop.js';
 
 /** The user's bundle, wrapped by the host as a function of the names it expects. */
 export type ModuleFactory = (
@@ -90,6 +91,8 @@ export interface VuState {
   scenario: string;
   iterationInInstance: number;
   iterationInScenario: number;
+  /** The running iteration's event loop (see event-loop.ts): a new one each iteration; init code's is over already. */
+  loop: EventLoop;
   /** Updates the VU's `__ITER` and `__ENV` bindings (they live in the wrapper around its module code). */
   setIteration: (iteration: number, env: Readonly<Record<string, string>>) => void;
 }
@@ -153,6 +156,7 @@ export function instantiateVu(
     scenario: '',
     iterationInInstance: 0,
     iterationInScenario: 0,
+    loop: new EventLoop(true),
     setIteration: () => {},
   };
   const cache: Record<string, unknown> = {};
