@@ -11,6 +11,8 @@ export class EventLoop {
   readonly #failed: Promise<never>;
   #fail!: (error: unknown) => void;
   #idle: (() => void) | undefined;
+  /** The first failure, read after every wait: a race may have settled on something else first. */
+  #failure: { readonly error: unknown } | undefined;
   #over: boolean;
 
   /** `over`: a loop nothing may hold (a VU's before its first iteration: init code has none). */
@@ -43,13 +45,14 @@ export class EventLoop {
 
   /** A callback on the loop threw: the iteration fails with `error` (the first one, if several). */
   fail(error: unknown): void {
+    this.#failure ??= { error };
     this.#fail(error);
   }
 
   /** Resolves with what `result` resolves to once nothing holds the loop; rejects with the first failure. */
   async run(result: unknown): Promise<unknown> {
     const value = await Promise.race([result, this.#failed]);
-    while (this.#holds.size > 0) {
+    while (this.#holds.size > 0 && this.#failure === undefined) {
       await Promise.race([
         new Promise<void>((resolve) => {
           this.#idle = resolve;
@@ -57,6 +60,7 @@ export class EventLoop {
         this.#failed,
       ]);
     }
+    if (this.#failure !== undefined) throw this.#failure.error;
     return value;
   }
 
