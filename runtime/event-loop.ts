@@ -8,21 +8,15 @@
 export class EventLoop {
   /** What holds the loop, each with what to do if the iteration ends first. */
   readonly #holds = new Map<object, () => void>();
-  readonly #failed: Promise<never>;
-  #fail!: (error: unknown) => void;
-  #idle: (() => void) | undefined;
-  /** The first failure, read after every wait: a race may have settled on something else first. */
+  /** Wakes `run` to look again: a hold let go, a failure, the function's promise settled. */
+  #wake: (() => void) | undefined;
+  /** The first failure. */
   #failure: { readonly error: unknown } | undefined;
   #over: boolean;
 
   /** `over`: a loop nothing may hold (a VU's before its first iteration: init code has none). */
   constructor(over = false) {
     this.#over = over;
-    this.#failed = new Promise<never>((_, reject) => {
-      this.#fail = reject;
-    });
-    // Read only while the iteration waits; a failure after its end must not surface as unhandled.
-    this.#failed.catch(() => undefined);
   }
 
   /** Whether `run` has anything to wait for besides the function's own promise. */
@@ -39,29 +33,40 @@ export class EventLoop {
     const key = {};
     this.#holds.set(key, abandon);
     return () => {
-      if (this.#holds.delete(key) && this.#holds.size === 0) this.#idle?.();
+      if (this.#holds.delete(key) && this.#holds.size === 0) this.#wake?.();
     };
   }
 
   /** A callback on the loop threw: the iteration fails with `error` (the first one, if several). */
   fail(error: unknown): void {
     this.#failure ??= { error };
-    this.#fail(error);
+    this.#wake?.();
   }
 
   /** Resolves with what `result` resolves to once nothing holds the loop; rejects with the first failure. */
   async run(result: unknown): Promise<unknown> {
-    const value = await Promise.race([result, this.#failed]);
-    while (this.#holds.size > 0 && this.#failure === undefined) {
-      await Promise.race([
-        new Promise<void>((resolve) => {
-          this.#idle = resolve;
-        }),
-        this.#failed,
-      ]);
+    let outcome: { readonly value: unknown } | { readonly error: unknown } | undefined;
+    Promise.resolve(result).then(
+      (value: unknown) => {
+        outcome = { value };
+        this.#wake?.();
+      },
+      (error: unknown) => {
+        outcome = { error };
+        this.#wake?.();
+      },
+    );
+    // A rejection ends the iteration at once, as an exception of a plain function does.
+    const waiting = (): boolean => this.#failure === undefined && (outcome === undefined || (!('error' in outcome) && this.#holds.size > 0));
+    while (waiting()) {
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
     }
+    this.#wake = undefined;
     if (this.#failure !== undefined) throw this.#failure.error;
-    return value;
+    if ('error' in outcome!) throw outcome.error;
+    return outcome!.value;
   }
 
   /** The iteration is over: what still holds the loop is abandoned. */
