@@ -16,6 +16,7 @@ import {
   type Vu,
 } from './vu.js';
 import { lockdown } from './lockdown.js';
+import { EventLoop } from './event-loop.js';
 import { installWebCrypto } from './webcrypto.js';
 
 const resolved = Promise.resolve();
@@ -147,21 +148,29 @@ export function bootRealm(
     state.iterationInScenario = iterInScenario;
     state.setIteration(state.iterationInInstance, scenarioEnv.get(scenario) ?? baseEnv);
     state.iterationInInstance++;
+    // What an iteration the host interrupted left open ends before this one starts.
+    state.loop.end();
+    const loop = (state.loop = new EventLoop());
+    const finish = (error: ScriptErrorInfo | null, result: unknown): void => {
+      loop.end();
+      end(error, result);
+    };
     let result: unknown;
     try {
       const fn = vu.exports[exec];
       if (typeof fn !== 'function') throw new TypeError(`the script exports no function named "${exec}"`);
       result = (fn as (data: unknown) => unknown)(setupData(vu, setupJson));
     } catch (error) {
-      return end(errorInfo(error), undefined);
+      return finish(errorInfo(error), undefined);
     }
-    if (result instanceof Promise) {
-      result.then(
-        (value) => end(null, value),
-        (error: unknown) => end(errorInfo(error), undefined),
+    if (result instanceof Promise || loop.held) {
+      // The iteration ends when its promise has settled and nothing it opened holds its event loop.
+      loop.run(result).then(
+        (value) => finish(null, value),
+        (error: unknown) => finish(errorInfo(error), undefined),
       );
     } else {
-      end(null, result);
+      finish(null, result);
     }
   }
 

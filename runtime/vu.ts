@@ -13,6 +13,7 @@ import { createCryptoModule, REALM_SHARED as CRYPTO_SHARED } from './modules/cry
 import { createSummaryModule } from './modules/summary.js';
 import { createHtmlModule, REALM_SHARED as HTML_SHARED } from './modules/html.js';
 import { createConsole } from './console.js';
+import { EventLoop } from './event-loop.js';
 
 /** The user's bundle, wrapped by the host as a function of the names it expects. */
 export type ModuleFactory = (
@@ -93,6 +94,8 @@ export interface VuState {
   scenario: string;
   iterationInInstance: number;
   iterationInScenario: number;
+  /** The running iteration's event loop (see event-loop.ts): a new one each iteration; init code's is over already. */
+  loop: EventLoop;
   /** Updates the VU's `__ITER` and `__ENV` bindings (they live in the wrapper around its module code). */
   setIteration: (iteration: number, env: Readonly<Record<string, string>>) => void;
   /** What the VU's `Math.random` returns: the realm's until `randomSeed()` gives the VU a seeded generator. */
@@ -161,6 +164,7 @@ export function instantiateVu(
     scenario: '',
     iterationInInstance: 0,
     iterationInScenario: 0,
+    loop: new EventLoop(true),
     setIteration: () => {},
     random: Math.random,
   };

@@ -68,9 +68,10 @@ function runtimeTable(protocols: readonly Protocol[]): RuntimeTable {
       claim(module.id, protocol.name);
       blocking[module.id] = module.blocking;
       declarations[module.id] = module.declarations;
-      if (module.k6 === undefined) continue;
-      claim(module.k6, protocol.name);
-      aliases[module.k6] = module.id;
+      for (const alias of typeof module.k6 === 'string' ? [module.k6] : module.k6 ?? []) {
+        claim(alias, protocol.name);
+        aliases[alias] = module.id;
+      }
     }
   }
   return { blocking, aliases, declarations };

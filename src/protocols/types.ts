@@ -27,8 +27,8 @@ export interface Protocol {
 export interface ProtocolModule {
   /** The wsk module id ('wsk/ws'). */
   readonly id: string;
-  /** k6's id for the same module, accepted as an alias ('k6/ws'). */
-  readonly k6?: string;
+  /** k6's id for the same module, accepted as an alias ('k6/ws'), or its ids when k6 has several. */
+  readonly k6?: string | readonly string[];
   /**
    * Exports that return a promise the VU must wait for: k6-style scripts that call them without
    * `await` get it added at bundling. `defaultMembers`: members of the default export (`http.get`).
@@ -61,6 +61,8 @@ export interface VuPort {
 export interface ProtocolHost {
   /** A handler for every kind of action the protocol's sandbox side sends (see `handlers` in runtime/protocol.ts). */
   readonly actions: Handlers<[vu: VuPort]>;
+  /** The VU's iteration ended (done, failed or interrupted): what it opened for that iteration alone ends. */
+  endIteration?(vu: VuPort): void;
   /** The VU stopped (the test ended, or its isolate is rebuilt): what it holds (sockets, connections) ends. */
   stopVu(vu: VuPort): void;
   /** Records traffic counted since the last call (called once per metrics interval and at the end). */

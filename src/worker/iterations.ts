@@ -8,6 +8,7 @@ import type { WorkerEnvironment } from './environment.js';
 import type { CrossingQueue } from './crossing.js';
 import { IterationStatus, type IterationStatusCode, type WorkerScenario } from './messages.js';
 import type { WorkerMetrics } from './metrics.js';
+import type { ProtocolHosts } from './protocol-hosts.js';
 import type { Report } from './report.js';
 import type { Sleeps } from './sleeps.js';
 import type { HostVu, Loop } from './vus.js';
@@ -20,6 +21,8 @@ export interface IterationsOptions {
   readonly sleeps: Sleeps;
   readonly report: Report;
   readonly metrics: WorkerMetrics;
+  /** Told when an iteration ends, so what it opened for itself alone ends with it. */
+  readonly protocols: Pick<ProtocolHosts, 'endIteration'>;
   /** False for the lifecycle VU: setup() and teardown() are not iterations. */
   readonly recordIterations: boolean;
 }
@@ -32,6 +35,7 @@ export class Iterations {
   readonly #sleeps: Sleeps;
   readonly #report: Report;
   readonly #metrics: WorkerMetrics;
+  readonly #protocols: Pick<ProtocolHosts, 'endIteration'>;
   readonly #recordIterations: boolean;
   /** Tokens of the iterations a VU's loop starts itself: negative, so they never meet the coordinator's. */
   #loopTokens = -1;
@@ -44,6 +48,7 @@ export class Iterations {
     this.#sleeps = options.sleeps;
     this.#report = options.report;
     this.#metrics = options.metrics;
+    this.#protocols = options.protocols;
     this.#recordIterations = options.recordIterations;
   }
 
@@ -132,9 +137,10 @@ export class Iterations {
     this.#nextInLoop(vu, loop);
   }
 
-  /** Drops the running iteration's pending operations; its promise chain is left to be collected. */
+  /** Drops the running iteration's pending operations and what it opened; its promise chain is left to be collected. */
   #abandon(vu: HostVu): void {
     this.#sleeps.abandon(vu);
+    this.#protocols.endIteration(vu.port);
     vu.token = 0;
   }
 

@@ -29,6 +29,11 @@ export class ProtocolHosts {
     return this.#actions.get(kind);
   }
 
+  /** The VU's iteration ended: what it opened for that iteration ends. */
+  endIteration(vu: VuPort): void {
+    for (const host of this.#hosts) host.endIteration?.(vu);
+  }
+
   /** The VU stopped: what every protocol holds for it (sockets, connections) ends. */
   stopVu(vu: VuPort): void {
     for (const host of this.#hosts) host.stopVu(vu);

@@ -65,7 +65,7 @@ export class VuHost {
     const openFile = (file: string, binary: boolean): string | ArrayBuffer => files.open(file, binary);
     const placements = new Placements({ setup, sandbox: environment, openFile, queue, sleeps, protocols: hosts, report });
     const vus = this.#vus;
-    const iterations = new Iterations({ vus, scenarios: setup.scenarios, clock: environment, queue, sleeps, report, metrics, recordIterations: setup.recordIterations });
+    const iterations = new Iterations({ vus, scenarios: setup.scenarios, clock: environment, queue, sleeps, report, metrics, protocols: hosts, recordIterations: setup.recordIterations });
     const router = new ActionRouter({ vus, protocols: hosts, sleeps, iterations, metrics, report });
     const recovery = new Recovery({ memoryLimitMb: setup.limits.memoryLimitMb, clock: environment, placements, iterations, report });
     this.#protocols = hosts;

@@ -37,7 +37,7 @@ export function openWs(context: ProtocolContext): ProtocolHost {
           mine.set(id, new HostSocket(owner, op, id, url, options, context.network()));
         } catch (error) {
           // The ws library refuses a malformed URL before any connection is tried.
-          vu.deliver(['reject', op, `ws.open(${url}): ${(error as Error).message}`]);
+          vu.deliver(['reject', op, `${options.call}(${url}): ${(error as Error).message}`]);
         }
       },
       wsSend: (action, vu) => socket(vu, action[2])?.act(action),
@@ -54,6 +54,10 @@ export function openWs(context: ProtocolContext): ProtocolHost {
         else gone(vu, action[2], 'stream');
       },
     }),
+    endIteration: (vu) => {
+      // A k6/websockets WebSocket lives as long as the iteration that opened it.
+      for (const open of sockets.get(vu.id)?.values() ?? []) if (open.perIteration) open.detach();
+    },
     stopVu: (vu) => {
       // Sockets live until their VU stops: the end of the test, or a rebuild of its isolate.
       for (const open of [...(sockets.get(vu.id)?.values() ?? [])]) open.terminate();

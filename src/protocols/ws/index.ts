@@ -1,4 +1,8 @@
-/** `wsk/ws` (alias `k6/ws`): WebSockets with host-timed request/reply latency and paced streams. */
+/**
+ * `wsk/ws` (alias `k6/ws`): WebSockets with host-timed request/reply latency and paced streams; and
+ * `wsk/websockets` (aliases `k6/websockets`, `k6/experimental/websockets`): the browser-style
+ * WebSocket on the same sockets.
+ */
 import { protocolFile } from '../files.js';
 import type { Protocol } from '../types.js';
 import { openWs } from './host.js';
@@ -13,6 +17,12 @@ const ws: Protocol = {
       k6: 'k6/ws',
       blocking: { named: ['open', 'connect'], defaultMembers: ['open', 'connect'] },
       declarations: protocolFile(import.meta.url, 'api.d.ts'),
+    },
+    {
+      id: 'wsk/websockets',
+      k6: ['k6/websockets', 'k6/experimental/websockets'],
+      blocking: { named: [], defaultMembers: [] },
+      declarations: protocolFile(import.meta.url, 'websockets-api.d.ts'),
     },
   ],
   sandbox: protocolFile(import.meta.url, 'sandbox.ts'),

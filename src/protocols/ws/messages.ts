@@ -22,6 +22,10 @@ export interface SocketOpenOptions {
   /** The VU's group and the script's tags for this socket's metrics. */
   readonly group: string;
   readonly tags: Record<string, string>;
+  /** What the script called to open it, for messages: 'ws.open' or 'new WebSocket'. */
+  readonly call: string;
+  /** It belongs to the iteration that opened it (a k6/websockets WebSocket): the end of that iteration closes it. */
+  readonly perIteration: boolean;
 }
 /** Open socket `socket` of `vu`; op resolves with { protocol } or rejects with "<kind>: message". */
 export type SocketOpenAction = [kind: 'wsOpen', vu: number, op: number, socket: number, url: string, options: SocketOpenOptions];

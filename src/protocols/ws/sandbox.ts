@@ -19,6 +19,8 @@ import { handlers, kindsOf } from '../../../runtime/protocol.js';
 import type { SandboxProtocol, VuState } from '../../../runtime/vu.js';
 import { bytesOf } from '../../../runtime/bytes.js';
 import { textRecord } from '../../../runtime/tags.js';
+import { Blob } from './blob.js';
+import { BrowserSocket, createWebSocketsModule } from './websocket.js';
 
 type Data = string | ArrayBuffer;
 // Handlers take what their event gives; the public overloads in wsk/ws say which.
@@ -52,6 +54,8 @@ export interface SocketSink {
 
 let nextSocket = 1;
 let nextRequest = 1;
+/** A new socket's id, unique in the realm (wsk/ws sockets and k6/websockets WebSockets share the table). */
+const newSocketId = (): number => nextSocket++;
 
 /**
  * One socket as the script sees it. Defined once per realm, not per VU (each VU's module instance
@@ -375,7 +379,7 @@ export function createWsModule(state: VuState, sockets: Map<number, SocketSink>)
     }
     const tags = textRecord(params.tags, 'ws.open(): tags');
     const headers = textRecord(params.headers, 'ws.open(): headers');
-    const id = nextSocket++;
+    const id = newSocketId();
     const socket = new Socket(state, sockets, id, url, tags);
     sockets.set(id, socket);
     try {
@@ -392,6 +396,8 @@ export function createWsModule(state: VuState, sockets: Map<number, SocketSink>)
           timeoutMs: timeoutMs(params.timeout),
           group: state.group,
           tags: { ...tags },
+          call: 'ws.open',
+          perIteration: false,
         },
       ])) as { protocol: string; headers: Record<string, string> };
       socket.protocol = opened.protocol;
@@ -477,12 +483,15 @@ const isSocketAction = kindsOf<SocketAction>({ wsOpen: true, wsSend: true, wsClo
 
 const ws: SandboxProtocol = {
   // What every VU of a realm reaches (the classes of the sockets handed to scripts): frozen by lockdown.
-  shared: [Socket, CallbackSocket],
+  shared: [Socket, CallbackSocket, BrowserSocket, Blob],
   open(realm) {
     // The realm's open sockets by id, to hand them their host events.
     const sockets = new Map<number, SocketSink>();
     return {
-      modules: { 'wsk/ws': (vu) => createWsModule(vu, sockets) },
+      modules: {
+        'wsk/ws': (vu) => createWsModule(vu, sockets),
+        'wsk/websockets': (vu) => createWebSocketsModule(vu, sockets, newSocketId),
+      },
       events: handlers<SocketEvent>({
         ws: ([, id, what, a, b, at]) => {
           const socket = sockets.get(id);
@@ -497,7 +506,7 @@ const ws: SandboxProtocol = {
     if (!isSocketAction(action)) return undefined;
     switch (action[0]) {
       case 'wsOpen':
-        return { call: `ws.open(${action[4]})`, op: action[2] };
+        return { call: `${action[5].call}(${action[4]})`, op: action[2] };
       case 'wsPing':
         return { call: 'socket.ping()', op: action[2] };
       case 'wsStream':

@@ -90,10 +90,18 @@ export class HostSocket implements DeadlineWatcher {
   /** Socket events held back until the script has seen open() resolve; undefined when not holding. */
   #held: SocketEvent[] | undefined;
   #plainRequestGroup = '';
+  /** How the script opened it ('ws.open', 'new WebSocket'), for messages. */
+  readonly #call: string;
+  /** The socket closes with the iteration that opened it (see detach). */
+  readonly perIteration: boolean;
+  /** Its iteration is over: the sandbox hears nothing more of it. */
+  #detached = false;
 
   constructor(owner: SocketOwner, op: number, id: number, url: string, options: SocketOpenOptions, network: NetworkOptions) {
     this.#owner = owner;
     this.#id = id;
+    this.#call = options.call;
+    this.perIteration = options.perIteration;
     this.#tags = owner.tags(options.group, { url, name: url, ...options.tags });
     const started = performance.now();
     let opened = false;
@@ -178,6 +186,7 @@ export class HostSocket implements DeadlineWatcher {
   }
 
   #event(event: SocketEvent): void {
+    if (this.#detached) return;
     if (this.#held !== undefined) this.#held.push(event);
     else this.#owner.deliver(event);
   }
@@ -213,6 +222,19 @@ export class HostSocket implements DeadlineWatcher {
         throw new Error(`a socket cannot serve ${String((unknown as unknown[])[0])}`);
       }
     }
+  }
+
+  /**
+   * The iteration that opened the socket is over (it failed, or the host interrupted it): the socket
+   * closes normally, as the script's own close() would, and the sandbox hears no more of it.
+   */
+  detach(): void {
+    if (this.#detached) return;
+    this.#detached = true;
+    this.#held = undefined;
+    this.#closedByScript = true;
+    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.close(1000);
+    else if (this.#ws.readyState === WebSocket.CONNECTING) this.#ws.terminate();
   }
 
   /** Closes the socket without a goodbye: its VU is stopping, so the session ends now. */
@@ -447,9 +469,12 @@ export class HostSocket implements DeadlineWatcher {
   #fail(op: number, kind: SocketErrorKind, message: string, extra: Record<string, string> = {}): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#owner.record(WsMetric.connectionFailed, 1, this.#tags);
-    this.#owner.record(WsMetric.errors, 1, { ...this.#tags, error: kind, ...extra });
-    this.#owner.deliver(['reject', op, `ws.open(${this.#tags['url']}): ${kind}: ${message}`]);
+    // A handshake cut short because its iteration ended is no failure of the target.
+    if (!this.#detached) {
+      this.#owner.record(WsMetric.connectionFailed, 1, this.#tags);
+      this.#owner.record(WsMetric.errors, 1, { ...this.#tags, error: kind, ...extra });
+    }
+    this.#owner.deliver(['reject', op, `${this.#call}(${this.#tags['url']}): ${kind}: ${message}`]);
   }
 
   #countTraffic(): void {

@@ -139,7 +139,7 @@ describe('bundleScript', () => {
     const error = await bundleError('modules/browser.js');
     const lines = error.message.split('\n');
     expect(lines.slice(0, 3)).toEqual([
-      'modules/browser.js:2:26: module "k6/browser" is not available in wsk; scripts can import k6, k6/metrics, k6/execution, k6/data, k6/encoding, k6/crypto, k6/summary, k6/html, k6/ws, k6/http, wsk, wsk/metrics, wsk/execution, wsk/data, wsk/encoding, wsk/crypto, wsk/summary, wsk/html, wsk/ws, wsk/http, ' +
+      'modules/browser.js:2:26: module "k6/browser" is not available in wsk; scripts can import k6, k6/metrics, k6/execution, k6/data, k6/encoding, k6/crypto, k6/summary, k6/html, k6/ws, k6/websockets, k6/experimental/websockets, k6/http, wsk, wsk/metrics, wsk/execution, wsk/data, wsk/encoding, wsk/crypto, wsk/summary, wsk/html, wsk/ws, wsk/websockets, wsk/http, ' +
         'npm packages installed beside the script, the script\'s own files by relative path ("./lib.js"), or modules by https URL',
       "import { chromium } from 'k6/browser';",
       '                         ^',

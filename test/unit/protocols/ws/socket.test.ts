@@ -18,7 +18,7 @@ import { WsMetric } from '../../../../src/protocols/ws/metrics.js';
 const VU = 1;
 const OPEN_OP = 1;
 const SOCKET = 3;
-const OPTIONS: SocketOpenOptions = { headers: {}, subprotocols: [], compression: false, timeoutMs: 5_000, group: '', tags: {} };
+const OPTIONS: SocketOpenOptions = { headers: {}, subprotocols: [], compression: false, timeoutMs: 5_000, group: '', tags: {}, call: 'ws.open', perIteration: false };
 
 /** The owner of the socket under test: what it was handed, and when. */
 class RecordingOwner implements SocketOwner {

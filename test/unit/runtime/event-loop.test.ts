@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { EventLoop } from '../../../runtime/event-loop.js';
+
+describe('EventLoop', () => {
+  it("settles with the function's value once nothing holds it", async () => {
+    const loop = new EventLoop();
+    const release = loop.hold(() => {
+      throw new Error('not abandoned');
+    });
+    let settled = false;
+    const done = loop.run(Promise.resolve(7)).then((value) => {
+      settled = true;
+      return value;
+    });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    release();
+    await expect(done).resolves.toBe(7);
+  });
+
+  it('waits for every hold, however many come and go', async () => {
+    const loop = new EventLoop();
+    const first = loop.hold(() => undefined);
+    const done = loop.run(undefined);
+    const second = loop.hold(() => undefined);
+    first();
+    first();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(loop.held).toBe(true);
+    second();
+    await expect(done).resolves.toBeUndefined();
+  });
+
+  it('rejects with the first failure, even when its hold is released right after', async () => {
+    const loop = new EventLoop();
+    const release = loop.hold(() => undefined);
+    const done = loop.run(undefined);
+    const error = new Error('a handler threw');
+    loop.fail(error);
+    loop.fail(new Error('a later one'));
+    release();
+    await expect(done).rejects.toBe(error);
+  });
+
+  it("rejects with the function's own rejection", async () => {
+    const loop = new EventLoop();
+    loop.hold(() => undefined);
+    await expect(loop.run(Promise.reject(new Error('thrown')))).rejects.toThrow('thrown');
+  });
+
+  it('abandons what still holds it when the iteration ends, once, and takes no hold after', () => {
+    const loop = new EventLoop();
+    const abandoned: string[] = [];
+    loop.hold(() => abandoned.push('a'));
+    const release = loop.hold(() => abandoned.push('b'));
+    loop.hold(() => abandoned.push('c'));
+    release();
+    loop.end();
+    loop.end();
+    expect(abandoned).toEqual(['a', 'c']);
+    expect(() => loop.hold(() => undefined)).toThrow(/the iteration is over/);
+    expect(() => new EventLoop(true).hold(() => undefined)).toThrow(/the iteration is over/);
+  });
+});
