@@ -9,9 +9,10 @@ import { runSummaryData } from './results.js';
 import { runResults } from './run-results.js';
 
 /**
- * Resolves with the run's exit code: `exitCode` when the run already failed, else the stop reason's,
- * else thresholdsFailed when a threshold failed; and outputFailed when an output of a run that
- * passed could not be written.
+ * Resolves with the run's exit code, as k6 ranks them: `exitCode` when the run already failed, else
+ * the stop reason's (exec.test.abort()'s among them), else markedAsFailed when the script called
+ * exec.test.fail(), else thresholdsFailed when a threshold failed; and outputFailed when an output
+ * of a run that passed could not be written.
  */
 export async function finish(run: RunContext, exitCode: ExitCodeValue, durationMs: number): Promise<ExitCodeValue> {
   const { io, recorder, settings, stop } = run;
@@ -20,7 +21,9 @@ export async function finish(run: RunContext, exitCode: ExitCodeValue, durationM
   const store = recorder.store;
   const outcomes = evaluateThresholds(settings.thresholds, (metric, tags) => store.snapshot(metric, tags, durationMs));
   const thresholdsCode = outcomes.some((o) => !o.ok) ? ExitCode.thresholdsFailed : ExitCode.ok;
-  const code = exitCode !== ExitCode.ok ? exitCode : (stop.exitCode() ?? thresholdsCode);
+  const failed = run.shared.markedFailed ? ExitCode.markedAsFailed : undefined;
+  const code = exitCode !== ExitCode.ok ? exitCode : (stop.exitCode() ?? failed ?? thresholdsCode);
+  if (code === ExitCode.markedAsFailed) io.stderr.write('ERROR the test was marked as failed (exec.test.fail())\n');
   const suppressed = run.script.output.suppressed();
   if (suppressed > 0) io.stderr.write(`(${suppressed} repeated error messages were not printed)\n`);
   const summary = runSummaryData({ io, store, outcomes, trendStats: settings.trendStats, testDurationMs: durationMs, color: settings.color });

@@ -33,6 +33,8 @@ export class Placements {
   readonly #list: Placement[] = [];
   /** setup()'s result, once known: every new realm gets it. */
   #setupJson = '';
+  /** What wsk/execution tells of the test, once known: every new realm gets it. */
+  #testInfoJson = '';
 
   constructor(options: PlacementsOptions) {
     this.#setup = options.setup;
@@ -62,6 +64,12 @@ export class Placements {
   setupData(json: string): void {
     for (const place of this.#list) this.#queue.enqueue(place, ['setupData', json], null);
     this.#setupJson = json;
+  }
+
+  /** What wsk/execution tells of the test, for every realm there is and will be. */
+  testInfo(json: string): void {
+    for (const place of this.#list) this.#queue.enqueue(place, ['testInfo', json], null);
+    this.#testInfoJson = json;
   }
 
   /**
@@ -102,6 +110,7 @@ export class Placements {
       scenarioEnv: this.#setup.scenarioEnv,
     });
     const place: Placement = { isolate, realm, vus, queue: [], queued: [], oneVuPerCrossing: false };
+    if (this.#testInfoJson !== '') this.#queue.enqueue(place, ['testInfo', this.#testInfoJson], null);
     if (this.#setupJson !== '') this.#queue.enqueue(place, ['setupData', this.#setupJson], null);
     return place;
   }
