@@ -23,7 +23,6 @@ export async function finish(run: RunContext, exitCode: ExitCodeValue, durationM
   const thresholdsCode = outcomes.some((o) => !o.ok) ? ExitCode.thresholdsFailed : ExitCode.ok;
   const failed = run.shared.markedFailed ? ExitCode.markedAsFailed : undefined;
   const code = exitCode !== ExitCode.ok ? exitCode : (stop.exitCode() ?? failed ?? thresholdsCode);
-  if (code === ExitCode.markedAsFailed) io.stderr.write('ERROR the test was marked as failed (exec.test.fail())\n');
   const suppressed = run.script.output.suppressed();
   if (suppressed > 0) io.stderr.write(`(${suppressed} repeated error messages were not printed)\n`);
   const summary = runSummaryData({ io, store, outcomes, trendStats: settings.trendStats, testDurationMs: durationMs, color: settings.color });
@@ -37,8 +36,9 @@ export async function finish(run: RunContext, exitCode: ExitCodeValue, durationM
   });
   const writeFailures = await run.outputs.stop({ summary, results }, io);
   const crossed = [...new Set(outcomes.filter((o) => !o.ok).map((o) => o.spec.key))].sort();
-  // As k6 says it, after the summary, so a CI log ends with why the build is red.
-  if (crossed.length > 0) io.stderr.write(`ERROR thresholds on metrics '${crossed.join(', ')}' have been crossed\n`);
+  // As k6 says it, after the summary, so a CI log ends with why the build is red (the reason of the exit code only).
+  if (crossed.length > 0 && code === ExitCode.thresholdsFailed) io.stderr.write(`ERROR thresholds on metrics '${crossed.join(', ')}' have been crossed\n`);
+  if (code === ExitCode.markedAsFailed) io.stderr.write('ERROR test run was marked as failed (exec.test.fail())\n');
   // Files that could not be written fail a run that otherwise passed: CI must not read it as green.
   return code === ExitCode.ok && writeFailures > 0 ? ExitCode.outputFailed : code;
 }

@@ -254,7 +254,7 @@ describe('k6/execution', () => {
     );
     expect(code).toBe(110);
     expect(stderr).toContain('ERROR [VU 1] test marked as failed: bad data\n');
-    expect(stderr).toContain('ERROR the test was marked as failed (exec.test.fail())\n');
+    expect(stderr).toContain('ERROR test run was marked as failed (exec.test.fail())\n');
     expect(summaryOf(dir).metrics['iterations']!.values['count']).toBe(5);
   });
 

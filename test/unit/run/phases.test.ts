@@ -323,7 +323,7 @@ describe('k6/execution in a run', () => {
     failed.context.shared.markFailed();
     const running = failed.start();
     expect(await running.finish()).toBe(ExitCode.markedAsFailed);
-    expect(failed.io.err()).toContain('ERROR the test was marked as failed (exec.test.fail())\n');
+    expect(failed.io.err()).toContain('ERROR test run was marked as failed (exec.test.fail())\n');
     expect(running.final().results.exitCode).toBe(ExitCode.markedAsFailed);
 
     const both = fakeRun({ ...shortTest, lifecycle: { teardown: { outcome: aborted } } });
