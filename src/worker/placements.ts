@@ -91,6 +91,8 @@ export class Placements {
       this.#protocols.stopVu(vu.port);
       vu.place = place;
       vu.heapGrowth = 0;
+      // Its init runs again in a new realm, whose VU has set no tags yet.
+      vu.tags = null;
       const result = place.realm.createVu(vu.id);
       if (result.error !== null) this.#report.error({ vu: vu.id, kind: 'iteration', error: result.error });
     }
