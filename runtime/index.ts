@@ -3,7 +3,20 @@
  * events (`dispatch`) and collects the actions they caused (`drain`). Between the two calls V8 runs
  * the microtasks, so continuations after an `await` have already produced their actions.
  */
-import { isCoreAction, isCoreEvent, RUN_COUNTERS_BYTES, type CoreAction, type CoreEvent, type ProtocolEvent, type RealmConfig, type SandboxAction, type SandboxEvent, type ScriptErrorInfo, type VuInitResult } from './protocol.js';
+import {
+  isCoreAction,
+  isCoreEvent,
+  type CoreAction,
+  type CoreEvent,
+  type ProtocolEvent,
+  type RealmConfig,
+  type SandboxAction,
+  type SandboxEvent,
+  type ScriptErrorInfo,
+  type TestInfo,
+  type VuInitResult,
+} from './protocol.js';
+import { RUN_MEMORY_BYTES, RunMemory } from './run-memory.js';
 import {
   errorInfo,
   instantiateVu,
@@ -73,6 +86,11 @@ export function bootRealm(
   }
 
   const sharedBytes = new WeakSet<ArrayBuffer>();
+  // Without memory from the host (a lone realm), the run's shared memory is the realm's own.
+  const memory = countersCell ?? new ArrayBuffer(RUN_MEMORY_BYTES);
+  let testInfo: TestInfo | undefined;
+  /** Set by exec.test.abort(): init code that catches the abort still fails. */
+  let aborted: ScriptErrorInfo | undefined;
   const services: RealmServices = {
     emit: (action) => {
       outbox.push(action);
@@ -108,8 +126,13 @@ export function bootRealm(
     streams: new Map(),
     sharedBytes,
     host: (name, ...args) => hostCall(name, args),
-    // Without memory from the host (a lone realm), the counters are the realm's own.
-    counters: new Int32Array(countersCell ?? new ArrayBuffer(RUN_COUNTERS_BYTES)),
+    counters: new Int32Array(memory),
+    run: new RunMemory(memory),
+    test: () => testInfo,
+    abort: (vu, error) => {
+      aborted ??= error;
+      outbox.push(['abort', vu, error]);
+    },
   };
   const modules: Record<string, ProtocolModules[string]> = {};
   const protocolEvents = new Map<string, (event: ProtocolEvent) => void>();
@@ -124,17 +147,19 @@ export function bootRealm(
     initDepth++;
     try {
       const vu = instantiateVu(factory, id, baseEnv, services, modules, config.imports);
+      if (aborted !== undefined) return { error: aborted, aborted: true, functions: [], options: '' };
       vus.set(id, vu);
       const functions = Object.keys(vu.exports).filter((name) => typeof vu.exports[name] === 'function');
       return { error: null, functions, options: optionsJson(vu.exports['options']) };
     } catch (error) {
+      if (aborted !== undefined) return { error: aborted, aborted: true, functions: [], options: '' };
       return { error: errorInfo(error), functions: [], options: '' };
     } finally {
       initDepth--;
     }
   }
 
-  function iterate(vuId: number, token: number, exec: string, iterInScenario: number, scenario: string): void {
+  function iterate(vuId: number, token: number, exec: string, iterInScenario: number, scenario: string, scenarioIndex: number): void {
     const wantResult = exec === 'setup' || exec === 'handleSummary';
     const end = (error: ScriptErrorInfo | null, result: unknown): void => {
       outbox.push(['end', vuId, token, error, error === null && wantResult ? resultJson(result) : '']);
@@ -143,11 +168,19 @@ export function bootRealm(
     if (vu === undefined) return end({ message: `VU ${vuId} does not exist in this realm`, stack: '' }, undefined);
     const { state } = vu;
     running[0] = vuId;
+    // A VU's own tags and metadata last while it stays in one scenario, as in k6.
+    if (state.scenarioIndex !== scenarioIndex && (state.tags.size > 0 || state.metadata.size > 0)) {
+      state.tags.clear();
+      state.metadata.clear();
+      outbox.push(['tags', vuId, null]);
+    }
     state.scenario = scenario;
+    state.scenarioIndex = scenarioIndex;
     state.group = '';
     state.iterationInScenario = iterInScenario;
-    state.setIteration(state.iterationInInstance, scenarioEnv.get(scenario) ?? baseEnv);
+    state.iterationInTest = services.run.claimIteration(scenarioIndex);
     state.iterationInInstance++;
+    state.setIteration(state.iterationInInstance, scenarioEnv.get(scenario) ?? baseEnv);
     // What an iteration the host interrupted left open ends before this one starts.
     state.loop.end();
     const loop = (state.loop = new EventLoop());
@@ -195,7 +228,7 @@ export function bootRealm(
   function deliverCore(event: CoreEvent): void {
     switch (event[0]) {
       case 'iterate':
-        iterate(event[1], event[2], event[3], event[4], event[5]);
+        iterate(event[1], event[2], event[3], event[4], event[5], event[6]);
         return;
       case 'resolve':
       case 'reject': {
@@ -217,6 +250,9 @@ export function bootRealm(
         return;
       case 'forget':
         for (const op of event[1]) pending.delete(op);
+        return;
+      case 'testInfo':
+        testInfo = deepFreeze(JSON.parse(event[1]) as TestInfo);
         return;
       default: {
         const unknown: never = event;
@@ -287,11 +323,14 @@ function describeCore(action: CoreAction): ActionDescription {
       return { call: 'sleep()', op: action[2] };
     case 'metric':
       return { call: `metric ${action[2]}`, tagsAt: 5 };
+    case 'tags':
+      return { call: 'exec.vu.tags' };
     case 'cancel':
     case 'define':
     case 'log':
     case 'end':
     case 'error':
+    case 'abort':
       return { call: action[0] };
     default: {
       const unknown: never = action;
@@ -358,6 +397,15 @@ function sharedFiles(read: (path: string, binary: boolean) => unknown, sharedByt
     }
     return files.get(key);
   };
+}
+
+/** `value` and everything in it, frozen (plain data, as JSON.parse makes it). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
 }
 
 /** Each VU parses its own copy of setup()'s data, so one VU's changes to it stay its own. */

@@ -4,8 +4,12 @@
  * carries hundreds of them (DESIGN.md: a batch costs ~0.1 µs per event, a lone crossing ~2 µs).
  */
 
-/** Start an iteration: VU, token (echoed back at its end), exported function name, iteration numbers, scenario name. */
-export type IterateEvent = [kind: 'iterate', vu: number, token: number, exec: string, iterInScenario: number, scenario: string];
+/**
+ * Start an iteration: VU, token (echoed back at its end), exported function name, the VU's iteration
+ * in its scenario, the scenario's name and its index in the plan (-1 for setup() and teardown(),
+ * which run outside any scenario).
+ */
+export type IterateEvent = [kind: 'iterate', vu: number, token: number, exec: string, iterInScenario: number, scenario: string, scenarioIndex: number];
 /** A host operation (timer, ...) the VU awaits has finished. */
 export type ResolveEvent = [kind: 'resolve', op: number, value: unknown];
 /** A host operation failed; the VU's promise rejects with this message. */
@@ -14,8 +18,10 @@ export type RejectEvent = [kind: 'reject', op: number, message: string];
 export type ForgetEvent = [kind: 'forget', ops: number[]];
 /** setup()'s result, as JSON, for every VU of the realm. */
 export type SetupDataEvent = [kind: 'setupData', json: string];
+/** What wsk/execution tells of the test (a TestInfo as JSON), for every VU of the realm, once the options are known. */
+export type TestInfoEvent = [kind: 'testInfo', json: string];
 /** The events of the core: iterations and the host operations every protocol shares. */
-export type CoreEvent = IterateEvent | ResolveEvent | RejectEvent | ForgetEvent | SetupDataEvent;
+export type CoreEvent = IterateEvent | ResolveEvent | RejectEvent | ForgetEvent | SetupDataEvent | TestInfoEvent;
 /**
  * An event a protocol adds (its folder under src/protocols declares them): a kind no other
  * protocol uses, then whatever the protocol puts in it.
@@ -40,7 +46,11 @@ export type IterationEndAction = [kind: 'end', vu: number, token: number, error:
  * `where` says what threw ("socket 'message' handler").
  */
 export type ScriptErrorAction = [kind: 'error', vu: number, error: ScriptErrorInfo, where: string];
-export type CoreAction = SleepAction | CancelAction | MetricAction | DefineMetricAction | LogAction | IterationEndAction | ScriptErrorAction;
+/** The VU's own tags (exec.vu.tags) changed: all of them from now on, or null for none. */
+export type VuTagsAction = [kind: 'tags', vu: number, tags: Record<string, string> | null];
+/** exec.test.abort(): the whole test stops now; the error says why and where. */
+export type AbortAction = [kind: 'abort', vu: number, error: ScriptErrorInfo];
+export type CoreAction = SleepAction | CancelAction | MetricAction | DefineMetricAction | LogAction | IterationEndAction | ScriptErrorAction | VuTagsAction | AbortAction;
 /** An action a protocol adds: a kind no other protocol uses, the VU it comes from, then the protocol's own fields. */
 export type ProtocolAction = readonly [kind: string, vu: number, ...rest: unknown[]];
 export type SandboxAction = CoreAction | ProtocolAction;
@@ -48,8 +58,18 @@ export type SandboxAction = CoreAction | ProtocolAction;
 /** A message of either direction, as a protocol's handler tables see it. */
 export type ProtocolMessage = readonly [kind: string, ...rest: unknown[]];
 
-const CORE_EVENTS: { readonly [Kind in CoreEvent[0]]: true } = { iterate: true, resolve: true, reject: true, forget: true, setupData: true };
-const CORE_ACTIONS: { readonly [Kind in CoreAction[0]]: true } = { sleep: true, cancel: true, metric: true, define: true, log: true, end: true, error: true };
+const CORE_EVENTS: { readonly [Kind in CoreEvent[0]]: true } = { iterate: true, resolve: true, reject: true, forget: true, setupData: true, testInfo: true };
+const CORE_ACTIONS: { readonly [Kind in CoreAction[0]]: true } = {
+  sleep: true,
+  cancel: true,
+  metric: true,
+  define: true,
+  log: true,
+  end: true,
+  error: true,
+  tags: true,
+  abort: true,
+};
 
 export function isCoreEvent(event: SandboxEvent): event is CoreEvent {
   return Object.hasOwn(CORE_EVENTS, event[0]);
@@ -105,8 +125,26 @@ export interface ImportReference {
   readonly at: string;
 }
 
-/** Bytes of the run-wide counters (wsk/data's feeders); the host's memory for them has this size. */
+/** Bytes of wsk/data's run-wide feeder counters: the first part of the run's shared memory (run-memory.ts). */
 export const RUN_COUNTERS_BYTES = 1024 * Int32Array.BYTES_PER_ELEMENT;
+
+/** A scenario as wsk/execution tells of it; `index` is its place in the plan (its slots in run-memory.ts). */
+export interface TestScenarioInfo {
+  readonly name: string;
+  readonly executor: string;
+  /** The tags its samples get: the options', its own and its name (what exec.vu.tags starts from). */
+  readonly tags: Readonly<Record<string, string>>;
+  /** What exec.scenario.progress measures: the time its executor runs, or the iterations it runs in all. */
+  readonly progress: { readonly durationMs: number } | { readonly iterations: number };
+}
+
+/** What the coordinator tells every realm about the test once the options are known (a TestInfoEvent). */
+export interface TestInfo {
+  /** The consolidated options, as k6 shows them in exec.test.options. */
+  readonly options: Record<string, unknown>;
+  /** The planned scenarios, in plan order. */
+  readonly scenarios: readonly TestScenarioInfo[];
+}
 
 /** What the host tells a realm once, when it boots it. */
 export interface RealmConfig {
@@ -122,6 +160,8 @@ export interface RealmConfig {
 /** Result of creating a VU: its exports' shape, or the init error. */
 export interface VuInitResult {
   readonly error: ScriptErrorInfo | null;
+  /** True when init code called exec.test.abort(): `error` is the abort's. */
+  readonly aborted?: boolean;
   /** Names of exported functions (to validate `exec` and find lifecycle functions). */
   readonly functions: string[];
   /** JSON of the `options` export, or '' when absent. */

@@ -3,7 +3,8 @@
  * objects that code sees as modules and globals. All mutable state lives here or in closures, never
  * on anything reachable from globalThis (which lockdown freezes).
  */
-import type { ImportReference, ProtocolAction, ProtocolEvent, SandboxAction, ScriptErrorInfo } from './protocol.js';
+import type { ImportReference, ProtocolAction, ProtocolEvent, SandboxAction, ScriptErrorInfo, TestInfo } from './protocol.js';
+import type { RunMemory } from './run-memory.js';
 import { createWskModule } from './modules/wsk.js';
 import { createMetricsModule, REALM_SHARED as METRICS_SHARED } from './modules/metrics.js';
 import { createExecutionModule } from './modules/execution.js';
@@ -55,6 +56,12 @@ export interface RealmServices {
   readonly host: (name: string, ...args: unknown[]) => unknown;
   /** Counters every VU of the run shares (memory shared by all workers): wsk/data's run-wide feeders. */
   readonly counters: Int32Array;
+  /** The same memory as wsk/execution reads it: the run's live counts and times (run-memory.ts). */
+  readonly run: RunMemory;
+  /** What the coordinator told of the test (frozen), once it did: not in the lifecycle VU's init code. */
+  readonly test: () => TestInfo | undefined;
+  /** exec.test.abort(): tells the host, and marks the realm so init code that catches it still fails. */
+  readonly abort: (vu: number, error: ScriptErrorInfo) => void;
 }
 
 /**
@@ -92,10 +99,19 @@ export interface VuState {
   readonly services: RealmServices;
   group: string;
   scenario: string;
+  /** The scenario's index in the plan; -1 outside one (init code, setup(), teardown()). */
+  scenarioIndex: number;
+  /** The running iteration's number among the VU's, from 0 (-1 before the first). */
   iterationInInstance: number;
   iterationInScenario: number;
   /** The running iteration's event loop (see event-loop.ts): a new one each iteration; init code's is over already. */
   loop: EventLoop;
+  /** The running iteration's number in its scenario across the whole run, from 0. */
+  iterationInTest: number;
+  /** Tags the script set on the VU (exec.vu.tags): they go on every sample it records until its scenario changes. */
+  readonly tags: Map<string, string>;
+  /** Metadata the script set on the VU (exec.vu.metrics.metadata): kept here, it reaches no output. */
+  readonly metadata: Map<string, string>;
   /** Updates the VU's `__ITER` and `__ENV` bindings (they live in the wrapper around its module code). */
   setIteration: (iteration: number, env: Readonly<Record<string, string>>) => void;
   /** What the VU's `Math.random` returns: the realm's until `randomSeed()` gives the VU a seeded generator. */
@@ -162,9 +178,13 @@ export function instantiateVu(
     services,
     group: '',
     scenario: '',
-    iterationInInstance: 0,
+    scenarioIndex: -1,
+    iterationInInstance: -1,
     iterationInScenario: 0,
     loop: new EventLoop(true),
+    iterationInTest: 0,
+    tags: new Map(),
+    metadata: new Map(),
     setIteration: () => {},
     random: Math.random,
   };

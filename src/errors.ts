@@ -10,10 +10,12 @@ export const ExitCode = {
   invalidConfig: 104,
   abortedBySignal: 105,
   scriptException: 107,
-  /** The script stopped the test itself. */
+  /** The script stopped the test itself (exec.test.abort()). */
   scriptAborted: 108,
   /** wsk itself failed (a worker thread died, a bug): k6's 109. */
   internalError: 109,
+  /** The script marked the test failed (exec.test.fail()) and it ran to its end. */
+  markedAsFailed: 110,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -9,6 +9,7 @@ import type { MetricBatch } from '../metrics/sink.js';
 import type { OutputSet } from '../outputs/index.js';
 import type { ThresholdSpec } from '../thresholds/index.js';
 import type { VirtualUser } from '../types.js';
+import type { RunMemory } from '../../runtime/run-memory.js';
 import type { RunEnvironment, TestStart } from './environment.js';
 import type { LifecycleVu } from './lifecycle.js';
 import type { PreparedScript } from './prepare.js';
@@ -56,4 +57,6 @@ export interface RunContext {
   readonly recorder: RunRecorder;
   readonly progress: Progress;
   readonly outputs: OutputSet;
+  /** The memory the run's threads share: the coordinator writes what wsk/execution reads of the run there. */
+  readonly shared: RunMemory;
 }

@@ -41,6 +41,8 @@ async function runTest(run: RunContext): Promise<{ exitCode: ExitCodeValue; setu
   let setupJson = '';
   try {
     await initVus(run);
+    // The test's time runs from setup() on, as k6's (exec.instance.currentTestRunDuration).
+    run.shared.testStartMs = run.env.epochMs();
     setupJson = await setup(run);
     await runScenarios(run);
     return { exitCode: ExitCode.ok, setupJson };

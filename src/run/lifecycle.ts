@@ -37,12 +37,16 @@ export interface LifecycleEvents {
   metrics(batch: MetricBatch): void;
 }
 
-export type CallOutcome = { readonly ok: true; readonly json: string } | { readonly ok: false; readonly error: ScriptErrorInfo | null };
+/** `aborted`: the function called exec.test.abort(), whose error `error` is. */
+export type CallOutcome = { readonly ok: true; readonly json: string } | { readonly ok: false; readonly error: ScriptErrorInfo | null; readonly aborted?: boolean };
 
-/** The script's init code threw (or ran away) in the lifecycle VU. */
+/** The script's init code threw (or ran away, or called exec.test.abort(): `aborted`) in the lifecycle VU. */
 export class InitError extends Error {
   override readonly name = 'InitError';
-  constructor(readonly error: ScriptErrorInfo) {
+  constructor(
+    readonly error: ScriptErrorInfo,
+    readonly aborted = false,
+  ) {
     super(error.message);
   }
 }
@@ -53,6 +57,8 @@ interface Call {
   readonly resolve: (outcome: CallOutcome) => void;
   error: ScriptErrorInfo | null;
   json: string;
+  /** The function called exec.test.abort(). */
+  aborted: boolean;
 }
 
 export class LifecycleVu {
@@ -85,6 +91,11 @@ export class LifecycleVu {
     this.#post({ type: 'network', options });
   }
 
+  /** What wsk/execution tells of the test (a TestInfo as JSON), for setup() and teardown(). */
+  testInfo(json: string): void {
+    this.#post({ type: 'testInfo', json });
+  }
+
   /** Runs the init code once; rejects with InitError if it throws. */
   init(): Promise<ScriptExports> {
     return new Promise((resolve, reject) => {
@@ -106,7 +117,7 @@ export class LifecycleVu {
     this.#post({ type: 'setupData', json: dataJson });
     this.#post({ type: 'run', items: [LIFECYCLE_VU, token, LIFECYCLE_FUNCTIONS.indexOf(name), 0] });
     return new Promise((resolve) => {
-      const call: Call = { name, token, resolve, error: null, json: '' };
+      const call: Call = { name, token, resolve, error: null, json: '', aborted: false };
       this.#running = call;
       const interrupt = (): void => {
         if (this.#running !== call) return;
@@ -163,7 +174,7 @@ export class LifecycleVu {
         const created = this.#created;
         this.#created = undefined;
         if (created === undefined) return;
-        if (message.error !== null) return created.reject(new InitError(message.error.error));
+        if (message.error !== null) return created.reject(new InitError(message.error.error, message.error.aborted === true));
         const options = message.exports?.options ?? '';
         created.resolve({ functions: message.exports?.functions ?? [], options: options === '' ? undefined : JSON.parse(options) });
         return;
@@ -172,12 +183,19 @@ export class LifecycleVu {
       case 'stopped':
         this.#events.metrics(message.batch);
         return;
+      case 'aborted':
+        // Its iteration ends next, interrupted: the call resolves then, as aborted.
+        if (this.#running !== undefined) {
+          this.#running.error = message.error;
+          this.#running.aborted = true;
+        }
+        return;
       case 'batch': {
         if (message.defined.length > 0) this.#events.defined(message.defined);
         if (message.logs.length > 0) this.#events.logs(message.logs);
         const running = this.#running;
         const errors = message.errors.filter((e) => {
-          if (running !== undefined && e.vu === LIFECYCLE_VU && e.kind !== 'abandoned') running.error = e.error;
+          if (running !== undefined && e.vu === LIFECYCLE_VU && e.kind !== 'abandoned' && !running.aborted) running.error = e.error;
           return e.kind !== 'iteration';
         });
         if (errors.length > 0) this.#events.errors(errors);
@@ -186,7 +204,7 @@ export class LifecycleVu {
           if (running === undefined || message.ended[i + 1] !== running.token) continue;
           this.#running = undefined;
           const completed = message.ended[i + 2] === IterationStatus.completed;
-          running.resolve(completed ? { ok: true, json: running.json } : { ok: false, error: running.error });
+          running.resolve(completed ? { ok: true, json: running.json } : { ok: false, error: running.error, aborted: running.aborted });
         }
         return;
       }

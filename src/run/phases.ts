@@ -32,11 +32,12 @@ export async function initVus(run: RunContext): Promise<void> {
   try {
     await Promise.race([pool.createVus(Array.from({ length: total }, (_, i) => i + 1)), rejectOnAbort(run.stop.signal)]);
   } catch (error) {
-    if (error instanceof VuInitError) throw initFailure(error.vu, error.error, script.output);
+    if (error instanceof VuInitError) throw initFailure(error.vu, error.error, script.output, error.aborted);
     throw error;
   }
   if (!settings.quiet) io.stderr.write(`initialised ${total} VUs in ${Math.round(run.env.clock.now() - started)} ms\n`);
   run.recorder.setGauge(Metric.vusMax, total);
+  run.shared.vusInitialized = total;
 }
 
 /**
@@ -49,6 +50,7 @@ export async function setup(run: RunContext): Promise<string> {
   const limit = timeLimit(run.env.timers, script.options.setupTimeout, 'options.setupTimeout', stop.signal);
   const outcome = await script.lifecycle.call('setup', '', limit.signal);
   limit.clear();
+  if (!outcome.ok && outcome.aborted === true) stop.aborted(script.output.failure(outcome.error));
   if (outcome.ok) {
     run.pool.setupData(outcome.json);
     return outcome.json;
@@ -70,6 +72,10 @@ export async function teardown(run: RunContext, setupJson: string): Promise<Exit
   const outcome = await script.lifecycle.call('teardown', setupJson, limit.signal);
   limit.clear();
   if (outcome.ok) return ExitCode.ok;
+  if (outcome.aborted === true) {
+    run.stop.aborted(script.output.failure(outcome.error));
+    return ExitCode.scriptAborted;
+  }
   run.io.stderr.write(`ERROR teardown() ${lifecycleFailure(run, outcome.error, 'teardownTimeout', limit.text)}\n`);
   return ExitCode.scriptException;
 }

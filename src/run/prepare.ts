@@ -3,7 +3,7 @@
  * lifecycle VU, merge its options with the CLI's, and plan the scenarios.
  */
 import path from 'node:path';
-import { WskError, scriptError } from '../errors.js';
+import { ExitCode, WskError, scriptError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { PlannedScenario, ScriptOptions } from '../types.js';
 import { bundleScript, type Bundle } from '../bundle/index.js';
@@ -13,7 +13,8 @@ import { USER_CODE_LINE_OFFSET, wrapUserCode, type Isolation, type SandboxCode }
 import { planScenarios, type ScenarioSelection } from '../options/scenarios.js';
 import { definedEnv, type ConfigLayers } from '../options/sources.js';
 import { readSystemTags } from '../options/system-tags.js';
-import { RUN_COUNTERS_BYTES, type ScriptErrorInfo } from '../../runtime/protocol.js';
+import type { ScriptErrorInfo } from '../../runtime/protocol.js';
+import { RUN_MEMORY_BYTES } from '../../runtime/run-memory.js';
 import type { RunOverrides } from './options.js';
 import { defaultsLayer, mergeLayers, optionsOf, overridesLayer, profileLayer, runSettingsLayer, scriptLayer, sourcesOf, withoutProfiles } from '../options/layers.js';
 import { InitError, LifecycleVu, type LifecycleEvents, type ScriptExports } from './lifecycle.js';
@@ -78,7 +79,7 @@ export interface PreparedScript {
     readonly scenarioEnv: Record<string, Record<string, string>>;
     readonly scriptDir: string;
     readonly metricsIntervalMs: number;
-    /** Counters every VU of the run shares, in memory every worker sees (wsk/data's feeders). */
+    /** Memory every thread of the run shares: wsk/data's feeders and wsk/execution's live facts (runtime/run-memory.ts). */
     readonly counters: SharedArrayBuffer;
     /** options.systemTags, for the workers. */
     readonly systemTags: readonly string[];
@@ -113,7 +114,7 @@ export async function prepareScript(
     scenarioEnv: {},
     scriptDir: path.dirname(scriptPath),
     metricsIntervalMs: METRICS_INTERVAL_MS,
-    counters: new SharedArrayBuffer(RUN_COUNTERS_BYTES),
+    counters: new SharedArrayBuffer(RUN_MEMORY_BYTES),
   };
   const lifecycle = new LifecycleVu(sandboxSetup, { ...events, logs: (logs) => output.logs(logs), errors: (errors) => output.errors(errors) });
   try {
@@ -121,7 +122,7 @@ export async function prepareScript(
     try {
       exports = await lifecycle.init();
     } catch (error) {
-      if (error instanceof InitError) throw initFailure(0, error.error, output);
+      if (error instanceof InitError) throw initFailure(0, error.error, output, error.aborted);
       throw error;
     }
     const script = scriptLayer(exports.options);
@@ -153,7 +154,9 @@ function checkExports(scenarios: readonly PlannedScenario[], exports: ScriptExpo
   }
 }
 
-export function initFailure(vu: number, error: ScriptErrorInfo, output: ConsoleOutput): WskError {
+/** Init code threw, or called exec.test.abort() (`aborted`: exit 108, as k6). */
+export function initFailure(vu: number, error: ScriptErrorInfo, output: ConsoleOutput, aborted = false): WskError {
+  if (aborted) return new WskError('SCRIPT_EXCEPTION', `${output.failure(error)} (in init code${vu === 0 ? '' : ` of VU ${vu}`})`, { exitCode: ExitCode.scriptAborted });
   // A runtime export the script uses is missing (runtime/vu.ts): its message names the place already.
   const missing = /^ImportError: (.*)$/s.exec(error.message);
   if (missing !== null) return scriptError('SCRIPT_SYNTAX', missing[1]!);

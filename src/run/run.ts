@@ -32,6 +32,8 @@ import { scenarioTags } from './scenarios.js';
 import { executeRun } from './execute.js';
 import type { SummaryMode } from '../summary/report.js';
 import { servedEnv, startTargets, stopTargets } from './targets.js';
+import { testInfo } from './test-info.js';
+import { MAX_SCENARIOS, RunMemory } from '../../runtime/run-memory.js';
 
 export interface RunRequest extends ScriptRequest {
   readonly summaryExport?: string | undefined;
@@ -88,12 +90,17 @@ async function runWithTarget(request: RunRequest, io: Io): Promise<ExitCodeValue
   let checked: RunOptions;
   try {
     checked = checkRunOptions(prepared.options, registry);
+    if (prepared.scenarios.length > MAX_SCENARIOS) {
+      throw configError('INVALID_OPTION', `options.scenarios: ${prepared.scenarios.length} scenarios; wsk runs at most ${MAX_SCENARIOS} in one test`);
+    }
   } catch (error) {
     await prepared.lifecycle.stop();
     throw error;
   }
   prepared.lifecycle.network(checked.network);
-  return executeRun(runContext(request, io, prepared, checked, { registry, store, define }));
+  const info = JSON.stringify(testInfo(prepared.options, prepared.scenarios));
+  prepared.lifecycle.testInfo(info);
+  return executeRun(runContext(request, io, prepared, checked, { registry, store, define }, info));
 }
 
 interface RunOptions {
@@ -128,7 +135,7 @@ interface RunMetrics {
 }
 
 /** The real parts of a run: real time, its recorder, outputs, progress display and worker pool, wired to one stop controller. */
-function runContext(request: RunRequest, io: Io, script: PreparedScript, checked: RunOptions, metrics: RunMetrics): RunContext {
+function runContext(request: RunRequest, io: Io, script: PreparedScript, checked: RunOptions, metrics: RunMetrics, testInfoJson: string): RunContext {
   const { scenarios, output } = script;
   const env = realRunEnvironment();
   const bucketMs = request.bucketMs ?? DEFAULT_BUCKET_MS;
@@ -147,16 +154,17 @@ function runContext(request: RunRequest, io: Io, script: PreparedScript, checked
   const start = new TestStart(env.clock);
   const progress = new Progress(io.stderr, scenarios, env.clock, request.quiet, () => (start.started ? headline(recorder.store, start.elapsedMs()) : ''));
   const stop = new StopController(io);
-  const pool = new WorkerPool(workerCount(request.workers, scenarios), poolSetup(script, checked.network), scenarios, {
+  const pool = new WorkerPool(workerCount(request.workers, scenarios), poolSetup(script, checked.network, testInfoJson), scenarios, {
     metrics: (batch) => recorder.merge(batch),
     logs: (logs) => output.logs(logs),
     errors: (errors) => output.errors(errors),
     defined: metrics.define,
     crashed: (error) => stop.crashed(error),
+    aborted: (error) => stop.aborted(output.failure(error)),
     iterationEnded: (scenario, result, count) => progress.iterationEnded(scenario, result, count),
   });
   const settings = { scriptPath: request.script, quiet: request.quiet, color: request.color, thresholds: checked.thresholds, trendStats: checked.trendStats };
-  return { io, env, settings, stop, start, pool, script, recorder, progress, outputs };
+  return { io, env, settings, stop, start, pool, script, recorder, progress, outputs, shared: new RunMemory(script.sandboxSetup.counters) };
 }
 
 /** One worker per core (or as asked), never more than there are VUs. */
@@ -165,7 +173,7 @@ function workerCount(asked: number | undefined, scenarios: readonly PlannedScena
 }
 
 /** What every worker of the pool starts with. */
-function poolSetup(script: PreparedScript, network: NetworkOptions): Omit<WorkerSetup, 'workerIndex'> {
+function poolSetup(script: PreparedScript, network: NetworkOptions, testInfo: string): Omit<WorkerSetup, 'workerIndex'> {
   const { scenarios, options } = script;
   return {
     ...script.sandboxSetup,
@@ -173,5 +181,6 @@ function poolSetup(script: PreparedScript, network: NetworkOptions): Omit<Worker
     scenarios: scenarios.map((s) => ({ name: s.name, exec: s.exec, tags: scenarioTags(options, s) })),
     recordIterations: true,
     network,
+    testInfo,
   };
 }

@@ -26,10 +26,10 @@ export async function runScenarios(run: RunContext): Promise<void> {
     const active = new ActiveVus(recorder);
     timers.push(env.timers.every(VUS_SAMPLE_INTERVAL_MS, () => active.sample()));
     let firstVu = 1;
-    const runs = run.script.scenarios.map((scenario) => {
+    const runs = run.script.scenarios.map((scenario, index) => {
       const vus = Array.from({ length: maxVus(scenario) }, (_, i) => pool.virtualUser(firstVu + i));
       firstVu += vus.length;
-      return runScenario(run, scenario, vus, active);
+      return runScenario(run, scenario, index, vus, active);
     });
     await Promise.all(runs);
   } finally {
@@ -42,10 +42,12 @@ export function scenarioTags(options: ScriptOptions, scenario: PlannedScenario):
   return { ...options.tags, ...scenario.tags, scenario: scenario.name };
 }
 
-async function runScenario(run: RunContext, scenario: PlannedScenario, vus: VirtualUser[], active: ActiveVus): Promise<void> {
+/** `index`: the scenario's place in the plan (its slots in the shared memory wsk/execution reads). */
+async function runScenario(run: RunContext, scenario: PlannedScenario, index: number, vus: VirtualUser[], active: ActiveVus): Promise<void> {
   const { env, progress, stop } = run;
   if (scenario.startTimeMs > 0 && !(await sleepUnlessAborted(env.clock, run.start.atMs + scenario.startTimeMs, stop.signal))) return;
   progress.started(scenario);
+  run.shared.scenarioStarted(index, env.epochMs());
   const droppedTags = scenarioTags(run.script.options, scenario);
   await getExecutor(scenario.executor).run({
     scenario,
@@ -56,6 +58,7 @@ async function runScenario(run: RunContext, scenario: PlannedScenario, vus: Virt
       activeVus: (delta) => {
         active.change(delta);
         progress.active(scenario, delta);
+        run.shared.vusActiveChanged(delta);
       },
       droppedIteration: () => run.recorder.addCounter(Metric.droppedIterations, 1, droppedTags),
     },

@@ -1,6 +1,6 @@
 /**
  * How a run is stopped before its scenarios end: by a stop signal (Ctrl+C, SIGTERM), by an
- * abortOnFail threshold or by a crashed worker thread. The first reason wins; it aborts the one
+ * abortOnFail threshold, by the script (exec.test.abort()) or by a crashed worker thread. The first reason wins; it aborts the one
  * signal that VU creation, setup() and the executors watch, and decides the exit code and the
  * results' `stoppedBy`. A second stop signal exits the process at once, without teardown or summary.
  */
@@ -11,12 +11,14 @@ import type { ThresholdOutcome } from '../thresholds/index.js';
 export type StopReason =
   | { readonly kind: 'signal'; readonly signal: StopSignal }
   | { readonly kind: 'threshold'; readonly outcome: ThresholdOutcome }
+  | { readonly kind: 'abort'; readonly text: string }
   | { readonly kind: 'crash'; readonly error: Error };
 
 /** What each reason makes of the run: its `stoppedBy` in the results and its exit code (k6's). */
 const STOPPED = {
   signal: { stoppedBy: 'signal', exitCode: ExitCode.abortedBySignal },
   threshold: { stoppedBy: 'threshold', exitCode: ExitCode.thresholdsFailed },
+  abort: { stoppedBy: 'script abort', exitCode: ExitCode.scriptAborted },
   crash: { stoppedBy: 'worker crash', exitCode: ExitCode.internalError },
 } as const satisfies Record<StopReason['kind'], { stoppedBy: string; exitCode: ExitCodeValue }>;
 
@@ -62,13 +64,20 @@ export class StopController {
     this.#request({ kind: 'threshold', outcome });
   }
 
+  /** The script called exec.test.abort(): `text` says why and where ("test aborted: no token at script.js:4:9"). Only the first is told. */
+  aborted(text: string): void {
+    if (this.#reason !== undefined) return;
+    this.#io.stderr.write(`ERROR ${text}\n`);
+    this.#request({ kind: 'abort', text });
+  }
+
   /** A worker thread died. */
   crashed(error: Error): void {
     this.#io.stderr.write(`ERROR a worker thread failed: ${error.message}; stopping the test\n`);
     this.#request({ kind: 'crash', error });
   }
 
-  /** What stopped the run, as the results say it: 'signal', 'threshold', 'worker crash', or '' when nothing did. */
+  /** What stopped the run, as the results say it: 'signal', 'threshold', 'script abort', 'worker crash', or '' when nothing did. */
   stoppedBy(): string {
     return this.#reason === undefined ? '' : STOPPED[this.#reason.kind].stoppedBy;
   }

@@ -22,6 +22,8 @@ export interface PoolEvents {
   defined(definitions: readonly MetricDefinition[]): void;
   /** A worker died: the run cannot go on as planned. */
   crashed(error: Error): void;
+  /** A VU called exec.test.abort() in an iteration. */
+  aborted(error: ScriptErrorInfo): void;
   /** An iteration of the scenario with this index ended. */
   iterationEnded(scenario: number, result: IterationResult, count?: number): void;
 }
@@ -156,7 +158,7 @@ export class WorkerPool implements VuPool {
               link.onCreated = undefined;
               if (error === null) resolve();
               else if (link.exited) reject(new Error(error.error.message));
-              else reject(new VuInitError(error.vu, error.error));
+              else reject(new VuInitError(error.vu, error.error, error.aborted === true));
             };
             link.post({ type: 'createVus', ids: share });
           }),
@@ -262,6 +264,9 @@ export class WorkerPool implements VuPool {
           looping.resolve({ completed, failed, interrupted });
         }
         return;
+      case 'aborted':
+        this.#events.aborted(message.error);
+        return;
       case 'metrics':
         this.#events.metrics(message.batch);
         return;
@@ -305,12 +310,13 @@ export class WorkerPool implements VuPool {
   }
 }
 
-/** A VU's init code threw. */
+/** A VU's init code threw, or called exec.test.abort() (`aborted`). */
 export class VuInitError extends Error {
   override readonly name = 'VuInitError';
   constructor(
     readonly vu: number,
     readonly error: ScriptErrorInfo,
+    readonly aborted = false,
   ) {
     super(error.message);
   }

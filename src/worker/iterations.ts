@@ -4,6 +4,7 @@
  * counted in its loop, which starts the next.
  */
 import type { ScriptErrorInfo } from '../../runtime/protocol.js';
+import type { RunMemory } from '../../runtime/run-memory.js';
 import type { WorkerEnvironment } from './environment.js';
 import type { CrossingQueue } from './crossing.js';
 import { IterationStatus, type IterationStatusCode, type WorkerScenario } from './messages.js';
@@ -25,6 +26,8 @@ export interface IterationsOptions {
   readonly protocols: Pick<ProtocolHosts, 'endIteration'>;
   /** False for the lifecycle VU: setup() and teardown() are not iterations. */
   readonly recordIterations: boolean;
+  /** The run's shared memory, where ended iterations are counted for wsk/execution (none in tests). */
+  readonly run?: RunMemory | undefined;
 }
 
 export class Iterations {
@@ -37,6 +40,7 @@ export class Iterations {
   readonly #metrics: WorkerMetrics;
   readonly #protocols: Pick<ProtocolHosts, 'endIteration'>;
   readonly #recordIterations: boolean;
+  readonly #run: RunMemory | undefined;
   /** Tokens of the iterations a VU's loop starts itself: negative, so they never meet the coordinator's. */
   #loopTokens = -1;
 
@@ -50,6 +54,7 @@ export class Iterations {
     this.#metrics = options.metrics;
     this.#protocols = options.protocols;
     this.#recordIterations = options.recordIterations;
+    this.#run = options.run;
   }
 
   start(id: number, token: number, scenario: number, iterInScenario: number): void {
@@ -63,7 +68,9 @@ export class Iterations {
     vu.token = token;
     vu.scenario = scenario;
     vu.startedAt = this.#clock.now();
-    this.#queue.enqueue(vu.place, ['iterate', id, token, definition.exec, iterInScenario, definition.name], vu);
+    // The lifecycle VU's functions run outside any scenario.
+    const inTest = this.#recordIterations ? scenario : -1;
+    this.#queue.enqueue(vu.place, ['iterate', id, token, definition.exec, iterInScenario, definition.name, inTest], vu);
   }
 
   /** Runs iterations of `scenario` on the VU back to back until `max` of them or `untilEpochMs`. */
@@ -125,6 +132,7 @@ export class Iterations {
   #finish(vu: HostVu, status: IterationStatusCode): void {
     const token = vu.token;
     this.#abandon(vu);
+    if (this.#recordIterations) this.#run?.iterationEnded(vu.scenario, status === IterationStatus.interrupted);
     const loop = vu.loop;
     if (loop === undefined) {
       this.#report.ended(vu.id, token, status);
@@ -145,6 +153,6 @@ export class Iterations {
   }
 
   #record(vu: HostVu, now: number): void {
-    if (this.#recordIterations) this.#metrics.iteration(vu.scenario, now - vu.startedAt);
+    if (this.#recordIterations) this.#metrics.iteration(vu.scenario, now - vu.startedAt, vu.tags);
   }
 }

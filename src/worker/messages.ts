@@ -36,6 +36,8 @@ export interface WorkerSetup {
   readonly network: NetworkOptions;
   /** options.systemTags, validated; absent: DEFAULT_SYSTEM_TAGS (the lifecycle VU starts before options are read). */
   readonly systemTags?: readonly string[];
+  /** What wsk/execution tells of the test (a TestInfo as JSON); the lifecycle VU gets it in a message, once known. */
+  readonly testInfo?: string;
 }
 
 /** Status codes in `ended` triples. */
@@ -47,6 +49,8 @@ export type ToWorker =
   | { readonly type: 'setupData'; readonly json: string }
   /** Network options, once known (the lifecycle VU starts before the script's options are read). */
   | { readonly type: 'network'; readonly options: NetworkOptions }
+  /** What wsk/execution tells of the test, once known (for the lifecycle VU; the pool's workers have it in their setup). */
+  | { readonly type: 'testInfo'; readonly json: string }
   /** Quads: vu, token, scenario index, iteration in scenario. */
   | { readonly type: 'run'; readonly items: readonly number[] }
   /** Sextuples: vu, loop token, scenario index, first iteration in scenario, max iterations, until (epoch ms). */
@@ -79,7 +83,8 @@ export type FromWorker =
   | {
       readonly type: 'vusCreated';
       readonly count: number;
-      readonly error: { vu: number; error: ScriptErrorInfo } | null;
+      /** `aborted`: the init code called exec.test.abort(), whose error this is. */
+      readonly error: { vu: number; error: ScriptErrorInfo; aborted?: boolean } | null;
       /** What the first VU's init code exported. */
       readonly exports: { functions: string[]; options: string } | null;
     }
@@ -97,5 +102,7 @@ export type FromWorker =
       /** Return values (JSON) of lifecycle functions: setup() and handleSummary(). */
       readonly results: readonly { vu: number; token: number; json: string }[];
     }
+  /** A VU called exec.test.abort() in an iteration: the test stops. */
+  | { readonly type: 'aborted'; readonly vu: number; readonly error: ScriptErrorInfo }
   | { readonly type: 'metrics'; readonly batch: MetricBatch }
   | { readonly type: 'stopped'; readonly batch: MetricBatch };

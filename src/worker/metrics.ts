@@ -25,16 +25,16 @@ export class WorkerMetrics {
     this.#aggregator.add(this.#registry.get(metric)!, value, this.#tags.key(tags));
   }
 
-  /** A sample the script took (a check, a custom metric); one of a metric nobody defined is dropped. */
-  script(scenario: number, metric: string, value: number, group: string, own: Record<string, string> | null): void {
+  /** A sample the script took (a check, a custom metric); one of a metric nobody defined is dropped. `vuTags`: exec.vu.tags. */
+  script(scenario: number, metric: string, value: number, group: string, own: Record<string, string> | null, vuTags: Tags | null = null): void {
     const definition = this.#registry.get(metric);
     if (definition === undefined) return;
-    this.#aggregator.add(definition, value, this.#tags.series(scenario, group, own));
+    this.#aggregator.add(definition, value, this.#tags.series(scenario, group, own, vuTags));
   }
 
-  /** One iteration of `scenario` that took `durationMs`. */
-  iteration(scenario: number, durationMs: number): void {
-    const tags = this.#tags.series(scenario, '', null);
+  /** One iteration of `scenario` that took `durationMs`, by a VU with tags `vuTags` (exec.vu.tags). */
+  iteration(scenario: number, durationMs: number, vuTags: Tags | null = null): void {
+    const tags = this.#tags.series(scenario, '', null, vuTags);
     this.#aggregator.add(this.#registry.get(Metric.iterationDuration)!, durationMs, tags);
     this.#aggregator.add(this.#registry.get(Metric.iterations)!, 1, tags);
   }

@@ -33,6 +33,8 @@ export class Placements {
   readonly #list: Placement[] = [];
   /** setup()'s result, once known: every new realm gets it. */
   #setupJson = '';
+  /** What wsk/execution tells of the test, once known: every new realm gets it. */
+  #testInfoJson = '';
 
   constructor(options: PlacementsOptions) {
     this.#setup = options.setup;
@@ -64,6 +66,12 @@ export class Placements {
     this.#setupJson = json;
   }
 
+  /** What wsk/execution tells of the test, for every realm there is and will be. */
+  testInfo(json: string): void {
+    for (const place of this.#list) this.#queue.enqueue(place, ['testInfo', json], null);
+    this.#testInfoJson = json;
+  }
+
   /**
    * The isolate of `dead` died: its VUs move to a new isolate, where their init code runs again.
    * `oneVuPerCrossing`: the new placement's crossings carry one VU each (so does it if the dead one did).
@@ -83,6 +91,8 @@ export class Placements {
       this.#protocols.stopVu(vu.port);
       vu.place = place;
       vu.heapGrowth = 0;
+      // Its init runs again in a new realm, whose VU has set no tags yet.
+      vu.tags = null;
       const result = place.realm.createVu(vu.id);
       if (result.error !== null) this.#report.error({ vu: vu.id, kind: 'iteration', error: result.error });
     }
@@ -103,6 +113,7 @@ export class Placements {
       imports: this.#setup.code.imports ?? [],
     });
     const place: Placement = { isolate, realm, vus, queue: [], queued: [], oneVuPerCrossing: false };
+    if (this.#testInfoJson !== '') this.#queue.enqueue(place, ['testInfo', this.#testInfoJson], null);
     if (this.#setupJson !== '') this.#queue.enqueue(place, ['setupData', this.#setupJson], null);
     return place;
   }

@@ -4,6 +4,7 @@
  * aggregated samples with the iterations loops ran (they only feed the progress display).
  */
 import type { MetricDefinition } from '../types.js';
+import type { ScriptErrorInfo } from '../../runtime/protocol.js';
 import type { HostTimers, TimerHandle } from './environment.js';
 import type { FromWorker, IterationStatusCode, WorkerError, WorkerLog } from './messages.js';
 import type { WorkerMetrics } from './metrics.js';
@@ -77,6 +78,11 @@ export class Report {
 
   defined(definition: MetricDefinition): void {
     this.#defined.push(definition);
+  }
+
+  /** exec.test.abort() in an iteration: the coordinator hears of it at once, ahead of the batch. */
+  aborted(vu: number, error: ScriptErrorInfo): void {
+    this.#send({ type: 'aborted', vu, error });
   }
 
   /** The return value (JSON) of a lifecycle function. */

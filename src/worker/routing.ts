@@ -68,7 +68,21 @@ export class ActionRouter {
       }
       case 'metric': {
         const vu = this.#vus.get(action[1]);
-        this.#metrics.script(vu?.scenario ?? 0, action[2], action[3], action[4], action[5]);
+        this.#metrics.script(vu?.scenario ?? 0, action[2], action[3], action[4], action[5], vu?.tags ?? null);
+        return;
+      }
+      case 'tags': {
+        const vu = this.#vus.get(action[1]);
+        if (vu !== undefined) vu.tags = action[2] === null ? null : Object.freeze(action[2]);
+        return;
+      }
+      case 'abort': {
+        // Init code's abort fails its VU's creation instead (vu-host.ts).
+        const vu = this.#vus.get(action[1]);
+        if (vu === undefined || vu.token === 0) return;
+        // The test stops: the aborting iteration ends here, interrupted; the abort is its one error.
+        this.#report.aborted(vu.id, action[2]);
+        this.#iterations.interrupt(vu.id, vu.token);
         return;
       }
       case 'define': {

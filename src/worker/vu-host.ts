@@ -9,6 +9,7 @@
  * crossings), report.ts (the messages out), metrics.ts and sample-tags.ts, files.ts (`open()`).
  */
 import type { VuInitResult } from '../../runtime/protocol.js';
+import { RunMemory } from '../../runtime/run-memory.js';
 import { CrossingError } from '../sandbox/isolate.js';
 import { PROTOCOLS } from '../protocols/index.js';
 import type { ProtocolRegistry } from '../protocols/registry.js';
@@ -65,7 +66,8 @@ export class VuHost {
     const openFile = (file: string, binary: boolean): string | ArrayBuffer => files.open(file, binary);
     const placements = new Placements({ setup, sandbox: environment, openFile, queue, sleeps, protocols: hosts, report });
     const vus = this.#vus;
-    const iterations = new Iterations({ vus, scenarios: setup.scenarios, clock: environment, queue, sleeps, report, metrics, protocols: hosts, recordIterations: setup.recordIterations });
+    const run = setup.counters === undefined ? undefined : new RunMemory(setup.counters);
+    const iterations = new Iterations({ vus, scenarios: setup.scenarios, clock: environment, queue, sleeps, report, metrics, protocols: hosts, recordIterations: setup.recordIterations, run });
     const router = new ActionRouter({ vus, protocols: hosts, sleeps, iterations, metrics, report });
     const recovery = new Recovery({ memoryLimitMb: setup.limits.memoryLimitMb, clock: environment, placements, iterations, report });
     this.#protocols = hosts;
@@ -74,6 +76,7 @@ export class VuHost {
     this.#placements = placements;
     this.#iterations = iterations;
     this.#crossing = new Crossing(queue, router, recovery, report);
+    if (setup.testInfo !== undefined) placements.testInfo(setup.testInfo);
   }
 
   receive(message: ToWorker): void {
@@ -100,6 +103,9 @@ export class VuHost {
         break;
       case 'network':
         this.#network = message.options;
+        break;
+      case 'testInfo':
+        this.#placements.testInfo(message.json);
         break;
       case 'stop':
         this.#stop();
@@ -130,7 +136,7 @@ export class VuHost {
         }
         if (result.error !== null) {
           this.#crossing.flush();
-          this.#send({ type: 'vusCreated', count: next, error: { vu: id, error: result.error }, exports });
+          this.#send({ type: 'vusCreated', count: next, error: { vu: id, error: result.error, aborted: result.aborted }, exports });
           return;
         }
         exports ??= { functions: result.functions, options: result.options };
@@ -146,7 +152,7 @@ export class VuHost {
     const place = this.#placements.withRoom();
     const result = place.realm.createVu(id);
     if (result.error !== null) return result;
-    const vu: HostVu = { id, place, token: 0, scenario: 0, startedAt: 0, ops: new Map(), loop: undefined, port: this.#port(id, () => vu), heapGrowth: 0 };
+    const vu: HostVu = { id, place, token: 0, scenario: 0, tags: null, startedAt: 0, ops: new Map(), loop: undefined, port: this.#port(id, () => vu), heapGrowth: 0 };
     place.vus.push(vu);
     this.#vus.set(id, vu);
     this.#queue.markDirty(place);
@@ -162,7 +168,7 @@ export class VuHost {
       id,
       deliver: (event) => this.#queue.enqueue(vu().place, event, vu()),
       // Whole: a socket reads its url back from its tags; record() keys the series.
-      tags: (group, own) => this.#tags.sample(vu().scenario, group, own),
+      tags: (group, own) => this.#tags.sample(vu().scenario, group, own, vu().tags),
       readStream: (op, offset, length) => {
         try {
           return vu().place.realm.readStream(op, offset, length);

@@ -1,6 +1,7 @@
 /** The worker's records of its VUs, and of the placements (isolate, realm, queue) they live in. */
 import type { SandboxEvent } from '../../runtime/protocol.js';
 import type { VuPort } from '../protocols/types.js';
+import type { Tags } from '../types.js';
 import type { HostIsolate, HostRealm, TimerHandle } from './environment.js';
 
 export interface Placement {
@@ -23,6 +24,8 @@ export interface HostVu {
   /** Token of the running iteration; 0 when idle. */
   token: number;
   scenario: number;
+  /** The tags the script set on the VU (exec.vu.tags), frozen; null for none. */
+  tags: Tags | null;
   startedAt: number;
   /** Pending host operations of the running iteration, with their timers. */
   readonly ops: Map<number, TimerHandle>;

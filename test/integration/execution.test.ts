@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { startTarget } from '../../src/serve/index.js';
+import type { RunningTarget } from '../../src/serve/types.js';
 import { runScript, scriptDir, start, ROOT } from './harness.js';
 
 type Summary = { metrics: Record<string, { values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }> };
@@ -180,5 +182,192 @@ describe('more ways a run ends', () => {
     expect(stderr).toMatch(/ERROR \[VU 1\] Error: login rejected at script\.ts:6:\d+/);
     expect(summaryOf(dir).metrics['after_fail']!.values['count']).toBe(2);
     expect(summaryOf(dir).metrics['iterations']!.values['count']).toBe(3);
+  });
+});
+
+describe('k6/execution', () => {
+  let target: RunningTarget;
+  let api = '';
+  beforeAll(async () => {
+    target = await startTarget('echo');
+    api = target.url.replace(/^ws/, 'http').replace(/\/$/, '');
+  });
+  afterAll(async () => {
+    await target.close();
+  });
+
+  it('exec.test.abort() in an iteration stops the test at once, runs teardown, writes the summary and exits 108', async () => {
+    const started = Date.now();
+    const { code, stderr, dir } = await runScript(
+      `import exec from 'k6/execution';
+       import { sleep } from 'k6';
+       import { Counter } from 'k6/metrics';
+       const after = new Counter('after_abort');
+       export const options = { vus: 2, duration: '60s', thresholds: { iterations: ['count>100000'] } };
+       export default function () {
+         if (exec.vu.idInTest === 1 && exec.vu.iterationInScenario === 2) {
+           try { exec.test.abort('no more tokens'); } catch (e) { console.log('caught: ' + e.message); }
+           after.add(1);
+         }
+         sleep(0.1);
+       }
+       export function teardown() { console.log('teardown ran'); }`,
+      ['--summary-export', 'summary.json'],
+      'script.js',
+    );
+    expect(code).toBe(108);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(stderr).toMatch(/ERROR test aborted: no more tokens at script\.js:8:\d+\n/);
+    expect(stderr.match(/test aborted/g)).toHaveLength(2); // the ERROR line and what the script caught, nothing else
+    expect(stderr).toContain('teardown ran');
+    const { metrics } = summaryOf(dir);
+    expect(metrics['iterations']!.values['count']).toBeGreaterThanOrEqual(2);
+    expect(metrics['iterations']!.values['count']).toBeLessThan(200);
+  });
+
+  it('exec.test.abort() in init code exits 108 before the test; in setup() it skips teardown and still writes the summary', async () => {
+    const init = await runScript(`import exec from 'k6/execution';\nexec.test.abort('bad config');\nexport default function () {}`, [], 'script.js');
+    expect(init.code).toBe(108);
+    expect(init.stderr).toMatch(/ERROR test aborted: bad config at script\.js:2:\d+ \(in init code\)\n/);
+
+    const setup = await runScript(
+      `import exec from 'k6/execution';
+       export function setup() { exec.test.abort(); }
+       export default function () {}
+       export function teardown() { console.log('teardown ran'); }`,
+      ['--summary-export', 'summary.json'],
+      'script.js',
+    );
+    expect(setup.code).toBe(108);
+    expect(setup.stderr).toMatch(/ERROR test aborted at script\.js:2:\d+\n/);
+    expect(setup.stderr).not.toContain('teardown ran');
+    expect(summaryOf(setup.dir).metrics['vus_max']!.values['value']).toBe(1);
+  });
+
+  it('exec.test.fail() lets the test run to its end and exits 110, over failed thresholds', async () => {
+    const { code, stderr, dir } = await runScript(
+      `import exec from 'k6/execution';
+       export const options = { vus: 1, iterations: 5, thresholds: { iterations: ['count>100'] } };
+       export default function () { if (exec.scenario.iterationInTest === 1) exec.test.fail('bad data'); }`,
+      ['--summary-export', 'summary.json'],
+      'script.js',
+    );
+    expect(code).toBe(110);
+    expect(stderr).toContain('ERROR [VU 1] test marked as failed: bad data\n');
+    expect(stderr).toContain('ERROR test run was marked as failed (exec.test.fail())\n');
+    expect(summaryOf(dir).metrics['iterations']!.values['count']).toBe(5);
+  });
+
+  it("exec.vu.tags go on the VU's requests, checks, custom metrics and iterations from then on, and thresholds select them", async () => {
+    const { code, stderr, dir } = await runScript(
+      `import exec from 'k6/execution';
+       import http from 'k6/http';
+       import { check } from 'k6';
+       import { Counter } from 'k6/metrics';
+       const seen = new Counter('seen');
+       export const options = {
+         scenarios: { s: { executor: 'per-vu-iterations', vus: 2, iterations: 3 } },
+         thresholds: {
+           'http_reqs{mytag:x}': ['count==3'],
+           'checks{mytag:x}': ['rate==1'],
+           'seen{mytag:x}': ['count==3'],
+           'iterations{mytag:x}': ['count==3'],
+           'http_reqs{flow:call}': ['count==6'],
+         },
+       };
+       export default function () {
+         if (exec.vu.idInTest === 1) {
+           exec.vu.tags['mytag'] = 'x';
+           exec.vu.metrics.metadata['trace'] = 'abc';
+         }
+         const res = http.get(__ENV.API + '/get', { tags: { flow: 'call' } });
+         check(res, { ok: (r) => r.status === 200 });
+         seen.add(1);
+         if (exec.vu.idInTest === 1 && exec.vu.iterationInScenario === 0) {
+           console.log('tags ' + JSON.stringify(exec.vu.tags) + ' same ' + (exec.vu.tags === exec.vu.metrics.tags) + ' meta ' + exec.vu.metrics.metadata.trace);
+           exec.vu.tags.n = 7;
+           console.log('number ' + typeof exec.vu.tags.n + ' ' + exec.vu.tags.n);
+           delete exec.vu.tags.n;
+           try { exec.vu.tags.bad = { a: 1 }; } catch (e) { console.log(e.name + ': ' + e.message); }
+         }
+       }`,
+      ['--summary-export', 'summary.json', '-e', `API=${api}`],
+      'script.js',
+    );
+    expect(stderr).not.toMatch(/ERROR|✗/);
+    expect(code).toBe(0);
+    expect(stderr).toContain('tags {"scenario":"s","group":"","mytag":"x"} same true meta abc');
+    expect(stderr).toContain('number string 7');
+    expect(stderr).toContain('TypeError: exec.vu.tags: invalid value for tag "bad": only strings, numbers and booleans are allowed, got object');
+    const { metrics } = summaryOf(dir);
+    expect(metrics['http_reqs{mytag:x}']!.values['count']).toBe(3);
+    expect(metrics['http_reqs']!.values['count']).toBe(6);
+    expect(metrics['checks{mytag:x}']!.values['passes']).toBe(3);
+  });
+
+  it('exec.scenario.iterationInTest is unique across two workers; exec.instance counts the whole run', async () => {
+    const { code, stderr } = await runScript(
+      `import exec from 'k6/execution';
+       import { sleep } from 'k6';
+       export const options = { scenarios: { shared: { executor: 'shared-iterations', vus: 4, iterations: 40 } } };
+       export default function () {
+         console.log('iteration ' + exec.scenario.iterationInTest + ' progress ' + exec.scenario.progress);
+         sleep(0.01);
+       }
+       export function teardown() {
+         const i = exec.instance;
+         console.log('instance ' + [i.vusInitialized, i.iterationsCompleted, i.iterationsInterrupted, i.vusActive].join(' ') + ' ran ' + (i.currentTestRunDuration > 0));
+       }`,
+      ['--workers', '2'],
+      'script.js',
+    );
+    expect(code).toBe(0);
+    const numbers = [...stderr.matchAll(/iteration (\d+) progress ([\d.]+)/g)].map((m) => Number(m[1]));
+    expect(numbers.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    const progress = [...stderr.matchAll(/progress ([\d.]+)/g)].map((m) => Number(m[1]));
+    expect(Math.min(...progress)).toBe(0);
+    expect(Math.max(...progress)).toBeLessThan(1);
+    expect(stderr).toContain('instance 4 40 0 0 ran true');
+  });
+
+  it('exec.test.options are the consolidated options, frozen; exec.vu and exec.scenario throw where k6 does', async () => {
+    const { code, stderr } = await runScript(
+      `import exec from 'k6/execution';
+       try { exec.vu.idInTest; } catch (e) { console.log('init vu: ' + e.message); }
+       try { exec.test.options; } catch (e) { console.log('init options: ' + e.message); }
+       export const options = {
+         scenarios: { browse: { executor: 'constant-vus', vus: 1, duration: '300ms', exec: 'browse', tags: { flow: 'b' } } },
+         thresholds: { iterations: ['count>0'] },
+         tags: { team: 'a' },
+       };
+       export function setup() {
+         try { exec.scenario.name; } catch (e) { console.log('setup scenario: ' + e.message); }
+         console.log('setup vu ' + exec.vu.idInTest);
+       }
+       export function browse() {
+         if (exec.vu.iterationInScenario > 0) return;
+         const o = exec.test.options;
+         console.log('options ' + JSON.stringify(o));
+         try { o.scenarios.browse.vus = 5; } catch (e) { console.log('frozen: ' + e.name); }
+         console.log('scenario ' + exec.scenario.name + ' ' + exec.scenario.executor + ' ' + (Math.abs(exec.scenario.startTime - Date.now()) < 5000));
+       }`,
+      [],
+      'script.js',
+    );
+    expect(code).toBe(0);
+    expect(stderr).toContain('init vu: exec.vu is not available in init code (the top level of the script); read it inside a VU function, setup() or teardown()');
+    expect(stderr).toContain('init options: exec.test.options is not available in init code');
+    expect(stderr).toContain("setup scenario: exec.scenario.name is only available in a scenario's iterations, not in init code, setup() or teardown()");
+    expect(stderr).toContain('setup vu 0');
+    expect(stderr).toContain('frozen: TypeError');
+    expect(stderr).toContain('scenario browse constant-vus true');
+    const options = JSON.parse(/options (\{.*\})\n/.exec(stderr)![1]!) as Record<string, unknown>;
+    expect(options).toMatchObject({
+      scenarios: { browse: { executor: 'constant-vus', startTime: '0s', gracefulStop: '30s', env: {}, exec: 'browse', tags: { flow: 'b' }, vus: 1, duration: '300ms' } },
+      thresholds: { iterations: ['count>0'] },
+      tags: { team: 'a' },
+      setupTimeout: '1m0s',
+    });
+    expect(Object.keys(options)).not.toContain('vus');
   });
 });

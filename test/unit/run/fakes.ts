@@ -22,6 +22,7 @@ import { Progress } from '../../../src/run/progress.js';
 import { RunRecorder } from '../../../src/run/recorder.js';
 import { StopController } from '../../../src/run/stop.js';
 import { VuInitError } from '../../../src/run/worker-pool.js';
+import { RUN_MEMORY_BYTES, RunMemory } from '../../../runtime/run-memory.js';
 import { FakeClock, FakeVu, lasting, type IterationRecord, type IterationScript } from '../executors/fakes.js';
 
 /** The epoch at the run's clock time 0. */
@@ -230,6 +231,7 @@ export function fakeRun(options: FakeRunOptions): FakeRun {
     recorder,
     progress: new Progress(io.stderr, options.scenarios, clock, true),
     outputs,
+    shared: new RunMemory(new SharedArrayBuffer(RUN_MEMORY_BYTES)),
   };
   return {
     clock,

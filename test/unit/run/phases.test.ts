@@ -275,3 +275,59 @@ describe('outputs', () => {
     expect(run.io.err()).toContain('ERROR --out record: disk full\n');
   });
 });
+
+describe('k6/execution in a run', () => {
+  /** What the lifecycle VU reports of a function that called exec.test.abort(). */
+  const aborted = { ok: false, aborted: true, error: { message: 'test aborted: no token', stack: '' } } as const;
+
+  it('writes what wsk/execution reads into the shared memory: VUs initialised and active, the test and scenario start', async () => {
+    const run = fakeRun({ ...shortTest, scenarios: [constantVus(2, 2_500, { startTimeMs: 1_000 })], lifecycle: { setup: { durationMs: 500 } } });
+    const running = run.start();
+    await run.clock.advance(2_000);
+    const { shared } = run.context;
+    expect([shared.vusInitialized, shared.vusActive, shared.testStartMs, shared.scenarioStartMs(0)]).toEqual([2, 2, EPOCH_MS, EPOCH_MS + 1_500]);
+    expect(await running.finish()).toBe(ExitCode.ok);
+    expect(shared.vusActive).toBe(0);
+  });
+
+  it('stops on an abort from an iteration, tears down, and exits 108 however the thresholds went', async () => {
+    const run = fakeRun({ ...shortTest, scenarios: [constantVus(2, 10_000)], options: { thresholds: { iterations: ['count>100'] } } });
+    const running = run.start();
+    await run.clock.advance(1_500);
+    // What the worker pool's `aborted` event does.
+    run.context.stop.aborted('test aborted: no token at script.js:4:9');
+    expect(await running.finish()).toBe(ExitCode.scriptAborted);
+    expect(run.io.err()).toContain('ERROR test aborted: no token at script.js:4:9\n');
+    expect(run.lifecycle.calls.map((call) => call.name)).toEqual(['setup', 'teardown']);
+    expect(running.final().results).toMatchObject({ exitCode: ExitCode.scriptAborted, stoppedBy: 'script abort', durationMs: 1_500 });
+  });
+
+  it('skips teardown after an abort in setup(), and still writes the results', async () => {
+    const run = fakeRun({ ...shortTest, lifecycle: { setup: { outcome: aborted } } });
+    const running = run.start();
+    expect(await running.finish()).toBe(ExitCode.scriptAborted);
+    expect(run.io.err()).toContain('ERROR test aborted: no token\nERROR stopped during setup(), before the test started; teardown() is skipped\n');
+    expect(run.lifecycle.calls.map((call) => call.name)).toEqual(['setup']);
+    expect(running.final().results.exitCode).toBe(ExitCode.scriptAborted);
+  });
+
+  it('exits 108 after an abort in teardown()', async () => {
+    const run = fakeRun({ ...shortTest, lifecycle: { teardown: { outcome: aborted } } });
+    const running = run.start();
+    expect(await running.finish()).toBe(ExitCode.scriptAborted);
+    expect(running.final().results).toMatchObject({ exitCode: ExitCode.scriptAborted, stoppedBy: 'script abort' });
+  });
+
+  it('exits 110 when marked failed, over failed thresholds but under an abort', async () => {
+    const failed = fakeRun({ ...shortTest, options: { thresholds: { iterations: ['count>100'] } } });
+    failed.context.shared.markFailed();
+    const running = failed.start();
+    expect(await running.finish()).toBe(ExitCode.markedAsFailed);
+    expect(failed.io.err()).toContain('ERROR test run was marked as failed (exec.test.fail())\n');
+    expect(running.final().results.exitCode).toBe(ExitCode.markedAsFailed);
+
+    const both = fakeRun({ ...shortTest, lifecycle: { teardown: { outcome: aborted } } });
+    both.context.shared.markFailed();
+    expect(await both.start().finish()).toBe(ExitCode.scriptAborted);
+  });
+});

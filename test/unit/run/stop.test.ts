@@ -84,3 +84,15 @@ describe('StopController', () => {
     off();
   });
 });
+
+describe('StopController on exec.test.abort()', () => {
+  it('stops with the script-aborted code and tells the first abort only', () => {
+    const io = memoryIo();
+    const stop = new StopController(io);
+    stop.aborted('test aborted: no token at script.js:4:9');
+    stop.aborted('test aborted: again at script.js:4:9');
+    expect(stop.signal.aborted).toBe(true);
+    expect([stop.stoppedBy(), stop.exitCode()]).toEqual(['script abort', ExitCode.scriptAborted]);
+    expect(io.err()).toBe('ERROR test aborted: no token at script.js:4:9\n');
+  });
+});

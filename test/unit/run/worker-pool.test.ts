@@ -33,6 +33,7 @@ describe('WorkerPool when a worker dies', () => {
       errors: () => {},
       defined: () => {},
       crashed: (error) => crashes.push(error),
+      aborted: () => {},
       iterationEnded: (_, result) => ended.push(result),
     }, DIES);
     await pool.createVus([1, 2]);

@@ -103,7 +103,7 @@ describe('VuHost: iterations', () => {
     t.host.receive({ type: 'run', items: [1, 7, 0, 3] });
     expect(t.sandbox.crossingsWith('iterate')).toEqual([]); // not before the next turn
     t.env.turn();
-    expect(t.sandbox.crossingsWith('iterate')).toEqual([[['iterate', 1, 7, 'default', 3, 'default']]]);
+    expect(t.sandbox.crossingsWith('iterate')).toEqual([[['iterate', 1, 7, 'default', 3, 'default', 0]]]);
     expect(t.env.pendingTimeouts).toBe(1);
 
     t.env.advance(DEFAULT_SLEEP_MS - 1);
@@ -137,9 +137,9 @@ describe('VuHost: iterations', () => {
     t.env.advance(1);
     expect(t.loopsEnded()).toEqual([1, 50, 3, 0, 0]);
     expect(t.sandbox.crossingsWith('iterate').flat()).toEqual([
-      ['iterate', 1, -1, 'default', 10, 'default'],
-      ['iterate', 1, -2, 'default', 11, 'default'],
-      ['iterate', 1, -3, 'default', 12, 'default'],
+      ['iterate', 1, -1, 'default', 10, 'default', 0],
+      ['iterate', 1, -2, 'default', 11, 'default', 0],
+      ['iterate', 1, -3, 'default', 12, 'default', 0],
     ]);
     // Loop iterations are not ended one by one: they are counted (scenario, status, count).
     expect(t.ended()).toEqual([]);
@@ -269,7 +269,7 @@ describe('VuHost: stopped crossings', () => {
     const before = t.sandbox.crossings.length;
     t.host.receive({ type: 'run', items: [1, 9, 0, 0, 2, 10, 0, 0] });
     t.env.turn();
-    expect(t.sandbox.crossings.slice(before).map(({ events }) => events)).toEqual([[['iterate', 1, 9, 'default', 0, 'default']], [['iterate', 2, 10, 'default', 0, 'default']]]);
+    expect(t.sandbox.crossings.slice(before).map(({ events }) => events)).toEqual([[['iterate', 1, 9, 'default', 0, 'default', 0]], [['iterate', 2, 10, 'default', 0, 'default', 0]]]);
 
     // VU 1's crossing dies this time, but VU 2's crossings grew the heap most: it is named, for certain.
     t.env.advance(DEFAULT_SLEEP_MS);
@@ -284,7 +284,7 @@ describe('VuHost: stopped crossings', () => {
     t.host.receive({ type: 'run', items: [3, 11, 0, 0] });
     t.env.advance(DEFAULT_SLEEP_MS);
     expect(t.ended().slice(-3)).toEqual([3, 11, 0]);
-    expect(realm(t.env, 2).events).toContainEqual(['iterate', 3, 11, 'default', 0, 'default']);
+    expect(realm(t.env, 2).events).toContainEqual(['iterate', 3, 11, 'default', 0, 'default', 0]);
   });
 
   it('fails the iterations of a crossing that failed on its own, and goes on', () => {
