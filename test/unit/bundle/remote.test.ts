@@ -125,7 +125,7 @@ describe('remote modules from the cache', () => {
     const { dir, cacheDir } = await setup(script, { cached: [url] });
     const lines = (await bundleError(dir, { cacheDir })).message.split('\n');
     expect(lines.filter((line) => /^\S+:\d+:\d+: /.test(line)).sort()).toEqual([
-      `${url}:1:15: cannot import "lodash" in a remote module: remote modules can import k6, k6/metrics, k6/execution, k6/data, k6/encoding, k6/crypto, k6/ws, k6/http, wsk, wsk/metrics, wsk/execution, wsk/data, wsk/encoding, wsk/crypto, wsk/ws, wsk/http, URLs, and paths relative to their own URL`,
+      `${url}:1:15: cannot import "lodash" in a remote module: remote modules can import k6, k6/metrics, k6/execution, k6/data, k6/encoding, k6/crypto, k6/summary, k6/html, k6/ws, k6/websockets, k6/experimental/websockets, k6/http, wsk, wsk/metrics, wsk/execution, wsk/data, wsk/encoding, wsk/crypto, wsk/summary, wsk/html, wsk/ws, wsk/websockets, wsk/http, URLs, and paths relative to their own URL`,
       'tests/script.js:2:19: cannot import "http://mirror.invalid/y.js": plain http is allowed only from this machine (127.x.x.x, [::1], localhost), where nobody on the network can change the module on its way; use https',
     ]);
   });
