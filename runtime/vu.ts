@@ -237,7 +237,10 @@ function checkImports(imports: readonly ImportReference[], require: (id: string)
     const members = first === 'default' ? rest : reference.path;
     for (let i = 0; i < members.length; i++) {
       const name = members[i]!;
-      if ((typeof target !== 'object' && typeof target !== 'function') || target === null) break;
+      // Below the module object only namespaces are checked (exec.vu.tags): a function's or class's own
+      // members are the script's to probe (`http.expectedStatuses.marker`).
+      const checked = i === 0 ? (typeof target === 'object' || typeof target === 'function') && target !== null : typeof target === 'object' && target !== null;
+      if (!checked) break;
       if (!(name in target)) {
         missing.push(missingExportMessage(reference, first === 'default' ? i + 1 : i));
         break;

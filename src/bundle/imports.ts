@@ -35,7 +35,7 @@ export function runtimeReferences(unit: SourceUnit, analysis: BlockingAnalysis, 
     const member = memberName(node);
     if (member !== undefined) {
       const object = analysis.values.ofExpression(member.object);
-      if (object?.kind === 'runtime' && object.path.length < MAX_DEPTH && !isTypeofOperand(node)) {
+      if (object?.kind === 'runtime' && object.path.length < MAX_DEPTH && !isTypeofOperand(node) && !isWrittenTo(node)) {
         add(member.name, object.module, specifierOf(unit, object.module, analysis), [...object.path, member.name.text]);
       }
     }
@@ -49,6 +49,13 @@ function memberName(node: ts.Node): { readonly object: ts.Expression; readonly n
   if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.name)) return { object: node.expression, name: node.name };
   if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) return { object: node.expression, name: node.argumentExpression };
   return undefined;
+}
+
+/** `http.x = 1` or `delete http.x` writes the member rather than using it (the frozen module object refuses it at its line). */
+function isWrittenTo(node: ts.Node): boolean {
+  const parent = node.parent;
+  if (ts.isDeleteExpression(parent)) return true;
+  return ts.isBinaryExpression(parent) && parent.left === node && parent.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && parent.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
 }
 
 /** `typeof http.file === 'function'` asks whether the member exists: that is the script's own check. */

@@ -37,11 +37,11 @@ describe('what a script takes from the runtime modules', () => {
     ]);
   });
 
-  it("follows the user's own files and leaves alone what typeof asks about, type-only imports and deeper paths", async () => {
+  it("follows the user's own files and leaves alone what typeof asks about, what is written or deleted, type-only imports and deeper paths", async () => {
     const imports = await importsOf({
-      'lib.js': "import http from 'k6/http';\nexport const hasFile = typeof http.file === 'function';\nexport const jar = () => http.cookieJar().cookiesForURL('x');",
+      'lib.js': "import http from 'k6/http';\nexport const hasFile = typeof http.file === 'function';\ntry { http.x = 1; http.z += 1; delete http.y; } catch {}\nexport const jar = () => http.cookieJar().cookiesForURL('x');",
       'script.ts': "import { hasFile, jar } from './lib.js';\nimport type { Options } from 'k6';\nexport const options: Options = {};\nexport default function () { if (hasFile) jar(); }",
     }, 'script.ts');
-    expect(imports).toEqual(['lib.js:3:31 k6/http wsk/http default.cookieJar']);
+    expect(imports).toEqual(['lib.js:4:31 k6/http wsk/http default.cookieJar']);
   });
 });
