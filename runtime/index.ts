@@ -5,15 +5,19 @@
  */
 import { isCoreAction, isCoreEvent, RUN_COUNTERS_BYTES, type CoreAction, type CoreEvent, type ProtocolEvent, type RealmConfig, type SandboxAction, type SandboxEvent, type ScriptErrorInfo, type VuInitResult } from './protocol.js';
 import {
+  enterInit,
   errorInfo,
+  initializingVu,
   instantiateVu,
   REALM_SHARED,
   type ActionDescription,
+  type InstantiatedVu,
   type ModuleFactory,
   type ProtocolModules,
   type RealmServices,
   type SandboxProtocol,
   type Vu,
+  type VuState,
 } from './vu.js';
 import { lockdown } from './lockdown.js';
 import { installWebCrypto } from './webcrypto.js';
@@ -23,6 +27,8 @@ const resolved = Promise.resolve();
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
+  /** The host dropped the operation (its iteration ended first). */
+  forgotten?(): void;
 }
 
 export interface Router {
@@ -61,7 +67,8 @@ export function bootRealm(
   /** What the last drain handed out, kept until the next one in case the host cannot copy it. */
   let drained: SandboxAction[] = [];
   let nextOp = 1;
-  let initDepth = 0;
+  /** VUs whose init code awaits: their events cross alone, so what runs in such a crossing is their init code. */
+  const initializing = new Map<number, VuState>();
   const pending = new Map<number, Pending & { vu: number }>();
   const vus = new Map<number, Vu>();
   let setupJson = '';
@@ -98,12 +105,22 @@ export function bootRealm(
         },
       };
     },
+    timer: (vu, ms, fire, forgotten) => {
+      const op = nextOp++;
+      const settle = (): void => {
+        enter(vu);
+        fire();
+      };
+      pending.set(op, { resolve: settle, reject: settle, forgotten, vu });
+      outbox.push(['sleep', vu, op, ms]);
+      return () => {
+        if (pending.delete(op)) outbox.push(['cancel', vu, op]);
+      };
+    },
     openFile: sharedFiles(openFile, sharedBytes),
     now: hostNow,
-    inInit: () => initDepth > 0,
-    enter: (vu) => {
-      running[0] = vu;
-    },
+    inInit: () => initializingVu() !== undefined,
+    enter,
     streams: new Map(),
     sharedBytes,
     host: (name, ...args) => hostCall(name, args),
@@ -118,54 +135,88 @@ export function bootRealm(
     for (const [kind, handler] of Object.entries(realm.events)) protocolEvents.set(kind, handler);
   }
 
+  /** Marks `vu` as the VU whose code runs now, and whether that code is its init code. */
+  function enter(vu: number): void {
+    running[0] = vu;
+    enterInit(initializing.get(vu));
+  }
+
   function createVu(id: number): VuInitResult {
+    enterInit(undefined);
     running[0] = id;
-    initDepth++;
+    let pending = false;
+    let result: VuInitResult | undefined;
+    // Once: a timer's error may end init code before the code itself does.
+    const ready = (error: unknown, vu?: Vu): void => {
+      if (result !== undefined) return;
+      result = vu === undefined ? { error: errorInfo(error), functions: [], options: '' } : exportsOf(vu);
+      if (result.error === null) vus.set(id, vu!);
+      initializing.delete(id);
+      if (pending) outbox.push(['ready', id, result]);
+    };
+    let created: InstantiatedVu;
     try {
-      const vu = instantiateVu(factory, id, baseEnv, services, modules);
-      vus.set(id, vu);
-      const functions = Object.keys(vu.exports).filter((name) => typeof vu.exports[name] === 'function');
-      return { error: null, functions, options: optionsJson(vu.exports['options']) };
+      created = instantiateVu(factory, id, baseEnv, services, modules, ready);
     } catch (error) {
-      return { error: errorInfo(error), functions: [], options: '' };
-    } finally {
-      initDepth--;
+      ready(error);
+      return result!;
     }
+    const { vu, init, returned } = created;
+    const failed = (error: unknown): void => {
+      init.abort();
+      ready(error);
+    };
+    if (returned instanceof Promise) returned.then(() => init.finish(() => ready(null, vu)), failed);
+    else init.finish(() => ready(null, vu));
+    if (result !== undefined) return result;
+    // The rest of the init code runs in later crossings: first the microtasks of this one, still its own.
+    pending = true;
+    initializing.set(id, vu.state);
+    enterInit(vu.state);
+    return { error: null, functions: [], options: '', pending: true };
   }
 
   function iterate(vuId: number, token: number, exec: string, iterInScenario: number, scenario: string): void {
     const wantResult = exec === 'setup' || exec === 'handleSummary';
+    let ended = false;
+    // Once: a timer's error may end the iteration before its function settles.
     const end = (error: ScriptErrorInfo | null, result: unknown): void => {
+      if (ended) return;
+      ended = true;
       outbox.push(['end', vuId, token, error, error === null && wantResult ? resultJson(result) : '']);
     };
     const vu = vus.get(vuId);
     if (vu === undefined) return end({ message: `VU ${vuId} does not exist in this realm`, stack: '' }, undefined);
     const { state } = vu;
-    running[0] = vuId;
+    enter(vuId);
     state.scenario = scenario;
     state.group = '';
     state.iterationInScenario = iterInScenario;
     state.setIteration(state.iterationInInstance, scenarioEnv.get(scenario) ?? baseEnv);
     state.iterationInInstance++;
+    // The iteration ends once the timers it set are over too, or with the first error of its code or theirs.
+    const timers = state.timers.begin((error) => end(errorInfo(error), undefined));
+    const failed = (error: unknown): void => {
+      timers.abort();
+      end(errorInfo(error), undefined);
+    };
     let result: unknown;
     try {
       const fn = vu.exports[exec];
       if (typeof fn !== 'function') throw new TypeError(`the script exports no function named "${exec}"`);
       result = (fn as (data: unknown) => unknown)(setupData(vu, setupJson));
     } catch (error) {
-      return end(errorInfo(error), undefined);
+      return failed(error);
     }
     if (result instanceof Promise) {
-      result.then(
-        (value) => end(null, value),
-        (error: unknown) => end(errorInfo(error), undefined),
-      );
+      result.then((value) => timers.finish(() => end(null, value)), failed);
     } else {
-      end(null, result);
+      timers.finish(() => end(null, result));
     }
   }
 
   function dispatch(events: SandboxEvent[]): void {
+    enterInit(undefined);
     for (const event of events) {
       try {
         deliver(event);
@@ -195,9 +246,7 @@ export function bootRealm(
         if (waiter === undefined) return;
         pending.delete(event[1]);
         // The marker runs just before the continuation this settlement queues, so `running` names its VU.
-        void resolved.then(() => {
-          running[0] = waiter.vu;
-        });
+        void resolved.then(() => enter(waiter.vu));
         if (event[0] === 'resolve') waiter.resolve(event[2]);
         else waiter.reject(new Error(event[2]));
         return;
@@ -207,7 +256,11 @@ export function bootRealm(
         for (const vu of vus.values()) vu.setupParsed = false;
         return;
       case 'forget':
-        for (const op of event[1]) pending.delete(op);
+        for (const op of event[1]) {
+          const waiter = pending.get(op);
+          pending.delete(op);
+          waiter?.forgotten?.();
+        }
         return;
       default: {
         const unknown: never = event;
@@ -223,6 +276,7 @@ export function bootRealm(
   }
 
   function salvage(): SandboxAction[] {
+    enterInit(undefined);
     const kept: SandboxAction[] = [];
     for (const action of drained) {
       const description = describe(action);
@@ -281,6 +335,7 @@ function describeCore(action: CoreAction): ActionDescription {
     case 'cancel':
     case 'define':
     case 'log':
+    case 'ready':
     case 'end':
     case 'error':
       return { call: action[0] };
@@ -358,6 +413,16 @@ function setupData(vu: Vu, json: string): unknown {
     vu.setupParsed = true;
   }
   return vu.setupData;
+}
+
+/** The shape of a VU's exports, or the error of an `options` export that is not JSON. */
+function exportsOf(vu: Vu): VuInitResult {
+  try {
+    const functions = Object.keys(vu.exports).filter((name) => typeof vu.exports[name] === 'function');
+    return { error: null, functions, options: optionsJson(vu.exports['options']) };
+  } catch (error) {
+    return { error: errorInfo(error), functions: [], options: '' };
+  }
 }
 
 function optionsJson(options: unknown): string {

@@ -32,6 +32,8 @@ export type MetricAction = [kind: 'metric', vu: number, name: string, value: num
 /** A custom metric created in init code. */
 export type DefineMetricAction = [kind: 'define', name: string, type: 'counter' | 'gauge' | 'rate' | 'trend', isTime: boolean];
 export type LogAction = [kind: 'log', vu: number, level: 'log' | 'info' | 'warn' | 'error' | 'debug', text: string];
+/** A VU's init code that awaited ended (its createVu said `pending`): it is ready, or failed. */
+export type ReadyAction = [kind: 'ready', vu: number, result: VuInitResult];
 /** An iteration ended: error is null when it completed; result is the JSON of setup()'s or handleSummary()'s return value, else ''. */
 export type IterationEndAction = [kind: 'end', vu: number, token: number, error: ScriptErrorInfo | null, result: string];
 /**
@@ -40,7 +42,7 @@ export type IterationEndAction = [kind: 'end', vu: number, token: number, error:
  * `where` says what threw ("socket 'message' handler").
  */
 export type ScriptErrorAction = [kind: 'error', vu: number, error: ScriptErrorInfo, where: string];
-export type CoreAction = SleepAction | CancelAction | MetricAction | DefineMetricAction | LogAction | IterationEndAction | ScriptErrorAction;
+export type CoreAction = SleepAction | CancelAction | MetricAction | DefineMetricAction | LogAction | ReadyAction | IterationEndAction | ScriptErrorAction;
 /** An action a protocol adds: a kind no other protocol uses, the VU it comes from, then the protocol's own fields. */
 export type ProtocolAction = readonly [kind: string, vu: number, ...rest: unknown[]];
 export type SandboxAction = CoreAction | ProtocolAction;
@@ -49,7 +51,7 @@ export type SandboxAction = CoreAction | ProtocolAction;
 export type ProtocolMessage = readonly [kind: string, ...rest: unknown[]];
 
 const CORE_EVENTS: { readonly [Kind in CoreEvent[0]]: true } = { iterate: true, resolve: true, reject: true, forget: true, setupData: true };
-const CORE_ACTIONS: { readonly [Kind in CoreAction[0]]: true } = { sleep: true, cancel: true, metric: true, define: true, log: true, end: true, error: true };
+const CORE_ACTIONS: { readonly [Kind in CoreAction[0]]: true } = { sleep: true, cancel: true, metric: true, define: true, log: true, ready: true, end: true, error: true };
 
 export function isCoreEvent(event: SandboxEvent): event is CoreEvent {
   return Object.hasOwn(CORE_EVENTS, event[0]);
@@ -112,4 +114,9 @@ export interface VuInitResult {
   readonly functions: string[];
   /** JSON of the `options` export, or '' when absent. */
   readonly options: string;
+  /**
+   * Set when the init code awaits (at its top level, or a timer it set): the result comes in a
+   * `ready` action once it is over, and the fields above are empty.
+   */
+  readonly pending?: true;
 }

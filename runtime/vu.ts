@@ -10,9 +10,10 @@ import { createExecutionModule } from './modules/execution.js';
 import { createDataModule, REALM_SHARED as DATA_SHARED } from './modules/data.js';
 import { createEncodingModule } from './modules/encoding.js';
 import { createCryptoModule, REALM_SHARED as CRYPTO_SHARED } from './modules/crypto.js';
+import { createTimers, type TimerRun, type VuTimers } from './modules/timers.js';
 import { createConsole } from './console.js';
 
-/** The user's bundle, wrapped by the host as a function of the names it expects. */
+/** The user's bundle, wrapped by the host as a function of the names it expects (async when it awaits at its top level). */
 export type ModuleFactory = (
   require: (id: string) => unknown,
   module: { exports: Record<string, unknown> },
@@ -22,7 +23,11 @@ export type ModuleFactory = (
   console: unknown,
   open: (path: string, mode?: string) => unknown,
   setIterationHook: (hook: (iteration: number, env: Readonly<Record<string, string>>) => void) => void,
-) => void;
+  setTimeout: VuTimers['api']['setTimeout'],
+  clearTimeout: VuTimers['api']['clearTimeout'],
+  setInterval: VuTimers['api']['setInterval'],
+  clearInterval: VuTimers['api']['clearInterval'],
+) => unknown;
 
 /** Host services a VU needs, shared by every VU of a realm. */
 export interface RealmServices {
@@ -33,6 +38,11 @@ export interface RealmServices {
   readonly hostOp: (vu: number, start: (op: number) => SandboxAction) => Promise<unknown>;
   /** A host timer for a timeout: `expired` resolves after `ms` unless `cancel()` came first. */
   readonly timeout: (vu: number, ms: number) => { readonly expired: Promise<unknown>; cancel(): void };
+  /**
+   * A host timer that calls `fire` after `ms` (on the VU's turn, no promise in between), or
+   * `forgotten` if the host drops it (the iteration ended first); returns its cancel.
+   */
+  readonly timer: (vu: number, ms: number, fire: () => void, forgotten: () => void) => () => void;
   readonly openFile: (path: string, binary: boolean) => unknown;
   /** The host's monotonic clock in ms (performance.now() on the host). */
   readonly now: () => number;
@@ -92,6 +102,8 @@ export interface VuState {
   iterationInScenario: number;
   /** Updates the VU's `__ITER` and `__ENV` bindings (they live in the wrapper around its module code). */
   setIteration: (iteration: number, env: Readonly<Record<string, string>>) => void;
+  /** The timers its code set: an iteration ends once they are over. */
+  readonly timers: VuTimers;
 }
 
 export interface Vu {
@@ -115,6 +127,7 @@ const CORE_MODULES: ProtocolModules = {
   'wsk/data': () => createDataModule(),
   'wsk/encoding': (vu) => createEncodingModule(vu.services),
   'wsk/crypto': (vu) => createCryptoModule(vu.services),
+  'wsk/timers': (vu) => vu.timers.api,
 };
 
 /** The VU whose init code (module top level) is running, if any: what it creates is its own. */
@@ -122,6 +135,14 @@ let initializing: VuState | undefined;
 
 export function initializingVu(): VuState | undefined {
   return initializing;
+}
+
+/**
+ * Marks whose init code runs now. Init code that awaits goes on in later crossings: the realm marks
+ * its VU again for each of them (the host gives such a VU's events crossings of their own).
+ */
+export function enterInit(state: VuState | undefined): void {
+  initializing = state;
 }
 
 export function errorInfo(error: unknown): ScriptErrorInfo {
@@ -138,14 +159,27 @@ export function errorInfo(error: unknown): ScriptErrorInfo {
 /** The modules of each protocol of the realm, by id. */
 export type ProtocolModules = Readonly<Record<string, (vu: VuState) => unknown>>;
 
-/** Instantiates the user's module code for one VU; throws what the init code throws. */
+/** A VU whose init code ran up to its end or its first top-level await. */
+export interface InstantiatedVu {
+  readonly vu: Vu;
+  /** The run of its init code, for its timers: init ends once they are over. */
+  readonly init: TimerRun;
+  /** What the module code returned: a promise when it awaits at its top level (see wrapUserCode). */
+  readonly returned: unknown;
+}
+
+/**
+ * Instantiates the user's module code for one VU; throws what the init code throws before it
+ * returns or first awaits. `failed` gets what a timer callback of the init code throws.
+ */
 export function instantiateVu(
   factory: ModuleFactory,
   id: number,
   env: Readonly<Record<string, string>>,
   services: RealmServices,
   protocolModules: ProtocolModules,
-): Vu {
+  failed: (error: unknown) => void,
+): InstantiatedVu {
   const state: VuState = {
     id,
     services,
@@ -154,6 +188,7 @@ export function instantiateVu(
     iterationInInstance: 0,
     iterationInScenario: 0,
     setIteration: () => {},
+    timers: createTimers(id, services),
   };
   const cache: Record<string, unknown> = {};
   const require = (id: string): unknown => {
@@ -168,13 +203,26 @@ export function instantiateVu(
     if (typeof path !== 'string') throw new TypeError(`open(): path must be a string, got ${typeof path}`);
     return services.openFile(path, mode === 'b');
   };
+  const init = state.timers.begin(failed);
+  let returned: unknown;
   initializing = state;
   try {
-    factory(require, module, module.exports, id, env, createConsole(state), open, (hook) => {
+    const { setTimeout, clearTimeout, setInterval, clearInterval } = state.timers.api;
+    const setIterationHook = (hook: VuState['setIteration']): void => {
       state.setIteration = hook;
-    });
+    };
+    returned = factory(require, module, module.exports, id, env, createConsole(state), open, setIterationHook, setTimeout, clearTimeout, setInterval, clearInterval);
   } finally {
     initializing = undefined;
   }
-  return { state, exports: module.exports, setupData: undefined, setupParsed: false };
+  // Read when asked: init code that awaits hands its exports over as it ends.
+  const vu: Vu = {
+    state,
+    get exports() {
+      return module.exports;
+    },
+    setupData: undefined,
+    setupParsed: false,
+  };
+  return { vu, init, returned };
 }

@@ -20,4 +20,5 @@ export const CORE_MODULES: readonly CoreModule[] = [
   { id: 'wsk/data', k6: 'k6/data', blocking: { named: [], defaultMembers: [] } },
   { id: 'wsk/encoding', k6: 'k6/encoding', blocking: { named: [], defaultMembers: [] } },
   { id: 'wsk/crypto', k6: 'k6/crypto', blocking: { named: [], defaultMembers: [] } },
+  { id: 'wsk/timers', k6: 'k6/timers', blocking: { named: [], defaultMembers: [] } },
 ];
