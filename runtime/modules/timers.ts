@@ -29,6 +29,15 @@ export interface VuTimers {
   begin(failed: (error: unknown) => void): TimerRun;
 }
 
+/** A timer as set: an interval arms itself again after each call. */
+interface Timer {
+  readonly name: 'setTimeout' | 'setInterval';
+  readonly id: number;
+  readonly callback: (...args: unknown[]) => unknown;
+  readonly args: unknown[];
+  readonly ms: number;
+}
+
 interface Run {
   readonly failed: (error: unknown) => void;
   /** Set once the run's own code returned. */
@@ -50,36 +59,35 @@ export function createTimers(vu: number, services: RealmServices): VuTimers {
   let pending = new Map<number, () => void>();
   let run: Run | undefined;
 
-  function arm(name: string, id: number, callback: (...args: unknown[]) => unknown, args: unknown[], ms: number, repeat: boolean): void {
+  function arm(timer: Timer): void {
     const owner = run;
     const cancel = services.timer(
       vu,
-      ms,
-      () => fire(owner, name, id, cancel, callback, args, ms, repeat),
+      timer.ms,
+      () => fire(owner, timer, cancel),
       () => {
         // The host forgot the sleep: the iteration was interrupted (or ended with an error, which already dropped it).
-        if (pending.get(id) !== cancel) return;
-        pending.delete(id);
-        services.emit(['log', vu, 'warn', `${name} ${id} was stopped because the VU iteration was interrupted`]);
+        if (pending.get(timer.id) !== cancel) return;
+        pending.delete(timer.id);
+        services.emit(['log', vu, 'warn', `${timer.name} ${timer.id} was stopped because the VU iteration was interrupted`]);
       },
     );
-    pending.set(id, cancel);
+    pending.set(timer.id, cancel);
   }
 
-  function fire(owner: Run | undefined, name: string, id: number, cancel: () => void, callback: (...args: unknown[]) => unknown, args: unknown[], ms: number, repeat: boolean): void {
-    if (pending.get(id) !== cancel || owner !== run) return;
-    services.enter(vu);
+  function fire(owner: Run | undefined, timer: Timer, cancel: () => void): void {
+    if (pending.get(timer.id) !== cancel || owner !== run) return;
     let result: unknown;
     try {
-      result = Reflect.apply(callback, undefined, args);
+      result = Reflect.apply(timer.callback, undefined, timer.args);
     } catch (error) {
       fail(owner, error);
       return;
     }
     // The callback may have cleared its own timer.
-    if (pending.get(id) === cancel) {
-      if (repeat) arm(name, id, callback, args, ms, repeat);
-      else pending.delete(id);
+    if (pending.get(timer.id) === cancel) {
+      if (timer.name === 'setInterval') arm(timer);
+      else pending.delete(timer.id);
     }
     if (owner !== undefined && result instanceof Promise) {
       owner.busy++;
@@ -115,12 +123,12 @@ export function createTimers(vu: number, services: RealmServices): VuTimers {
     if (owner === run) pending = new Map();
   }
 
-  function start(name: string, repeat: boolean, callback: unknown, ms: unknown, args: unknown[]): number {
+  function start(name: Timer['name'], callback: unknown, ms: unknown, args: unknown[]): number {
     if (typeof callback !== 'function') {
       throw new TypeError(`${name}(): the callback must be a function, got ${callback === null ? 'null' : typeof callback}`);
     }
     const id = nextId++;
-    arm(name, id, callback as (...args: unknown[]) => unknown, args, delayOf(ms), repeat);
+    arm({ name, id, callback: callback as Timer['callback'], args, ms: delayOf(ms) });
     return id;
   }
 
@@ -134,8 +142,8 @@ export function createTimers(vu: number, services: RealmServices): VuTimers {
   }
 
   const api: TimerApi = Object.freeze({
-    setTimeout: (callback: unknown, ms?: unknown, ...args: unknown[]): number => start('setTimeout', false, callback, ms, args),
-    setInterval: (callback: unknown, ms?: unknown, ...args: unknown[]): number => start('setInterval', true, callback, ms, args),
+    setTimeout: (callback: unknown, ms?: unknown, ...args: unknown[]): number => start('setTimeout', callback, ms, args),
+    setInterval: (callback: unknown, ms?: unknown, ...args: unknown[]): number => start('setInterval', callback, ms, args),
     clearTimeout: clear,
     clearInterval: clear,
   }) as TimerApi;
