@@ -18,15 +18,19 @@ import {
 } from './protocol.js';
 import { RUN_MEMORY_BYTES, RunMemory } from './run-memory.js';
 import {
+  enterInit,
   errorInfo,
+  initializingVu,
   instantiateVu,
   REALM_SHARED,
   type ActionDescription,
+  type InstantiatedVu,
   type ModuleFactory,
   type ProtocolModules,
   type RealmServices,
   type SandboxProtocol,
   type Vu,
+  type VuState,
 } from './vu.js';
 import { lockdown } from './lockdown.js';
 import { EventLoop } from './event-loop.js';
@@ -37,6 +41,8 @@ const resolved = Promise.resolve();
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
+  /** The host dropped the operation (its iteration ended first). */
+  forgotten?(): void;
 }
 
 export interface Router {
@@ -75,7 +81,8 @@ export function bootRealm(
   /** What the last drain handed out, kept until the next one in case the host cannot copy it. */
   let drained: SandboxAction[] = [];
   let nextOp = 1;
-  let initDepth = 0;
+  /** VUs whose init code awaits: their events cross alone, so what runs in such a crossing is their init code. */
+  const initializing = new Map<number, VuState>();
   const pending = new Map<number, Pending & { vu: number }>();
   const vus = new Map<number, Vu>();
   let setupJson = '';
@@ -117,12 +124,22 @@ export function bootRealm(
         },
       };
     },
+    timer: (vu, ms, fire, forgotten) => {
+      const op = nextOp++;
+      const settle = (): void => {
+        enter(vu);
+        fire();
+      };
+      pending.set(op, { resolve: settle, reject: settle, forgotten, vu });
+      outbox.push(['sleep', vu, op, ms]);
+      return () => {
+        if (pending.delete(op)) outbox.push(['cancel', vu, op]);
+      };
+    },
     openFile: sharedFiles(openFile, sharedBytes),
     now: hostNow,
-    inInit: () => initDepth > 0,
-    enter: (vu) => {
-      running[0] = vu;
-    },
+    inInit: () => initializingVu() !== undefined,
+    enter,
     streams: new Map(),
     sharedBytes,
     host: (name, ...args) => hostCall(name, args),
@@ -142,21 +159,52 @@ export function bootRealm(
     for (const [kind, handler] of Object.entries(realm.events)) protocolEvents.set(kind, handler);
   }
 
+  /** Marks `vu` as the VU whose code runs now, and whether that code is its init code. */
+  function enter(vu: number): void {
+    running[0] = vu;
+    enterInit(initializing.get(vu));
+  }
+
   function createVu(id: number): VuInitResult {
+    enterInit(undefined);
     running[0] = id;
-    initDepth++;
+    let pending = false;
+    let result: VuInitResult | undefined;
+    // Once: a timer's error may end init code before the code itself does.
+    const ready = (error: unknown, vu?: Vu): void => {
+      if (result !== undefined) return;
+      // exec.test.abort() in init code: the abort, even when the code caught it.
+      if (aborted !== undefined) result = { error: aborted, aborted: true, functions: [], options: '' };
+      else result = vu === undefined ? { error: errorInfo(error), functions: [], options: '' } : exportsOf(vu);
+      if (result.error === null) vus.set(id, vu!);
+      initializing.delete(id);
+      if (pending) outbox.push(['ready', id, result]);
+    };
+    let created: InstantiatedVu;
     try {
-      const vu = instantiateVu(factory, id, baseEnv, services, modules, config.imports);
-      if (aborted !== undefined) return { error: aborted, aborted: true, functions: [], options: '' };
-      vus.set(id, vu);
-      const functions = Object.keys(vu.exports).filter((name) => typeof vu.exports[name] === 'function');
-      return { error: null, functions, options: optionsJson(vu.exports['options']) };
+      created = instantiateVu(factory, id, baseEnv, services, modules, config.imports);
     } catch (error) {
-      if (aborted !== undefined) return { error: aborted, aborted: true, functions: [], options: '' };
-      return { error: errorInfo(error), functions: [], options: '' };
-    } finally {
-      initDepth--;
+      ready(error);
+      return result!;
     }
+    const { vu, returned } = created;
+    // Init code has an event loop of its own, as an iteration has: it ends once its timers are over too.
+    const loop = vu.state.loop;
+    loop.run(returned).then(
+      () => {
+        loop.end();
+        ready(null, vu);
+      },
+      (error: unknown) => {
+        loop.end();
+        ready(error);
+      },
+    );
+    // The rest of the init code runs in later crossings: first the microtasks of this one, still its own.
+    pending = true;
+    initializing.set(id, vu.state);
+    enterInit(vu.state);
+    return { error: null, functions: [], options: '', pending: true };
   }
 
   function iterate(vuId: number, token: number, exec: string, iterInScenario: number, scenario: string, scenarioIndex: number): void {
@@ -167,7 +215,7 @@ export function bootRealm(
     const vu = vus.get(vuId);
     if (vu === undefined) return end({ message: `VU ${vuId} does not exist in this realm`, stack: '' }, undefined);
     const { state } = vu;
-    running[0] = vuId;
+    enter(vuId);
     // A VU's own tags and metadata last while it stays in one scenario, as in k6.
     if (state.scenarioIndex !== scenarioIndex && (state.tags.size > 0 || state.metadata.size > 0)) {
       state.tags.clear();
@@ -181,7 +229,7 @@ export function bootRealm(
     state.iterationInTest = services.run.claimIteration(scenarioIndex);
     state.iterationInInstance++;
     state.setIteration(state.iterationInInstance, scenarioEnv.get(scenario) ?? baseEnv);
-    // What an iteration the host interrupted left open ends before this one starts.
+    // What an iteration the host interrupted left open (sockets, timers) ends before this one starts.
     state.loop.end();
     const loop = (state.loop = new EventLoop());
     const finish = (error: ScriptErrorInfo | null, result: unknown): void => {
@@ -197,7 +245,7 @@ export function bootRealm(
       return finish(errorInfo(error), undefined);
     }
     if (result instanceof Promise || loop.held) {
-      // The iteration ends when its promise has settled and nothing it opened holds its event loop.
+      // The iteration ends when its promise has settled and nothing it started (a socket, a timer) holds its event loop.
       loop.run(result).then(
         (value) => finish(null, value),
         (error: unknown) => finish(errorInfo(error), undefined),
@@ -208,6 +256,7 @@ export function bootRealm(
   }
 
   function dispatch(events: SandboxEvent[]): void {
+    enterInit(undefined);
     for (const event of events) {
       try {
         deliver(event);
@@ -237,9 +286,7 @@ export function bootRealm(
         if (waiter === undefined) return;
         pending.delete(event[1]);
         // The marker runs just before the continuation this settlement queues, so `running` names its VU.
-        void resolved.then(() => {
-          running[0] = waiter.vu;
-        });
+        void resolved.then(() => enter(waiter.vu));
         if (event[0] === 'resolve') waiter.resolve(event[2]);
         else waiter.reject(new Error(event[2]));
         return;
@@ -249,7 +296,11 @@ export function bootRealm(
         for (const vu of vus.values()) vu.setupParsed = false;
         return;
       case 'forget':
-        for (const op of event[1]) pending.delete(op);
+        for (const op of event[1]) {
+          const waiter = pending.get(op);
+          pending.delete(op);
+          waiter?.forgotten?.();
+        }
         return;
       case 'testInfo':
         testInfo = deepFreeze(JSON.parse(event[1]) as TestInfo);
@@ -268,6 +319,7 @@ export function bootRealm(
   }
 
   function salvage(): SandboxAction[] {
+    enterInit(undefined);
     const kept: SandboxAction[] = [];
     for (const action of drained) {
       const description = describe(action);
@@ -328,6 +380,7 @@ function describeCore(action: CoreAction): ActionDescription {
     case 'cancel':
     case 'define':
     case 'log':
+    case 'ready':
     case 'end':
     case 'error':
     case 'abort':
@@ -415,6 +468,16 @@ function setupData(vu: Vu, json: string): unknown {
     vu.setupParsed = true;
   }
   return vu.setupData;
+}
+
+/** The shape of a VU's exports, or the error of an `options` export that is not JSON. */
+function exportsOf(vu: Vu): VuInitResult {
+  try {
+    const functions = Object.keys(vu.exports).filter((name) => typeof vu.exports[name] === 'function');
+    return { error: null, functions, options: optionsJson(vu.exports['options']) };
+  } catch (error) {
+    return { error: errorInfo(error), functions: [], options: '' };
+  }
 }
 
 function optionsJson(options: unknown): string {

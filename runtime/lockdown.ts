@@ -8,6 +8,13 @@
  * Frozen prototypes bring JavaScript's "override mistake": assigning `obj.toString = f` on an object
  * that inherits a frozen `toString` throws. Properties that code commonly shadows that way become
  * accessors whose setter defines the property on the object itself, so ordinary code keeps working.
+ *
+ * A frozen global object also swallows sloppy-mode code's assignments to undeclared variables
+ * (`first = true` in a template compiled with `new Function`, as k6-reporter's EJS templates do):
+ * the write silently does nothing and the next read throws a bare "first is not defined". A guard
+ * in the global object's prototype chain turns every new global into an error at the write that
+ * names the variable and the way out. (k6 gives each VU a global object of its own, as
+ * `--isolation context` does, where such code runs as in k6.)
  */
 
 const SHADOWABLE: ReadonlyArray<readonly [object, readonly string[]]> = [
@@ -67,9 +74,27 @@ function hiddenIntrinsics(): unknown[] {
   ];
 }
 
+/**
+ * Sits between the global object and its prototype: an assignment to a name the global object does
+ * not have (an undeclared variable, `globalThis.x = 1`) reaches its `set`, in sloppy and strict code.
+ */
+function guardNewGlobals(): void {
+  const guard = new Proxy(Object.getPrototypeOf(globalThis) as object, {
+    set(_target, name) {
+      const variable = typeof name === 'symbol' ? name.toString() : `"${name}"`;
+      throw new TypeError(
+        `cannot create the global variable ${variable}: the VUs of a realm share its global object (--isolation compartment); ` +
+          'declare it with let, const or var, or run with --isolation context, where each VU has a global object of its own',
+      );
+    },
+  });
+  Object.setPrototypeOf(globalThis, guard);
+}
+
 /** `shared`: the runtime's own objects that every VU of the realm can reach (see REALM_SHARED in vu.ts). */
 export function lockdown(shared: readonly object[]): void {
   for (const [proto, names] of SHADOWABLE) for (const name of names) makeShadowable(proto, name);
+  guardNewGlobals();
   for (const name of REGEXP_STATICS) {
     if (!Reflect.deleteProperty(RegExp, name)) throw new Error(`lockdown: cannot remove RegExp.${name}`);
   }

@@ -38,6 +38,8 @@ export type MetricAction = [kind: 'metric', vu: number, name: string, value: num
 /** A custom metric created in init code. */
 export type DefineMetricAction = [kind: 'define', name: string, type: 'counter' | 'gauge' | 'rate' | 'trend', isTime: boolean];
 export type LogAction = [kind: 'log', vu: number, level: 'log' | 'info' | 'warn' | 'error' | 'debug', text: string];
+/** A VU's init code that awaited ended (its createVu said `pending`): it is ready, or failed. */
+export type ReadyAction = [kind: 'ready', vu: number, result: VuInitResult];
 /** An iteration ended: error is null when it completed; result is the JSON of setup()'s or handleSummary()'s return value, else ''. */
 export type IterationEndAction = [kind: 'end', vu: number, token: number, error: ScriptErrorInfo | null, result: string];
 /**
@@ -50,7 +52,7 @@ export type ScriptErrorAction = [kind: 'error', vu: number, error: ScriptErrorIn
 export type VuTagsAction = [kind: 'tags', vu: number, tags: Record<string, string> | null];
 /** exec.test.abort(): the whole test stops now; the error says why and where. */
 export type AbortAction = [kind: 'abort', vu: number, error: ScriptErrorInfo];
-export type CoreAction = SleepAction | CancelAction | MetricAction | DefineMetricAction | LogAction | IterationEndAction | ScriptErrorAction | VuTagsAction | AbortAction;
+export type CoreAction = SleepAction | CancelAction | MetricAction | DefineMetricAction | LogAction | ReadyAction | IterationEndAction | ScriptErrorAction | VuTagsAction | AbortAction;
 /** An action a protocol adds: a kind no other protocol uses, the VU it comes from, then the protocol's own fields. */
 export type ProtocolAction = readonly [kind: string, vu: number, ...rest: unknown[]];
 export type SandboxAction = CoreAction | ProtocolAction;
@@ -65,6 +67,7 @@ const CORE_ACTIONS: { readonly [Kind in CoreAction[0]]: true } = {
   metric: true,
   define: true,
   log: true,
+  ready: true,
   end: true,
   error: true,
   tags: true,
@@ -166,4 +169,9 @@ export interface VuInitResult {
   readonly functions: string[];
   /** JSON of the `options` export, or '' when absent. */
   readonly options: string;
+  /**
+   * Set when the init code awaits (at its top level, or a timer it set): the result comes in a
+   * `ready` action once it is over, and the fields above are empty.
+   */
+  readonly pending?: true;
 }

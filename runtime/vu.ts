@@ -13,10 +13,11 @@ import { createEncodingModule } from './modules/encoding.js';
 import { createCryptoModule, REALM_SHARED as CRYPTO_SHARED } from './modules/crypto.js';
 import { createSummaryModule } from './modules/summary.js';
 import { createHtmlModule, REALM_SHARED as HTML_SHARED } from './modules/html.js';
+import { createTimers, type TimerApi } from './modules/timers.js';
 import { createConsole } from './console.js';
 import { EventLoop } from './event-loop.js';
 
-/** The user's bundle, wrapped by the host as a function of the names it expects. */
+/** The user's bundle, wrapped by the host as a function of the names it expects (async when it awaits at its top level). */
 export type ModuleFactory = (
   require: (id: string) => unknown,
   module: { exports: Record<string, unknown> },
@@ -27,7 +28,11 @@ export type ModuleFactory = (
   open: (path: string, mode?: string) => unknown,
   setIterationHook: (hook: (iteration: number, env: Readonly<Record<string, string>>) => void) => void,
   Math: Math,
-) => void;
+  setTimeout: TimerApi['setTimeout'],
+  clearTimeout: TimerApi['clearTimeout'],
+  setInterval: TimerApi['setInterval'],
+  clearInterval: TimerApi['clearInterval'],
+) => unknown;
 
 /** Host services a VU needs, shared by every VU of a realm. */
 export interface RealmServices {
@@ -38,6 +43,11 @@ export interface RealmServices {
   readonly hostOp: (vu: number, start: (op: number) => SandboxAction) => Promise<unknown>;
   /** A host timer for a timeout: `expired` resolves after `ms` unless `cancel()` came first. */
   readonly timeout: (vu: number, ms: number) => { readonly expired: Promise<unknown>; cancel(): void };
+  /**
+   * A host timer that calls `fire` after `ms` (on the VU's turn, no promise in between), or
+   * `forgotten` if the host drops it (the iteration ended first); returns its cancel.
+   */
+  readonly timer: (vu: number, ms: number, fire: () => void, forgotten: () => void) => () => void;
   readonly openFile: (path: string, binary: boolean) => unknown;
   /** The host's monotonic clock in ms (performance.now() on the host). */
   readonly now: () => number;
@@ -104,7 +114,7 @@ export interface VuState {
   /** The running iteration's number among the VU's, from 0 (-1 before the first). */
   iterationInInstance: number;
   iterationInScenario: number;
-  /** The running iteration's event loop (see event-loop.ts): a new one each iteration; init code's is over already. */
+  /** The event loop of the code running (see event-loop.ts): init code's first, then a new one each iteration. */
   loop: EventLoop;
   /** The running iteration's number in its scenario across the whole run, from 0. */
   iterationInTest: number;
@@ -116,6 +126,8 @@ export interface VuState {
   setIteration: (iteration: number, env: Readonly<Record<string, string>>) => void;
   /** What the VU's `Math.random` returns: the realm's until `randomSeed()` gives the VU a seeded generator. */
   random: () => number;
+  /** The timers its code sets: each holds the event loop of the code that set it until it is over. */
+  readonly timers: TimerApi;
 }
 
 export interface Vu {
@@ -141,6 +153,7 @@ const CORE_MODULES: ProtocolModules = {
   'wsk/crypto': (vu) => createCryptoModule(vu.services),
   'wsk/summary': (vu) => createSummaryModule(vu.services),
   'wsk/html': () => createHtmlModule(),
+  'wsk/timers': (vu) => vu.timers,
 };
 
 /** The VU whose init code (module top level) is running, if any: what it creates is its own. */
@@ -148,6 +161,14 @@ let initializing: VuState | undefined;
 
 export function initializingVu(): VuState | undefined {
   return initializing;
+}
+
+/**
+ * Marks whose init code runs now. Init code that awaits goes on in later crossings: the realm marks
+ * its VU again for each of them (the host gives such a VU's events crossings of their own).
+ */
+export function enterInit(state: VuState | undefined): void {
+  initializing = state;
 }
 
 export function errorInfo(error: unknown): ScriptErrorInfo {
@@ -164,7 +185,17 @@ export function errorInfo(error: unknown): ScriptErrorInfo {
 /** The modules of each protocol of the realm, by id. */
 export type ProtocolModules = Readonly<Record<string, (vu: VuState) => unknown>>;
 
-/** Instantiates the user's module code for one VU; throws what the init code throws. */
+/** A VU whose init code ran up to its end or its first top-level await. */
+export interface InstantiatedVu {
+  readonly vu: Vu;
+  /** What the module code returned: a promise when it awaits at its top level (see wrapUserCode). */
+  readonly returned: unknown;
+}
+
+/**
+ * Instantiates the user's module code for one VU; throws what the init code throws before it
+ * returns or first awaits. The VU's event loop is its init code's until the caller ends it.
+ */
 export function instantiateVu(
   factory: ModuleFactory,
   id: number,
@@ -172,7 +203,7 @@ export function instantiateVu(
   services: RealmServices,
   protocolModules: ProtocolModules,
   imports: readonly ImportReference[] = [],
-): Vu {
+): InstantiatedVu {
   const state: VuState = {
     id,
     services,
@@ -181,12 +212,15 @@ export function instantiateVu(
     scenarioIndex: -1,
     iterationInInstance: -1,
     iterationInScenario: 0,
-    loop: new EventLoop(true),
+    // Init code's own, until it is over.
+    loop: new EventLoop(),
     iterationInTest: 0,
     tags: new Map(),
     metadata: new Map(),
     setIteration: () => {},
     random: Math.random,
+    // The loop is read as each timer is set: the one of the code running then.
+    timers: createTimers(id, services, () => state.loop),
   };
   const cache: Record<string, unknown> = {};
   const require = (id: string): unknown => {
@@ -202,25 +236,27 @@ export function instantiateVu(
     return services.openFile(path, mode === 'b');
   };
   checkImports(imports, require);
+  let returned: unknown;
   initializing = state;
   try {
-    factory(
-      require,
-      module,
-      module.exports,
-      id,
-      env,
-      createConsole(state),
-      open,
-      (hook) => {
-        state.setIteration = hook;
-      },
-      vuMath(state),
-    );
+    const { setTimeout, clearTimeout, setInterval, clearInterval } = state.timers;
+    const setIterationHook = (hook: VuState['setIteration']): void => {
+      state.setIteration = hook;
+    };
+    returned = factory(require, module, module.exports, id, env, createConsole(state), open, setIterationHook, vuMath(state), setTimeout, clearTimeout, setInterval, clearInterval);
   } finally {
     initializing = undefined;
   }
-  return { state, exports: module.exports, setupData: undefined, setupParsed: false };
+  // Read when asked: init code that awaits hands its exports over as it ends.
+  const vu: Vu = {
+    state,
+    get exports() {
+      return module.exports;
+    },
+    setupData: undefined,
+    setupParsed: false,
+  };
+  return { vu, returned };
 }
 
 /**
@@ -241,7 +277,7 @@ function checkImports(imports: readonly ImportReference[], require: (id: string)
       // members are the script's to probe (`http.expectedStatuses.marker`).
       const checked = i === 0 ? (typeof target === 'object' || typeof target === 'function') && target !== null : typeof target === 'object' && target !== null;
       if (!checked) break;
-      if (!(name in target)) {
+      if (!(name in (target as object))) {
         missing.push(missingExportMessage(reference, first === 'default' ? i + 1 : i));
         break;
       }

@@ -22,4 +22,5 @@ export const CORE_MODULES: readonly CoreModule[] = [
   { id: 'wsk/crypto', k6: 'k6/crypto', blocking: { named: [], defaultMembers: [] } },
   { id: 'wsk/summary', k6: 'k6/summary', blocking: { named: [], defaultMembers: [] } },
   { id: 'wsk/html', k6: 'k6/html', blocking: { named: [], defaultMembers: [] } },
+  { id: 'wsk/timers', k6: 'k6/timers', blocking: { named: [], defaultMembers: [] } },
 ];

@@ -12,6 +12,13 @@ import type { FunctionLikeNode } from './scope.js';
 import { importTarget, isScriptModule, isSourceSpecifier, parseUnit, type SourceHost, type SourceUnit } from './units.js';
 import { ValueResolver, type UnitGraph, type Value } from './values.js';
 
+/**
+ * Calls that run their callback later and wait for the promise it returns: the timers, global or
+ * from wsk/timers. A callback of theirs that holds a blocking call becomes async and awaits it,
+ * while the call itself (it returns the timer's id) is not awaited.
+ */
+const TIMER_STARTS = new Set(['setTimeout', 'setInterval']);
+
 /** How a file calls the runtime: k6-style (rewritten to await), wsk-style (checked for missing awaits), or neither. */
 export type ScriptStyle = 'k6' | 'wsk' | 'plain';
 
@@ -43,6 +50,13 @@ export class BlockingAnalysis implements UnitGraph {
     const loaded = this.#loadGraph(absolutePath);
     this.#settle(loaded);
     return this.#units.get(absolutePath);
+  }
+
+  /** Whether `call` starts a timer, which waits for its callback (see TIMER_STARTS). */
+  startsTimer(call: ts.CallExpression): boolean {
+    const callee = this.callee(call);
+    if (callee?.kind === 'runtime') return callee.module === 'wsk/timers' && callee.path.length === 1 && TIMER_STARTS.has(callee.path[0]!);
+    return callee === undefined && ts.isIdentifier(call.expression) && TIMER_STARTS.has(call.expression.text);
   }
 
   isBlockingCall(call: ts.CallExpression): boolean {
@@ -126,7 +140,7 @@ export class BlockingAnalysis implements UnitGraph {
       if (role.kind === 'bound' || role.kind === 'iife') {
         this.#markBlocking(owner.node, queue);
       } else if (role.kind === 'callback' && ts.isCallExpression(role.call)) {
-        if (this.#blockingCalls.has(role.call)) this.#markBlocking(owner.node, queue);
+        if (this.#blockingCalls.has(role.call) || this.startsTimer(role.call)) this.#markBlocking(owner.node, queue);
         else this.#waitingOn.set(role.call, [...(this.#waitingOn.get(role.call) ?? []), owner.node]);
       }
     }

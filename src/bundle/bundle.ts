@@ -1,7 +1,10 @@
 /**
  * `bundleScript`: the user's script, its relative imports and the remote modules it imports by URL
- * as one CommonJS function body, built by esbuild through the wsk plugin (runtime modules external,
- * k6-style calls awaited), plus the way back from positions in that code to the user's original lines.
+ * as the body of an async function, built by esbuild through the wsk plugin (runtime modules
+ * required from the sandbox, k6-style calls awaited), plus the way back from positions in that code
+ * to the user's original lines. The output is an ES module's, which is what lets init code await at
+ * its top level; a small entry in front of the script hands its exports to the sandbox
+ * (`__wskExports`, see wrapUserCode), so no import or export statement is left.
  */
 import { build, type BuildFailure, type BuildResult, type Message } from 'esbuild';
 import { stat } from 'node:fs/promises';
@@ -10,7 +13,7 @@ import path from 'node:path';
 import { configError, quote, scriptError, type WskError } from '../errors.js';
 import { displayPath } from './display-path.js';
 import { formatLocated, locate } from './messages.js';
-import { wskPlugin } from './plugin.js';
+import { RUNTIME_NAMESPACE, wskPlugin } from './plugin.js';
 import { BundlePositions } from './positions.js';
 import { RemoteModules } from './remote.js';
 import { isRemoteUrl, moduleOfEsbuildPath } from './remote-url.js';
@@ -22,6 +25,8 @@ import type { Bundle, BundleOptions, BundleWarning } from './types.js';
 
 /** Never written: it only names the output, which makes the source map's paths relative to the script's directory. */
 const OUTPUT_NAME = '__wsk_bundle__.js';
+/** The entry in front of the script: it is not one of the user's files. */
+const ENTRY_NAME = '__wsk_entry__.js';
 
 export async function bundleScript(scriptPath: string, options: BundleOptions = {}): Promise<Bundle> {
   const cwd = options.cwd ?? process.cwd();
@@ -43,6 +48,7 @@ export async function bundleScript(scriptPath: string, options: BundleOptions = 
   const sourceMap = JSON.parse(outputText(result, `${OUTPUT_NAME}.map`)) as SourceMapPayload;
   const positions = new BundlePositions(sourceMap, scriptDir, scriptDir, rewriter.columnMaps());
   const inputs = Object.keys(result.metafile.inputs)
+    .filter((input) => !input.startsWith(`${RUNTIME_NAMESPACE}:`) && path.basename(input) !== ENTRY_NAME)
     .map((input) => moduleOfEsbuildPath(input, cwd))
     .filter((input) => !isRemoteUrl(input));
   return {
@@ -73,13 +79,18 @@ type Output = BuildResult<{ write: false; metafile: true }>;
 async function runEsbuild(entry: string, cwd: string, rewriter: ScriptRewriter, table: RuntimeTable, remote: RemoteModules): Promise<Output> {
   try {
     return await build({
-      entryPoints: [entry],
+      stdin: {
+        contents: `import * as script from ${JSON.stringify(entry)};\n__wskExports(script);\n`,
+        resolveDir: path.dirname(entry),
+        sourcefile: ENTRY_NAME,
+        loader: 'js',
+      },
       absWorkingDir: cwd,
       outfile: path.join(path.dirname(entry), OUTPUT_NAME),
       bundle: true,
       write: false,
       metafile: true,
-      format: 'cjs',
+      format: 'esm',
       platform: 'neutral',
       // npm packages: ESM builds first (they tree-shake), else CommonJS.
       mainFields: ['module', 'main'],

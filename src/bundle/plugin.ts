@@ -1,10 +1,11 @@
 /**
- * The esbuild plugin that makes a user's script a wsk bundle: runtime modules (`wsk`, `k6`, and
- * their sub-modules) stay external under their wsk ids; npm packages are bundled from the
- * node_modules above the script, as Node would find them, except those that need Node's own
- * modules, which VUs cannot have; remote modules (by URL) come from `RemoteModules`, in their own
- * namespace; anything else is an error naming what is importable. Each of the user's own script
- * files, and each remote module, is loaded through the auto-await rewrite.
+ * The esbuild plugin that makes a user's script a wsk bundle: each runtime module (`wsk`, `k6`,
+ * and their sub-modules) becomes a one-line CommonJS module that `require()`s its wsk id from the
+ * sandbox, so the bundle keeps no import statement and runs as a function body; npm packages are
+ * bundled from the node_modules above the script, as Node would find them, except those that need
+ * Node's own modules, which VUs cannot have; remote modules (by URL) come from `RemoteModules`, in
+ * their own namespace; anything else is an error naming what is importable. Each of the user's own
+ * script files, and each remote module, is loaded through the auto-await rewrite.
  */
 import type { OnLoadResult, OnResolveArgs, OnResolveResult, Plugin, PluginBuild } from 'esbuild';
 import { builtinModules } from 'node:module';
@@ -17,6 +18,9 @@ import type { ScriptRewriter } from './rewrite.js';
 import { importableModules, runtimeModuleOf, type RuntimeTable } from './runtime-table.js';
 import { isScriptModule, isTypeScript, SCRIPT_FILE } from './units.js';
 
+/** The namespace of the modules that stand for runtime modules in the bundle. */
+export const RUNTIME_NAMESPACE = 'wsk-runtime';
+
 export function wskPlugin(rewriter: ScriptRewriter, table: RuntimeTable, remote: RemoteModules): Plugin {
   return {
     name: 'wsk',
@@ -25,8 +29,10 @@ export function wskPlugin(rewriter: ScriptRewriter, table: RuntimeTable, remote:
       build.onResolve({ filter: /^https?:\/\//i }, (args) => resolveRemote(normalizeUrl(args.path), remote));
       build.onResolve({ filter: /^[^./]/ }, async (args): Promise<OnResolveResult | undefined> => {
         if (args.kind === 'entry-point' || path.isAbsolute(args.path) || args.pluginData === PACKAGE_LOOKUP) return undefined;
+        // The require() of a runtime module's stand-in: the sandbox's own require.
+        if (args.namespace === RUNTIME_NAMESPACE) return { path: args.path, external: true };
         const id = runtimeModuleOf(table, args.path);
-        if (id !== undefined) return { path: id, external: true };
+        if (id !== undefined) return { path: id, namespace: RUNTIME_NAMESPACE };
         const builtin = nodeBuiltin(args.path);
         if (builtin !== undefined) {
           // A package's require() may sit in code that never runs in a VU (papaparse's Node streams):
@@ -39,6 +45,10 @@ export function wskPlugin(rewriter: ScriptRewriter, table: RuntimeTable, remote:
         if (isRuntimeLike(args.path) || !isPackageName(args.path)) return { errors: [{ text: unavailableModuleMessage(args.path, table) }] };
         return resolvePackage(build, args, table);
       });
+      build.onLoad({ filter: /.*/, namespace: RUNTIME_NAMESPACE }, (args): OnLoadResult => ({
+        contents: `module.exports = require(${JSON.stringify(args.path)});`,
+        loader: 'js',
+      }));
       build.onLoad({ filter: /.*/, namespace: REMOTE_NAMESPACE }, (args): OnLoadResult => {
         if (!isScriptModule(args.path)) return { contents: remote.host.readFile(args.path) ?? '', loader: 'json' };
         return rewritten(args.path, rewriter) ?? { errors: [{ text: `${quote(args.path)} was not fetched` }] };
@@ -71,7 +81,7 @@ function resolveInRemoteModule(args: OnResolveArgs, table: RuntimeTable, remote:
   const url = remoteImport(args.path, args.importer);
   if (url !== undefined) return resolveRemote(url, remote);
   const id = runtimeModuleOf(table, args.path);
-  if (id !== undefined) return { path: id, external: true };
+  if (id !== undefined) return { path: id, namespace: RUNTIME_NAMESPACE };
   return { errors: [{ text: `cannot import ${quote(args.path)} in a remote module: remote modules can import ${importableModules(table).join(', ')}, URLs, and paths relative to their own URL` }] };
 }
 

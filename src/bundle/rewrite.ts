@@ -2,7 +2,8 @@
  * The k6 auto-await rewrite. In wsk, `sleep`, `group` (and later `http.get`, `ws.connect`) return
  * promises, because thousands of VUs share a thread; k6 scripts call them without `await`. For a
  * k6-style file (one that imports from a k6 id, or from the user's k6-style files) every blocking
- * call gets `await ` and every function holding one becomes `async` (see analysis.ts for which).
+ * call gets `await ` and every function holding one becomes `async` (see analysis.ts for which);
+ * at the top level the call is awaited as it is, since init code may await.
  * Only text is inserted, never a line break, so line numbers hold and columns map back (edits.ts).
  * A wsk-style file is not rewritten; blocking calls it does not await are reported instead.
  */
@@ -36,7 +37,7 @@ export interface FileRewrite {
   readonly code: string;
   readonly columns: ColumnMap;
   readonly warnings: readonly SourceMessage[];
-  /** Problems that stop the bundle (top-level await, import.meta, a blocking call at init). */
+  /** Problems that stop the bundle (import.meta). */
   readonly errors: readonly SourceMessage[];
 }
 
@@ -103,15 +104,11 @@ function rewriteUnit(unit: SourceUnit, analysis: BlockingAnalysis): FileRewrite 
   };
 }
 
-/** The bundle is the body of a function, so module-only syntax cannot survive bundling. */
+/** The bundle is the body of a function, so `import.meta` cannot survive bundling (top-level await does). */
 function reportInitOnlyConstructs(file: ts.SourceFile, messages: Messages): void {
   const visit = (node: ts.Node): void => {
-    const isTopLevelAwait =
-      (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier !== undefined)) && ownerOf(node).kind === 'top-level';
-    if (isTopLevelAwait) {
-      messages.error(node, "top-level await is not supported at init (k6 doesn't support it either); move it into a function such as the default export or setup()");
-    } else if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) {
-      messages.error(node, 'import.meta is not supported: wsk bundles the script and its imports into one CommonJS function');
+    if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) {
+      messages.error(node, 'import.meta is not supported: wsk bundles the script and its imports into one function');
     }
     ts.forEachChild(node, visit);
   };
@@ -130,8 +127,8 @@ function awaitInsertions(unit: SourceUnit, analysis: BlockingAnalysis, messages:
     const name = `${calleeText(call)}()`;
     const owner = ownerOf(call);
     if (owner.kind === 'top-level') {
-      // An awaited one is already reported as a top-level await.
-      if (!ts.isAwaitExpression(outerParent(call))) messages.error(call, `${name} at the top level cannot be awaited: blocking calls are not supported at init; call it from a function such as the default export`);
+      // Init code may await at its top level (the bundle runs as an async function), as in k6.
+      if (!ts.isAwaitExpression(outerParent(call))) insertions.push(...awaitCall(call));
       continue;
     }
     if (owner.kind === 'class-field') {
@@ -161,8 +158,8 @@ function awaitInsertions(unit: SourceUnit, analysis: BlockingAnalysis, messages:
 function warnBlockingFunctionsPassedAway(unit: SourceUnit, analysis: BlockingAnalysis, messages: Messages): void {
   for (const call of unit.calls) {
     const receiver = calleeText(call, true);
-    // A promise's then/catch/finally do wait for an async callback.
-    if (analysis.isBlockingCall(call) || PROMISE_METHODS.has(receiver)) continue;
+    // A promise's then/catch/finally and the timers do wait for an async callback.
+    if (analysis.isBlockingCall(call) || PROMISE_METHODS.has(receiver) || analysis.startsTimer(call)) continue;
     for (const argument of call.arguments) {
       const value = ts.isIdentifier(argument) || ts.isPropertyAccessExpression(argument) ? analysis.values.ofExpression(argument) : undefined;
       if (value?.kind !== 'function' || !analysis.isBlockingFunction(value.node)) continue;

@@ -27,8 +27,9 @@ export interface Bundle {
   /** Absolute path of the script. */
   readonly entry: string;
   /**
-   * CommonJS code to run as a function body: it uses the free variables `require`, `module` and
-   * `exports`; runtime modules are `require('<wsk id>')` calls (k6 ids already mapped to wsk ids).
+   * Code to run as the body of an async function (init code may await at its top level): it uses
+   * the free variables `require`, `module`, `exports` and `__wskExports`, which it calls with the
+   * script's exports; runtime modules are `require('<wsk id>')` calls (k6 ids mapped to wsk ids).
    */
   readonly code: string;
   /** Absolute paths of the user's files in the bundle, the entry first. */

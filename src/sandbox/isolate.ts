@@ -25,11 +25,15 @@ export interface SandboxCode {
 /** Lines `wrapUserCode` puts before the bundle's first line. */
 export const USER_CODE_LINE_OFFSET = 1;
 
-/** Wraps the bundle (CommonJS) so each call instantiates a fresh copy of the user's module code for one VU. */
+/**
+ * Wraps the bundle so each call instantiates a fresh copy of the user's module code for one VU. The
+ * function is async, so init code may await at its top level; it returns a promise of the end of
+ * the init code, and sets `module.exports` to the script's exports as it ends.
+ */
 export function wrapUserCode(bundle: string): string {
   return (
-    '(function (require, module, exports, __VU, __wskEnv, console, open, __wskHook, Math) { "use strict"; ' +
-    'let __ITER = 0, __ENV = __wskEnv; __wskHook(function (i, e) { __ITER = i; __ENV = e; });\n' +
+    '(async function (require, module, exports, __VU, __wskEnv, console, open, __wskHook, Math, setTimeout, clearTimeout, setInterval, clearInterval) { "use strict"; ' +
+    'let __ITER = 0, __ENV = __wskEnv; __wskHook(function (i, e) { __ITER = i; __ENV = e; }); const __wskExports = function (namespace) { module.exports = namespace; };\n' +
     bundle +
     '\n})'
   );

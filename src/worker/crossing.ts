@@ -104,7 +104,8 @@ export class Crossing {
   }
 
   #cross(place: Placement): void {
-    const count = place.oneVuPerCrossing ? oneVuRun(place.queued) : Math.min(place.queue.length, FLUSH_CHUNK);
+    // One VU at a time also while init code awaits: the realm then knows whose init code runs.
+    const count = place.oneVuPerCrossing || place.initializing > 0 ? oneVuRun(place.queued) : Math.min(place.queue.length, FLUSH_CHUNK);
     const events = place.queue.splice(0, count);
     const vus = place.queued.splice(0, count);
     // After an out-of-memory in a shared crossing, each VU's crossings are weighed: the VU whose

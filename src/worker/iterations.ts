@@ -111,10 +111,10 @@ export class Iterations {
     this.#finish(vu, IterationStatus.failed);
   }
 
-  /** The test ends: loops start nothing more, and running iterations are dropped unreported. */
+  /** The test ends: loops start nothing more, and running iterations (and init code that awaits) are dropped unreported. */
   stop(vu: HostVu): void {
     if (vu.loop !== undefined) vu.loop.left = 0;
-    if (vu.token !== 0) this.#abandon(vu);
+    if (vu.token !== 0 || vu.initializing) this.#abandon(vu);
   }
 
   #nextInLoop(vu: HostVu, loop: Loop): void {

@@ -7,9 +7,9 @@ import type { WorkerEnvironment, HostIsolate, OpenFile } from './environment.js'
 import type { CrossingQueue } from './crossing.js';
 import type { WorkerSetup } from './messages.js';
 import type { ProtocolHosts } from './protocol-hosts.js';
-import type { Report } from './report.js';
 import type { Sleeps } from './sleeps.js';
 import type { HostVu, Placement } from './vus.js';
+import type { VuInitResult } from '../../runtime/protocol.js';
 
 export interface PlacementsOptions {
   readonly setup: Pick<WorkerSetup, 'code' | 'limits' | 'isolation' | 'vusPerIsolate' | 'env' | 'scenarioEnv' | 'counters'>;
@@ -19,7 +19,8 @@ export interface PlacementsOptions {
   readonly queue: CrossingQueue;
   readonly sleeps: Sleeps;
   readonly protocols: ProtocolHosts;
-  readonly report: Report;
+  /** What a VU's init code did when it ran again in a new isolate (VuCreation.reinit). */
+  readonly reinit: (vu: HostVu, result: VuInitResult) => void;
 }
 
 export class Placements {
@@ -29,7 +30,7 @@ export class Placements {
   readonly #queue: CrossingQueue;
   readonly #sleeps: Sleeps;
   readonly #protocols: ProtocolHosts;
-  readonly #report: Report;
+  readonly #reinit: (vu: HostVu, result: VuInitResult) => void;
   readonly #list: Placement[] = [];
   /** setup()'s result, once known: every new realm gets it. */
   #setupJson = '';
@@ -43,7 +44,7 @@ export class Placements {
     this.#queue = options.queue;
     this.#sleeps = options.sleeps;
     this.#protocols = options.protocols;
-    this.#report = options.report;
+    this.#reinit = options.reinit;
   }
 
   /** The placement the next VU goes to: the last one while it has room, else a new one. */
@@ -93,8 +94,8 @@ export class Placements {
       vu.heapGrowth = 0;
       // Its init runs again in a new realm, whose VU has set no tags yet.
       vu.tags = null;
-      const result = place.realm.createVu(vu.id);
-      if (result.error !== null) this.#report.error({ vu: vu.id, kind: 'iteration', error: result.error });
+      vu.initializing = false;
+      this.#reinit(vu, place.realm.createVu(vu.id));
     }
     this.#queue.markDirty(place);
   }
@@ -112,7 +113,7 @@ export class Placements {
       scenarioEnv: this.#setup.scenarioEnv,
       imports: this.#setup.code.imports ?? [],
     });
-    const place: Placement = { isolate, realm, vus, queue: [], queued: [], oneVuPerCrossing: false };
+    const place: Placement = { isolate, realm, vus, queue: [], queued: [], oneVuPerCrossing: false, initializing: 0 };
     if (this.#testInfoJson !== '') this.#queue.enqueue(place, ['testInfo', this.#testInfoJson], null);
     if (this.#setupJson !== '') this.#queue.enqueue(place, ['setupData', this.#setupJson], null);
     return place;

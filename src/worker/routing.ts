@@ -4,6 +4,7 @@
  */
 import { isCoreAction, type CoreAction, type ProtocolAction, type SandboxAction } from '../../runtime/protocol.js';
 import type { MetricDefinition } from '../types.js';
+import type { VuCreation } from './creation.js';
 import type { Iterations } from './iterations.js';
 import type { WorkerMetrics } from './metrics.js';
 import type { ProtocolHosts } from './protocol-hosts.js';
@@ -16,6 +17,7 @@ export interface ActionRouterOptions {
   readonly protocols: ProtocolHosts;
   readonly sleeps: Sleeps;
   readonly iterations: Iterations;
+  readonly creation: VuCreation;
   readonly metrics: WorkerMetrics;
   readonly report: Report;
 }
@@ -25,6 +27,7 @@ export class ActionRouter {
   readonly #protocols: ProtocolHosts;
   readonly #sleeps: Sleeps;
   readonly #iterations: Iterations;
+  readonly #creation: VuCreation;
   readonly #metrics: WorkerMetrics;
   readonly #report: Report;
 
@@ -33,6 +36,7 @@ export class ActionRouter {
     this.#protocols = options.protocols;
     this.#sleeps = options.sleeps;
     this.#iterations = options.iterations;
+    this.#creation = options.creation;
     this.#metrics = options.metrics;
     this.#report = options.report;
   }
@@ -57,7 +61,7 @@ export class ActionRouter {
     switch (action[0]) {
       case 'sleep': {
         const vu = this.#vus.get(action[1]);
-        if (vu === undefined || vu.token === 0) return;
+        if (vu === undefined || (vu.token === 0 && !vu.initializing)) return;
         this.#sleeps.arm(vu, place, action[2], action[3]);
         return;
       }
@@ -102,6 +106,11 @@ export class ActionRouter {
       case 'error':
         this.#report.error({ vu: action[1], kind: 'callback', error: action[2], where: action[3] });
         return;
+      case 'ready': {
+        const vu = this.#vus.get(action[1]);
+        if (vu !== undefined) this.#creation.ready(vu, action[2]);
+        return;
+      }
       case 'end': {
         const vu = this.#vus.get(action[1]);
         if (action[4] !== '') this.#report.result(action[1], action[2], action[4]);

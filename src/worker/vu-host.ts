@@ -4,11 +4,11 @@
  * It decides nothing about scheduling. Independent of worker_threads so it can be driven directly,
  * and of the clock, timers and sandbox, which `WorkerEnvironment` hands in.
  *
- * The parts: placements.ts (isolates and realms), crossing.ts (the events' queues and the crossings),
- * routing.ts (the actions that come back), iterations.ts, sleeps.ts (timers), recovery.ts (stopped
- * crossings), report.ts (the messages out), metrics.ts and sample-tags.ts, files.ts (`open()`).
+ * The parts: creation.ts (VUs and their init code), placements.ts (isolates and realms), crossing.ts
+ * (the events' queues and the crossings), routing.ts (the actions that come back), iterations.ts,
+ * sleeps.ts (timers), recovery.ts (stopped crossings), report.ts (the messages out), metrics.ts and
+ * sample-tags.ts, files.ts (`open()`).
  */
-import type { VuInitResult } from '../../runtime/protocol.js';
 import { RunMemory } from '../../runtime/run-memory.js';
 import { CrossingError } from '../sandbox/isolate.js';
 import { PROTOCOLS } from '../protocols/index.js';
@@ -16,8 +16,9 @@ import type { ProtocolRegistry } from '../protocols/registry.js';
 import type { VuPort } from '../protocols/types.js';
 import type { NetworkOptions } from '../options/network.js';
 import type { Tags } from '../types.js';
+import { VuCreation } from './creation.js';
 import { Crossing, CrossingQueue } from './crossing.js';
-import { REAL_ENVIRONMENT, type HostTimers, type WorkerEnvironment } from './environment.js';
+import { REAL_ENVIRONMENT, type WorkerEnvironment } from './environment.js';
 import { FileCache } from './files.js';
 import { Iterations } from './iterations.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.js';
@@ -31,12 +32,7 @@ import { SampleTags } from './sample-tags.js';
 import { Sleeps } from './sleeps.js';
 import type { HostVu } from './vus.js';
 
-/** VUs created per event-loop turn, so a large fleet does not stall timers and messages. */
-const CREATE_CHUNK = 250;
-
 export class VuHost {
-  readonly #send: (message: FromWorker) => void;
-  readonly #timers: HostTimers;
   readonly #vus = new Map<number, HostVu>();
   readonly #tags: SampleTags;
   readonly #protocols: ProtocolHosts;
@@ -44,13 +40,12 @@ export class VuHost {
   readonly #queue: CrossingQueue;
   readonly #placements: Placements;
   readonly #iterations: Iterations;
+  readonly #creation: VuCreation;
   readonly #crossing: Crossing;
   #network: NetworkOptions;
 
   constructor(setup: WorkerSetup, send: (message: FromWorker) => void, protocols: ProtocolRegistry = PROTOCOLS, environment: WorkerEnvironment = REAL_ENVIRONMENT) {
     const { timers } = environment;
-    this.#send = send;
-    this.#timers = timers;
     this.#network = setup.network;
     this.#tags = new SampleTags(setup.scenarios, setup.systemTags);
     const metrics = new WorkerMetrics(protocols.metrics, this.#tags);
@@ -64,17 +59,21 @@ export class VuHost {
     const sleeps = new Sleeps(timers, queue);
     const files = new FileCache(setup.scriptDir);
     const openFile = (file: string, binary: boolean): string | ArrayBuffer => files.open(file, binary);
-    const placements = new Placements({ setup, sandbox: environment, openFile, queue, sleeps, protocols: hosts, report });
+    const placements = new Placements({ setup, sandbox: environment, openFile, queue, sleeps, protocols: hosts, reinit: (vu, result) => this.#creation.reinit(vu, result) });
     const vus = this.#vus;
     const run = setup.counters === undefined ? undefined : new RunMemory(setup.counters);
     const iterations = new Iterations({ vus, scenarios: setup.scenarios, clock: environment, queue, sleeps, report, metrics, protocols: hosts, recordIterations: setup.recordIterations, run });
-    const router = new ActionRouter({ vus, protocols: hosts, sleeps, iterations, metrics, report });
+    const flush = (): void => this.#crossing.flush();
+    const port = (id: number, vu: () => HostVu): VuPort => this.#port(id, vu);
+    const creation = new VuCreation({ vus, placements, queue, sleeps, timers, report, send, flush, port });
+    const router = new ActionRouter({ vus, protocols: hosts, sleeps, iterations, creation, metrics, report });
     const recovery = new Recovery({ memoryLimitMb: setup.limits.memoryLimitMb, clock: environment, placements, iterations, report });
     this.#protocols = hosts;
     this.#report = report;
     this.#queue = queue;
     this.#placements = placements;
     this.#iterations = iterations;
+    this.#creation = creation;
     this.#crossing = new Crossing(queue, router, recovery, report);
     if (setup.testInfo !== undefined) placements.testInfo(setup.testInfo);
   }
@@ -82,7 +81,7 @@ export class VuHost {
   receive(message: ToWorker): void {
     switch (message.type) {
       case 'createVus':
-        this.#createVus(message.ids);
+        this.#creation.create(message.ids);
         break;
       case 'setupData':
         this.#placements.setupData(message.json);
@@ -115,48 +114,6 @@ export class VuHost {
         throw new Error(`unexpected message to a worker: ${JSON.stringify(unknown)}`);
       }
     }
-  }
-
-  // -- VU creation ---------------------------------------------------------------------------
-
-  #createVus(ids: readonly number[]): void {
-    let next = 0;
-    let exports: { functions: string[]; options: string } | null = null;
-    const step = (): void => {
-      const end = Math.min(ids.length, next + CREATE_CHUNK);
-      for (; next < end; next++) {
-        const id = ids[next]!;
-        let result: VuInitResult;
-        try {
-          result = this.#createVu(id);
-        } catch (error) {
-          const info = error instanceof CrossingError ? { message: `${error.message} in init code`, stack: error.stack_ } : { message: String(error), stack: '' };
-          this.#send({ type: 'vusCreated', count: next, error: { vu: id, error: info }, exports });
-          return;
-        }
-        if (result.error !== null) {
-          this.#crossing.flush();
-          this.#send({ type: 'vusCreated', count: next, error: { vu: id, error: result.error, aborted: result.aborted }, exports });
-          return;
-        }
-        exports ??= { functions: result.functions, options: result.options };
-      }
-      this.#crossing.flush();
-      if (next < ids.length) this.#timers.setImmediate(step);
-      else this.#send({ type: 'vusCreated', count: ids.length, error: null, exports });
-    };
-    step();
-  }
-
-  #createVu(id: number): VuInitResult {
-    const place = this.#placements.withRoom();
-    const result = place.realm.createVu(id);
-    if (result.error !== null) return result;
-    const vu: HostVu = { id, place, token: 0, scenario: 0, tags: null, startedAt: 0, ops: new Map(), loop: undefined, port: this.#port(id, () => vu), heapGrowth: 0 };
-    place.vus.push(vu);
-    this.#vus.set(id, vu);
-    this.#queue.markDirty(place);
-    return result;
   }
 
   /**

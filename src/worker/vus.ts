@@ -16,6 +16,8 @@ export interface Placement {
    * that several VUs shared, so that the next such failure names its VU for certain.
    */
   oneVuPerCrossing: boolean;
+  /** Its VUs whose init code awaits: while there are any, crossings carry one VU's events at a time. */
+  initializing: number;
 }
 
 export interface HostVu {
@@ -35,6 +37,8 @@ export interface HostVu {
   readonly port: VuPort;
   /** Isolate heap its crossings added (net), measured only while its placement carries one VU per crossing. */
   heapGrowth: number;
+  /** Its init code awaits (top-level await, a timer): its sleeps are served until its `ready`. */
+  initializing: boolean;
 }
 
 export interface Loop {

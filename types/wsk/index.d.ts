@@ -52,6 +52,11 @@ declare global {
       digest(algorithm: 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512' | { name: string }, data: ArrayBuffer | ArrayBufferView): Promise<ArrayBuffer>;
     };
   };
+  /** Timers, as in `wsk/timers` (k6/timers): the iteration waits for the pending ones. */
+  const setTimeout: typeof import('./timers').setTimeout;
+  const clearTimeout: typeof import('./timers').clearTimeout;
+  const setInterval: typeof import('./timers').setInterval;
+  const clearInterval: typeof import('./timers').clearInterval;
   /** Logs to wsk's output, prefixed with the VU id. */
   const console: {
     log(...args: unknown[]): void;

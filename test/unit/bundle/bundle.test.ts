@@ -1,31 +1,19 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { bundleScript, type Bundle } from '../../../src/bundle/index.js';
 import { unavailableModuleMessage } from '../../../src/bundle/plugin.js';
 import { PROTOCOLS } from '../../../src/protocols/index.js';
 import { WskError } from '../../../src/errors.js';
+import { BUNDLE_FILE, instantiate as instantiateCode } from './instantiate.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/bundle/', import.meta.url));
-const BUNDLE_FILE = 'wsk-bundle.js';
 
 type Exports = Record<string, unknown> & { default: () => Promise<unknown> };
 
-/** Runs the bundle the way the sandbox does: as a function body, one line after the wrapper's first. */
-function instantiate(bundle: Bundle, modules: Record<string, unknown>): Exports {
-  const wrapper = `(function (require, module, exports) { "use strict";\n${bundle.code}\n})`;
-  const factory = vm.runInThisContext(wrapper, { filename: BUNDLE_FILE }) as (require: (id: string) => unknown, module: { exports: object }, exports: object) => void;
-  const module = { exports: {} };
-  factory(
-    (id) => {
-      if (!(id in modules)) throw new Error(`unexpected require(${id})`);
-      return modules[id];
-    },
-    module,
-    module.exports,
-  );
-  return module.exports as Exports;
+/** The bundle's exports, once its init code is over. */
+function instantiate(bundle: Bundle, modules: Record<string, unknown>): Promise<Exports> {
+  return instantiateCode(bundle.code, modules) as Promise<Exports>;
 }
 
 async function bundleError(script: string, cwd = FIXTURES): Promise<WskError> {
@@ -48,7 +36,7 @@ describe('bundleScript', () => {
     expect(bundle.code).not.toMatch(/require\("k6/);
 
     const calls: unknown[][] = [];
-    const exports = instantiate(bundle, {
+    const exports = await instantiate(bundle, {
       wsk: {
         sleep: async (seconds: number) => {
           await Promise.resolve();
@@ -76,7 +64,9 @@ describe('bundleScript', () => {
 
   it('maps positions and stack frames back to the original source, before types were stripped and awaits inserted', async () => {
     const bundle = await bundleScript('throws/main.ts', { cwd: FIXTURES });
-    const error = await instantiate(bundle, { wsk: { sleep: async () => {} } })
+    const error = await (
+      await instantiate(bundle, { wsk: { sleep: async () => {} } })
+    )
       .default()
       .then(
         () => undefined,
@@ -139,7 +129,7 @@ describe('bundleScript', () => {
     const error = await bundleError('modules/browser.js');
     const lines = error.message.split('\n');
     expect(lines.slice(0, 3)).toEqual([
-      'modules/browser.js:2:26: module "k6/browser" is not available in wsk; scripts can import k6, k6/metrics, k6/execution, k6/data, k6/encoding, k6/crypto, k6/summary, k6/html, k6/ws, k6/websockets, k6/experimental/websockets, k6/http, wsk, wsk/metrics, wsk/execution, wsk/data, wsk/encoding, wsk/crypto, wsk/summary, wsk/html, wsk/ws, wsk/websockets, wsk/http, ' +
+      'modules/browser.js:2:26: module "k6/browser" is not available in wsk; scripts can import k6, k6/metrics, k6/execution, k6/data, k6/encoding, k6/crypto, k6/summary, k6/html, k6/timers, k6/ws, k6/websockets, k6/experimental/websockets, k6/http, wsk, wsk/metrics, wsk/execution, wsk/data, wsk/encoding, wsk/crypto, wsk/summary, wsk/html, wsk/timers, wsk/ws, wsk/websockets, wsk/http, ' +
         'npm packages installed beside the script, the script\'s own files by relative path ("./lib.js"), or modules by https URL',
       "import { chromium } from 'k6/browser';",
       '                         ^',
@@ -149,10 +139,28 @@ describe('bundleScript', () => {
     expect(unavailableModuleMessage('node:fs', PROTOCOLS.runtimeTable)).toMatch(/^cannot import "node:fs": wsk bundles no built-in modules, and fetches remote ones by https URL only;/);
   });
 
-  it('rejects top-level await', async () => {
-    const error = await bundleError('toplevel/main.js');
-    expect(error.message).toBe(
-      "toplevel/main.js:3:1: top-level await is not supported at init (k6 doesn't support it either); move it into a function such as the default export or setup()\nawait sleep(1);\n^",
-    );
+  it('lets init code await at its top level, and awaits a blocking call there in a k6-style script', async () => {
+    const bundle = await bundleScript('toplevel/main.js', { cwd: FIXTURES });
+    expect(bundle.warnings).toEqual([]);
+    const slept: number[] = [];
+    let wake = (): void => {};
+    const sleep = (seconds: number) =>
+      new Promise<void>((resolve) => {
+        slept.push(seconds);
+        wake = resolve;
+      });
+    const init = instantiate(bundle, { wsk: { sleep } });
+    let exported: Exports | undefined;
+    void init.then((exports) => (exported = exports));
+    await Promise.resolve();
+    // The init code waits in its first sleep (awaited as written), the second is not reached yet.
+    expect(slept).toEqual([1]);
+    expect(exported).toBeUndefined();
+    wake();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(slept).toEqual([1, 2]);
+    wake();
+    expect(Object.keys(await init)).toEqual(['default', 'options']);
+    expect((await init)['options']).toEqual({ vus: 3 });
   });
 });

@@ -34,11 +34,14 @@ async function bundleError(script: string, cwd: string): Promise<WskError> {
   return error;
 }
 
-/** Runs the bundle (CommonJS) and returns its exports. */
+/** Runs the bundle (init code that does not await) and returns the exports it hands over. */
 function exportsOf(code: string): Record<string, unknown> {
-  const module = { exports: {} as Record<string, unknown> };
-  vm.runInNewContext(code, { module, exports: module.exports, require: () => ({}) });
-  return module.exports;
+  let exported: Record<string, unknown> = {};
+  const __wskExports = (namespace: Record<string, unknown>): void => {
+    exported = namespace;
+  };
+  vm.runInNewContext(code, { module: { exports: {} }, exports: {}, require: () => ({}), __wskExports });
+  return exported;
 }
 
 const pkg = (name: string, main: string, extra: Record<string, unknown> = {}): string => JSON.stringify({ name, version: '1.0.0', main, ...extra });

@@ -4,16 +4,15 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import vm from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bundleScript, typecheckScript } from '../../../src/bundle/index.js';
 import { ModuleCache } from '../../../src/bundle/remote-cache.js';
 import { formatLock, type LockEntry } from '../../../src/bundle/remote-lock.js';
 import { RemoteModules, remoteOptions, type RemoteOptions } from '../../../src/bundle/remote.js';
 import { WskError } from '../../../src/errors.js';
+import { BUNDLE_FILE, instantiate } from './instantiate.js';
 
 const MIRROR = 'https://mirror.invalid/libs';
-const BUNDLE_FILE = 'wsk-bundle.js';
 
 /** A remote k6 helper: it imports k6 and a relative module, and sleeps, so calling it blocks. */
 const MODULES: Readonly<Record<string, string>> = {
@@ -76,7 +75,7 @@ describe('remote modules from the cache', () => {
       await Promise.resolve();
       slept.push(seconds);
     };
-    const exports = run(bundle.code, { k6: { sleep }, wsk: { sleep } });
+    const exports = (await instantiate(bundle.code, { k6: { sleep }, wsk: { sleep } })) as Record<string, () => unknown>;
     // The script's call was awaited: without the rewrite across the URL import it would get a promise.
     expect(await exports['default']!()).toBe('paused 1s');
     expect(slept).toEqual([1]);
@@ -125,7 +124,7 @@ describe('remote modules from the cache', () => {
     const { dir, cacheDir } = await setup(script, { cached: [url] });
     const lines = (await bundleError(dir, { cacheDir })).message.split('\n');
     expect(lines.filter((line) => /^\S+:\d+:\d+: /.test(line)).sort()).toEqual([
-      `${url}:1:15: cannot import "lodash" in a remote module: remote modules can import k6, k6/metrics, k6/execution, k6/data, k6/encoding, k6/crypto, k6/summary, k6/html, k6/ws, k6/websockets, k6/experimental/websockets, k6/http, wsk, wsk/metrics, wsk/execution, wsk/data, wsk/encoding, wsk/crypto, wsk/summary, wsk/html, wsk/ws, wsk/websockets, wsk/http, URLs, and paths relative to their own URL`,
+      `${url}:1:15: cannot import "lodash" in a remote module: remote modules can import k6, k6/metrics, k6/execution, k6/data, k6/encoding, k6/crypto, k6/summary, k6/html, k6/timers, k6/ws, k6/websockets, k6/experimental/websockets, k6/http, wsk, wsk/metrics, wsk/execution, wsk/data, wsk/encoding, wsk/crypto, wsk/summary, wsk/html, wsk/timers, wsk/ws, wsk/websockets, wsk/http, URLs, and paths relative to their own URL`,
       'tests/script.js:2:19: cannot import "http://mirror.invalid/y.js": plain http is allowed only from this machine (127.x.x.x, [::1], localhost), where nobody on the network can change the module on its way; use https',
     ]);
   });
@@ -171,12 +170,3 @@ describe('--typecheck with remote imports', () => {
     await expect(typecheckScript('tests/script.ts', { cwd: dir })).rejects.toThrow(/TS2322: Type 'string' is not assignable to type 'number'/);
   });
 });
-
-/** Runs the bundle as the sandbox does: a function body, one line after the wrapper's first. */
-function run(code: string, modules: Record<string, unknown>): Record<string, () => unknown> {
-  const wrapper = `(function (require, module, exports) { "use strict";\n${code}\n})`;
-  const factory = vm.runInThisContext(wrapper, { filename: BUNDLE_FILE }) as (require: (id: string) => unknown, module: { exports: object }, exports: object) => void;
-  const module = { exports: {} };
-  factory((id) => modules[id], module, module.exports);
-  return module.exports as Record<string, () => unknown>;
-}

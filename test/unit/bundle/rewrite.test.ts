@@ -130,7 +130,7 @@ describe('k6 auto-await rewrite', () => {
     expect(result.warnings[0]?.lineText).toBe('  [1, 2].forEach((n) => sleep(n));');
   });
 
-  it('warns when a function the rewrite made async is handed to a call that will not await it', () => {
+  it('warns when a function the rewrite made async is handed to a call that will not await it (timers do)', () => {
     const body = 'function visit(n) { sleep(n) }\nexport default function (items) { items.forEach(visit); setTimeout(visit, 1); group("g", visit); Promise.resolve().then(visit) }';
     const result = rewriteScript(body);
     expect(result.code).toBe(
@@ -138,8 +138,15 @@ describe('k6 auto-await rewrite', () => {
     );
     expect(result.warnings.map(({ line, column, message }) => ({ line, column, message }))).toEqual([
       { line: 4, column: 48, message: 'visit is async after the k6 auto-await rewrite, so forEach will not wait for it; use a for…of loop' },
-      { line: 4, column: 67, message: 'visit is async after the k6 auto-await rewrite, so setTimeout will not wait for it; call it where it can be awaited' },
     ]);
+  });
+
+  it('makes a timer callback that blocks async and awaits in it, without awaiting the timer', () => {
+    const result = rewriteScript("import { setInterval } from 'k6/timers';\nexport default function () { setTimeout(() => { sleep(1) }, 5); setInterval(function () { group('g', () => {}) }, 5) }");
+    expect(result.code).toBe(
+      HEADER + "import { setInterval } from 'k6/timers';\nexport default function () { setTimeout(async () => { await sleep(1) }, 5); setInterval(async function () { await group('g', () => {}) }, 5) }",
+    );
+    expect(result.warnings).toEqual([]);
   });
 
   it('awaits inside a callback the user made async, still warning', () => {
@@ -162,12 +169,12 @@ describe('k6 auto-await rewrite', () => {
     ]);
   });
 
-  it('reports what cannot run at init: a blocking call, top-level await, import.meta', () => {
-    const result = rewriteScript("sleep(1);\nawait group('g', () => {});\nconst url = import.meta.url;\n");
+  it('awaits blocking calls at the top level (init code may await) and reports import.meta', () => {
+    const body = "sleep(1);\nawait group('g', () => {});\nconst url = import.meta.url;\n";
+    const result = rewriteScript(body);
+    expect(result.code).toBe(HEADER + "await sleep(1);\nawait group('g', () => {});\nconst url = import.meta.url;\n");
     expect(result.errors.map(({ line, column, message }) => ({ line, column, message }))).toEqual([
-      { line: 4, column: 0, message: "top-level await is not supported at init (k6 doesn't support it either); move it into a function such as the default export or setup()" },
-      { line: 5, column: 12, message: 'import.meta is not supported: wsk bundles the script and its imports into one CommonJS function' },
-      { line: 3, column: 0, message: 'sleep() at the top level cannot be awaited: blocking calls are not supported at init; call it from a function such as the default export' },
+      { line: 5, column: 12, message: 'import.meta is not supported: wsk bundles the script and its imports into one function' },
     ]);
   });
 });

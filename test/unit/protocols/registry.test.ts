@@ -149,9 +149,9 @@ describe('a protocol registered in the tests', () => {
 
   it('is what the bundler resolves: its module and k6 alias, and nothing of ws or http', async () => {
     const table = registry.runtimeTable;
-    expect(Object.keys(table.blocking)).toEqual(['wsk', 'wsk/metrics', 'wsk/execution', 'wsk/data', 'wsk/encoding', 'wsk/crypto', 'wsk/summary', 'wsk/html', 'wsk/toy']);
+    expect(Object.keys(table.blocking)).toEqual(['wsk', 'wsk/metrics', 'wsk/execution', 'wsk/data', 'wsk/encoding', 'wsk/crypto', 'wsk/summary', 'wsk/html', 'wsk/timers', 'wsk/toy']);
     expect(table.aliases['k6/toy']).toBe('wsk/toy');
-    expect(unavailableModuleMessage('k6/ws', table)).toMatch(/^module "k6\/ws" is not available in wsk; scripts can import .*k6\/toy, wsk, wsk\/metrics, wsk\/execution, wsk\/data, wsk\/encoding, wsk\/crypto, wsk\/summary, wsk\/html, wsk\/toy,/);
+    expect(unavailableModuleMessage('k6/ws', table)).toMatch(/^module "k6\/ws" is not available in wsk; scripts can import .*k6\/toy, wsk, wsk\/metrics, wsk\/execution, wsk\/data, wsk\/encoding, wsk\/crypto, wsk\/summary, wsk\/html, wsk\/timers, wsk\/toy,/);
     await expect(bundle(`import ws from 'wsk/ws'; export default function () { ws.open('ws://127.0.0.1:9'); }`, false)).rejects.toThrow(/module "wsk\/ws" is not available in wsk/);
   });
 

@@ -18,8 +18,12 @@ interface FakeTimer {
 
 /** What a scripted realm does; every hook is optional. */
 export interface Program {
-  /** A VU's init code; what it throws is the VU's init error (a CrossingError stops the crossing instead). */
-  init?(vu: number, realm: FakeRealm): void;
+  /**
+   * A VU's init code; what it throws is the VU's init error (a CrossingError stops the crossing instead).
+   * `{ awaitsMs }`: it awaits a timer of that long (a `sleep` action the next crossing brings back),
+   * then is ready.
+   */
+  init?(vu: number, realm: FakeRealm): void | { readonly awaitsMs: number };
   /** Before a crossing delivers `events`: may throw a CrossingError to stop it. */
   crossing?(events: readonly SandboxEvent[], realm: FakeRealm): void;
   /** The answer to an iteration's start (default: sleep 250 ms, then end). */
@@ -29,6 +33,8 @@ export interface Program {
 }
 
 export const DEFAULT_SLEEP_MS = 250;
+
+const READY: VuInitResult = { error: null, functions: ['default'], options: '' };
 
 export class FakeSandbox {
   readonly isolates: FakeIsolate[] = [];
@@ -85,8 +91,10 @@ export class FakeRealm implements HostRealm {
   readonly opened = new Map<number, string | ArrayBuffer>();
   /** Every event delivered here. */
   readonly events: SandboxEvent[] = [];
-  /** The sleeping ops: the VU and the iteration each belongs to. */
+  /** The sleeping ops: the VU and the iteration each belongs to (token 0: its init code). */
   readonly #sleeping = new Map<number, { readonly vu: number; readonly token: number }>();
+  /** What init code that awaits left for the next crossing to bring back. */
+  #outbox: SandboxAction[] = [];
   #nextOp = 1;
 
   constructor(
@@ -96,20 +104,24 @@ export class FakeRealm implements HostRealm {
 
   createVu(id: number): VuInitResult {
     this.vus.push(id);
+    let awaits: { readonly awaitsMs: number } | void;
     try {
-      this.isolate.sandbox.program.init?.(id, this);
+      awaits = this.isolate.sandbox.program.init?.(id, this);
     } catch (error) {
       if (error instanceof CrossingError) throw error;
       return { error: { message: (error as Error).message, stack: '' }, functions: [], options: '' };
     }
-    return { error: null, functions: ['default'], options: '' };
+    if (awaits === undefined) return READY;
+    this.#outbox.push(this.sleep(id, 0, awaits.awaitsMs));
+    return { error: null, functions: [], options: '', pending: true };
   }
 
   flush(events: readonly SandboxEvent[]): SandboxAction[] {
     const program = this.isolate.sandbox.program;
     this.isolate.sandbox.crossings.push({ realm: this, events: [...events] });
     program.crossing?.(events, this);
-    const actions: SandboxAction[] = [];
+    const actions: SandboxAction[] = this.#outbox;
+    this.#outbox = [];
     for (const event of events) {
       this.events.push(event);
       actions.push(...this.#answer(event, program));
@@ -155,6 +167,7 @@ export class FakeRealm implements HostRealm {
         const sleeping = this.#sleeping.get(event[1] as number);
         if (sleeping === undefined) return [];
         this.#sleeping.delete(event[1] as number);
+        if (sleeping.token === 0) return [['ready', sleeping.vu, READY]];
         const end: IterationEndAction = ['end', sleeping.vu, sleeping.token, null, ''];
         return [end];
       }

@@ -435,6 +435,34 @@ describe('VuHost: reporting', () => {
   });
 });
 
+describe('VuHost: init code that awaits', () => {
+  it('serves its sleeps, crosses its events one VU at a time, and reports the VUs once every init is ready', () => {
+    const t = start({ init: (vu) => ({ awaitsMs: vu * 100 }) });
+    t.host.receive({ type: 'createVus', ids: [1, 2] });
+    t.env.turn();
+    expect(t.of('vusCreated')).toEqual([]);
+    expect(t.env.pendingTimeouts).toBe(2);
+    t.env.advance(100);
+    expect(t.of('vusCreated')).toEqual([]);
+    t.env.advance(100);
+    expect(t.of('vusCreated')).toEqual([{ type: 'vusCreated', count: 2, error: null, exports: { functions: ['default'], options: '' } }]);
+    // Each resolve crossed alone: the realm can tell whose init code it runs.
+    expect(t.sandbox.crossingsWith('resolve')).toEqual([[['resolve', 1, undefined]], [['resolve', 2, undefined]]]);
+    t.host.receive({ type: 'run', items: [1, 7, 0, 0] });
+    t.env.advance(DEFAULT_SLEEP_MS);
+    expect(t.ended()).toEqual([1, 7, 0]);
+  });
+
+  it('drops the sleeps of init code still awaiting when the test stops', () => {
+    const t = start({ init: () => ({ awaitsMs: 5000 }) });
+    t.host.receive({ type: 'createVus', ids: [1] });
+    t.env.turn();
+    expect(t.env.pendingTimeouts).toBe(1);
+    t.host.receive({ type: 'stop' });
+    expect(t.env.pendingTimeouts).toBe(0);
+  });
+});
+
 describe('VuHost: open() in init code', () => {
   let dir: string | undefined;
   afterEach(() => {
