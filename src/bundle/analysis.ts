@@ -5,11 +5,12 @@
  * over every file of the script at once so imports between the user's files (cycles included)
  * are followed without ordering concerns.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import { cannotBeAsync, ownerOf, roleOf } from './owners.js';
 import { isBlockingExport, isK6Specifier, runtimeModuleOf, type RuntimeTable } from './runtime-table.js';
 import type { FunctionLikeNode } from './scope.js';
-import { importTarget, isScriptModule, isSourceSpecifier, parseUnit, type SourceHost, type SourceUnit } from './units.js';
+import { importTarget, isScriptModule, isSourceSpecifier, type SourceHost } from './source-files.js';
+import { parseUnit, type SourceUnit } from './units.js';
 import { ValueResolver, type UnitGraph, type Value } from './values.js';
 
 /**

@@ -17,10 +17,9 @@ import { RUNTIME_NAMESPACE, wskPlugin } from './plugin.js';
 import { BundlePositions } from './positions.js';
 import { RemoteModules } from './remote.js';
 import { isRemoteUrl, moduleOfEsbuildPath } from './remote-url.js';
-import { ScriptRewriter } from './rewrite.js';
+import { LazyScriptRewriter } from './script-rewriter.js';
 import { PROTOCOLS } from '../protocols/index.js';
 import type { RuntimeTable } from './runtime-table.js';
-import { typecheckScript } from './typecheck.js';
 import type { Bundle, BundleOptions, BundleWarning } from './types.js';
 
 /** Never written: it only names the output, which makes the source map's paths relative to the script's directory. */
@@ -33,10 +32,10 @@ export async function bundleScript(scriptPath: string, options: BundleOptions = 
   const entry = path.resolve(cwd, scriptPath);
   await assertScriptFile(scriptPath, entry);
   const table = options.table ?? PROTOCOLS.runtimeTable;
-  if (options.typecheck === true) await typecheckScript(entry, { cwd, typesDir: options.typesDir, table });
+  if (options.typecheck === true) await (await import('./typecheck.js')).typecheckScript(entry, { cwd, typesDir: options.typesDir, table });
   const remote = new RemoteModules(entry, cwd, options.remote);
   await remote.prefetch(entry);
-  const rewriter = new ScriptRewriter(remote.host, table);
+  const rewriter = new LazyScriptRewriter(remote.host, table);
   const scriptDir = path.dirname(entry);
   let result: Output;
   try {
@@ -76,7 +75,7 @@ async function assertScriptFile(scriptPath: string, entry: string): Promise<void
 
 type Output = BuildResult<{ write: false; metafile: true }>;
 
-async function runEsbuild(entry: string, cwd: string, rewriter: ScriptRewriter, table: RuntimeTable, remote: RemoteModules): Promise<Output> {
+async function runEsbuild(entry: string, cwd: string, rewriter: LazyScriptRewriter, table: RuntimeTable, remote: RemoteModules): Promise<Output> {
   try {
     return await build({
       stdin: {
@@ -112,7 +111,7 @@ function isBuildFailure(error: unknown): error is BuildFailure {
 }
 
 /** Every error esbuild found, each located in the user's own lines, so one run shows all there is to fix. */
-function bundleError(errors: readonly Message[], cwd: string, rewriter: ScriptRewriter): WskError {
+function bundleError(errors: readonly Message[], cwd: string, rewriter: LazyScriptRewriter): WskError {
   const messages = errors.map((error) => {
     const located = locate(error, cwd, rewriter);
     return located === undefined ? error.text : formatLocated(located, displayPath(located.file, cwd));
@@ -120,7 +119,7 @@ function bundleError(errors: readonly Message[], cwd: string, rewriter: ScriptRe
   return scriptError('SCRIPT_SYNTAX', messages.length === 0 ? 'bundling failed' : messages.join('\n'));
 }
 
-function toBundleWarning(warning: Message, cwd: string, rewriter: ScriptRewriter): BundleWarning {
+function toBundleWarning(warning: Message, cwd: string, rewriter: LazyScriptRewriter): BundleWarning {
   const located = locate(warning, cwd, rewriter);
   if (located === undefined) return { file: '', line: 0, column: 0, message: warning.text, lineText: '' };
   return { file: displayPath(located.file, cwd), line: located.line, column: located.column + 1, message: located.text, lineText: located.lineText };

@@ -5,7 +5,7 @@
  * so a k6 export wsk lacks stops the test at its start with one line naming it, instead of
  * throwing in every iteration of a run that exits 0.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { ImportReference } from '../../runtime/protocol.js';
 import type { BlockingAnalysis } from './analysis.js';
 import type { SourceUnit } from './units.js';

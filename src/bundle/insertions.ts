@@ -3,7 +3,7 @@
  * as intended: parentheses where `await` would bind too loosely, `;` where a `(` would continue the
  * previous line, `async` after modifiers and before `function` or a method name.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Insertion } from './edits.js';
 import type { FunctionLikeNode } from './scope.js';
 

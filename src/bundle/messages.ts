@@ -4,7 +4,8 @@
  */
 import type { Message, PartialMessage } from 'esbuild';
 import { moduleOfEsbuildPath } from './remote-url.js';
-import type { ScriptRewriter, SourceMessage } from './rewrite.js';
+import type { SourceMessage } from './rewrite.js';
+import type { LazyScriptRewriter } from './script-rewriter.js';
 
 /** Marks a plugin message whose location is already in the original text (not the rewritten one). */
 const ORIGINAL_POSITION = 'wsk:original-position';
@@ -26,7 +27,7 @@ export function toEsbuildMessage(file: string, message: SourceMessage): PartialM
 }
 
 /** Where `message` points in the user's original text; undefined when esbuild gave no location. */
-export function locate(message: Message, workingDir: string, rewriter: ScriptRewriter): LocatedMessage | undefined {
+export function locate(message: Message, workingDir: string, rewriter: LazyScriptRewriter): LocatedMessage | undefined {
   const location = message.location;
   if (location === null) return undefined;
   const file = moduleOfEsbuildPath(location.file, workingDir);

@@ -2,7 +2,7 @@
  * Where a call sits, for the auto-await rewrite: which function would have to become async to
  * await it, and whether the rewrite can follow that function to its callers.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import { isFunctionLike, outerParent, skipOuterExpressions, type FunctionLikeNode } from './scope.js';
 
 export type Owner =

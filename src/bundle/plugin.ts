@@ -14,14 +14,14 @@ import { quote } from '../errors.js';
 import { toEsbuildMessage } from './messages.js';
 import type { RemoteModules } from './remote.js';
 import { normalizeUrl, REMOTE_NAMESPACE, remoteImport } from './remote-url.js';
-import type { ScriptRewriter } from './rewrite.js';
 import { importableModules, runtimeModuleOf, type RuntimeTable } from './runtime-table.js';
-import { isScriptModule, isTypeScript, SCRIPT_FILE } from './units.js';
+import type { LazyScriptRewriter } from './script-rewriter.js';
+import { isScriptModule, isTypeScript, SCRIPT_FILE } from './source-files.js';
 
 /** The namespace of the modules that stand for runtime modules in the bundle. */
 export const RUNTIME_NAMESPACE = 'wsk-runtime';
 
-export function wskPlugin(rewriter: ScriptRewriter, table: RuntimeTable, remote: RemoteModules): Plugin {
+export function wskPlugin(rewriter: LazyScriptRewriter, table: RuntimeTable, remote: RemoteModules): Plugin {
   return {
     name: 'wsk',
     setup(build) {
@@ -49,9 +49,9 @@ export function wskPlugin(rewriter: ScriptRewriter, table: RuntimeTable, remote:
         contents: `module.exports = require(${JSON.stringify(args.path)});`,
         loader: 'js',
       }));
-      build.onLoad({ filter: /.*/, namespace: REMOTE_NAMESPACE }, (args): OnLoadResult => {
+      build.onLoad({ filter: /.*/, namespace: REMOTE_NAMESPACE }, async (args): Promise<OnLoadResult> => {
         if (!isScriptModule(args.path)) return { contents: remote.host.readFile(args.path) ?? '', loader: 'json' };
-        return rewritten(args.path, rewriter) ?? { errors: [{ text: `${quote(args.path)} was not fetched` }] };
+        return (await rewritten(args.path, rewriter)) ?? { errors: [{ text: `${quote(args.path)} was not fetched` }] };
       });
       // A package's own files are bundled as they are: only the script's files are rewritten.
       build.onLoad({ filter: SCRIPT_FILE, namespace: 'file' }, (args) => (insidePackage(args.path) === undefined ? rewritten(args.path, rewriter) : undefined));
@@ -60,8 +60,8 @@ export function wskPlugin(rewriter: ScriptRewriter, table: RuntimeTable, remote:
 }
 
 /** A user file or remote module through the auto-await rewrite; undefined when unreadable (esbuild's own loader reports a file). */
-function rewritten(module: string, rewriter: ScriptRewriter): OnLoadResult | undefined {
-  const rewrite = rewriter.rewrite(module);
+async function rewritten(module: string, rewriter: LazyScriptRewriter): Promise<OnLoadResult | undefined> {
+  const rewrite = await rewriter.rewrite(module);
   if (rewrite === undefined) return undefined;
   return {
     contents: rewrite.code,

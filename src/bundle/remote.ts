@@ -13,15 +13,16 @@
  * analysis reads every module synchronously; failures are kept and reported by the plugin at the
  * import that named the URL, with esbuild's location.
  */
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import ts from 'typescript';
 import { quote } from '../errors.js';
 import { displayPath } from './display-path.js';
 import { fetchModule, FETCH_TIMEOUT_MS } from './remote-fetch.js';
 import { moduleCacheDir, ModuleCache, sha256 } from './remote-cache.js';
 import { LOCK_FILE, ModuleLock } from './remote-lock.js';
 import { isRemoteUrl, normalizeUrl, refusedUrl } from './remote-url.js';
-import { diskHost, importTarget, isScriptModule, type SourceHost } from './units.js';
+import { importSpecifiers } from './quick-scan.js';
+import { diskHost, importTarget, isScriptModule, type SourceHost } from './source-files.js';
 
 export interface RemoteOptions {
   /** Bundle remote modules from the cache only (--offline). */
@@ -139,7 +140,14 @@ function textOf(module: RemoteModule): string | undefined {
   return module.kind === 'loaded' ? module.text : undefined;
 }
 
-/** Every module specifier of a script (imports, re-exports, require() and import() of a literal), from TypeScript's quick scan. */
+/**
+ * Every module specifier of a script (imports, re-exports, require() and import() of a literal): from
+ * the token scan when it can tell, else from TypeScript's preProcessFile, loading the compiler.
+ */
 function importedModules(text: string): string[] {
+  const scanned = importSpecifiers(text);
+  if (scanned !== undefined) return scanned;
+  // With require: Node's ES module loader would first scan the compiler's 9 MB for its exports.
+  const ts = createRequire(import.meta.url)('typescript') as typeof import('typescript');
   return ts.preProcessFile(text, true, true).importedFiles.map((file) => file.fileName);
 }

@@ -7,7 +7,7 @@
  * Only text is inserted, never a line break, so line numbers hold and columns map back (edits.ts).
  * A wsk-style file is not rewritten; blocking calls it does not await are reported instead.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import { BlockingAnalysis } from './analysis.js';
 import type { ImportReference } from '../../runtime/protocol.js';
 import { runtimeReferences } from './imports.js';
@@ -17,7 +17,8 @@ import { calleeText, cannotBeAsync, isAsync, ownerOf, roleOf } from './owners.js
 import type { RuntimeTable } from './runtime-table.js';
 import { PROTOCOLS } from '../protocols/index.js';
 import { outerParent, type FunctionLikeNode } from './scope.js';
-import { diskHost, type SourceHost, type SourceUnit } from './units.js';
+import { diskHost, type SourceHost } from './source-files.js';
+import type { SourceUnit } from './units.js';
 import { missingAwaitWarnings } from './wsk-style.js';
 
 /** A message about a place in the user's original text. */
@@ -65,18 +66,10 @@ export class ScriptRewriter {
     return new Map([...this.#results].map(([file, result]) => [file, result.columns]));
   }
 
-  /** What the files rewritten so far take from the runtime's modules, deduplicated; `display` names a file in messages. */
-  runtimeReferences(display: (file: string) => string): ImportReference[] {
-    const seen = new Map<string, ImportReference>();
-    for (const file of this.#results.keys()) {
-      const unit = this.#analysis.analyse(file);
-      if (unit === undefined) continue;
-      for (const reference of runtimeReferences(unit, this.#analysis, display(file))) {
-        const key = `${reference.module}\0${reference.path.join('\0')}`;
-        if (!seen.has(key)) seen.set(key, reference);
-      }
-    }
-    return [...seen.values()];
+  /** What one file takes from the runtime's modules. */
+  fileReferences(file: string, display: (file: string) => string): ImportReference[] {
+    const unit = this.#analysis.analyse(file);
+    return unit === undefined ? [] : runtimeReferences(unit, this.#analysis, display(file));
   }
 
   /** A rewrite already produced, to map positions in its output back. */

@@ -3,7 +3,7 @@
  * auto-await analysis: block-scoped let/const/class/function, hoisted var, parameters, catch
  * variables and imports. A local `sleep` parameter therefore shadows an imported `sleep`.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 
 export type FunctionLikeNode =
   | ts.FunctionDeclaration

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import ts = require('typescript');
 import { scriptError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import { displayPath } from './display-path.js';

@@ -5,9 +5,10 @@
  * Follows imports, re-exports, const bindings, `this`, members and `new`; gives up (undefined)
  * on anything dynamic, which the rewrite then leaves alone.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import { isFunctionLike, skipOuterExpressions, type Binding, type FunctionLikeNode } from './scope.js';
-import { isSourceSpecifier, type SourceUnit } from './units.js';
+import { isSourceSpecifier } from './source-files.js';
+import type { SourceUnit } from './units.js';
 
 export type Value =
   /** `path` from the module's namespace: [] is the namespace, ['sleep'] a named export, ['default', 'get'] a member of the default export. */

@@ -5,7 +5,7 @@
  * chained with then/catch/finally, put in a `Promise.all`-style array, explicitly discarded with
  * `void`, or stored in a variable that is awaited or returned somewhere in the file.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { BlockingAnalysis } from './analysis.js';
 import { calleeText } from './owners.js';
 import { outerParent, skipOuterExpressions } from './scope.js';

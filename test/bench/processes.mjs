@@ -44,6 +44,22 @@ export function spawnOn(core, argv, options) {
   return spawn('bash', ['-c', `${RAISE_OPEN_FILES}; exec "$@"`, 'bench', ...pin, ...argv], options);
 }
 
+/**
+ * Like spawnOn, but the shell waits for the process and writes `cpu-seconds USER SYSTEM` as its last
+ * line on stderr: bash's `time`, from wait4's rusage of the exited process (all its threads, and the
+ * children it waited for). The child's pid is the shell's.
+ */
+export function spawnTimed(core, argv, options) {
+  const pin = PINNED ? ['taskset', '-c', String(core)] : [];
+  return spawn('bash', ['-c', `${RAISE_OPEN_FILES}; TIMEFORMAT='cpu-seconds %3U %3S'; time "$@"`, 'bench', ...pin, ...argv], options);
+}
+
+/** The seconds of CPU in a `cpu-seconds USER SYSTEM` line of spawnTimed, or undefined for another line. */
+export function timedCpuSeconds(line) {
+  const times = /^cpu-seconds (\d+\.\d+) (\d+\.\d+)$/.exec(line);
+  return times === null ? undefined : Number(times[1]) + Number(times[2]);
+}
+
 /** Calls `onLine` for each line the stream writes. */
 export function eachLine(stream, onLine) {
   let rest = '';

@@ -3,6 +3,8 @@
 // run. Every run gets a fresh `wsk serve echo` in its own process; generator and server are pinned
 // to different cores when `taskset` exists. CPU and memory are read from /proc.
 //
+//   W0  1 VU, one socket, one request, then idle to the end of the run (1 s): the whole process's CPU from
+//       spawn to exit (start-up, the run, the summary), from wait4's rusage of the exited process.
 //   W1  100 VUs, closed loop `await s.request(msg)` of a 100-byte text, one socket per VU: CPU-µs per round trip.
 //   W2  --fleet VUs (10,000) each holding one socket, one small message every 5 s: all connected? RSS per VU.
 //   W3  200 VUs each streaming 640-byte frames every 20 ms: p99 ws_stream_frame_lag, CPU-µs per frame. As
@@ -21,13 +23,13 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   eachLine, GENERATOR_CORE, measureWindow, median, OPEN_FILES, openFiles, PINNED, procStat, ROOT, SERVER_CORE, sleep, spawnOn,
-  startEchoServer, WSK,
+  spawnTimed, startEchoServer, timedCpuSeconds, WSK,
 } from './processes.mjs';
 
 const BARE = path.join(ROOT, 'test', 'bench', 'bare-ws-client.mjs');
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
-const ONLY = (args.get('only') ?? 'W1,W2,W3').split(',').map((name) => name.toUpperCase());
+const ONLY = (args.get('only') ?? 'W0,W1,W2,W3').split(',').map((name) => name.toUpperCase());
 const SECONDS = args.has('seconds') ? Number(args.get('seconds')) : undefined;
 const REPEAT = Number(args.get('repeat') ?? 1);
 const FLEET = Number(args.get('fleet') ?? 10_000);
@@ -40,6 +42,7 @@ function echoFrameBytes(payload) {
   return payload + (payload < 126 ? 2 : payload < 65536 ? 4 : 10);
 }
 
+const W0_BYTES = 100;
 const W1_BYTES = 100;
 const W3_FRAME_BYTES = 640;
 const W3_INTERVAL_MS = 20;
@@ -47,9 +50,29 @@ const W3_START_AFTER_MS = 1000;
 
 /**
  * Each workload: the wsk script (its sizes come from __ENV), the bare client's flags, and what to
- * measure: `cpu` (CPU per operation over a steady window) or `memory` (RSS per connection).
+ * measure: `cpu` (CPU per operation over a steady window), `memory` (RSS per connection) or `total` (the
+ * CPU of the whole process, start-up and exit included).
  */
 const WORKLOADS = {
+  W0: {
+    title: `1 VU, one socket, one request of ${W0_BYTES} bytes, whole process from spawn to exit`,
+    seconds: 1,
+    conns: 1,
+    measure: 'total',
+    // The socket stays open to the end, as the bare client's does.
+    script: `import ws from 'wsk/ws';
+import { sleep } from 'wsk';
+export const options = { vus: Number(__ENV.VUS), iterations: Number(__ENV.VUS) };
+export default async function () {
+  const socket = await ws.open(__ENV.URL!);
+  await socket.request('x'.repeat(${W0_BYTES}));
+  await sleep(Number(__ENV.SECONDS));
+  socket.close();
+}
+`,
+    // One message on open, then none before the client exits at --seconds.
+    bareArgs: (seconds) => ['--mode=idle', `--bytes=${W0_BYTES}`, `--every-ms=${seconds * 1000 + 1000}`],
+  },
   W1: {
     title: `100 VUs, closed-loop request of ${W1_BYTES} bytes`,
     seconds: 20,
@@ -132,11 +155,11 @@ async function runClient(name, workload, client, seconds, dir) {
   const argv =
     client === 'wsk'
       ? [process.execPath, '--no-node-snapshot', WSK, 'run', `${name}.ts`, ...WSK_ARGS, '-e', `URL=${server.url}`, '-e', `VUS=${workload.conns}`,
-         '-e', `DURATION=${seconds}s`, '-e', `FRAMES=${w3Frames(seconds)}`, '--summary-export', `${name}-summary.json`]
+         '-e', `DURATION=${seconds}s`, '-e', `SECONDS=${seconds}`, '-e', `FRAMES=${w3Frames(seconds)}`, '--summary-export', `${name}-summary.json`]
       : [process.execPath, BARE, `--url=${server.url}`, `--conns=${workload.conns}`, `--seconds=${seconds}`, ...workload.bareArgs(seconds)];
   // A stalled run must not hang the bench: allow for creating the VUs, the run, and a graceful stop.
   const limitMs = (seconds + 120) * 1000;
-  const child = spawnOn(GENERATOR_CORE, argv, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = (workload.measure === 'total' ? spawnTimed : spawnOn)(GENERATOR_CORE, argv, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   const killer = setTimeout(() => child.kill('SIGKILL'), limitMs);
   const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve(code ?? signal)));
   let tail = [];
@@ -144,8 +167,10 @@ async function runClient(name, workload, client, seconds, dir) {
   let startedAt;
   let bareDone;
   let bareConnected;
+  let totalCpuSeconds;
   const started = new Promise((resolve) => {
     const onLine = (line) => {
+      totalCpuSeconds ??= timedCpuSeconds(line);
       tail = [...tail.slice(-4), line];
       if (/^initialising \d+ VUs|^opening$/.test(line)) baseline = { ...procStat(child.pid), files: openFiles(child.pid) };
       if (/^initialised \d+ VUs|^opening$/.test(line)) {
@@ -159,10 +184,13 @@ async function runClient(name, workload, client, seconds, dir) {
     eachLine(child.stderr, onLine);
   });
   try {
-    const measured = await Promise.race([
-      started.then(() => (workload.measure === 'cpu' ? measureCpu(child.pid, server.pid, workload, seconds) : measureMemory(child.pid, baseline, workload, seconds))),
-      exited.then((code) => ({ error: `exited (${code}) before the load started` })),
-    ]);
+    const measured =
+      workload.measure === 'total'
+        ? await exited.then(() => (totalCpuSeconds === undefined ? { error: 'no CPU time reported' } : { cpuSeconds: totalCpuSeconds }))
+        : await Promise.race([
+            started.then(() => (workload.measure === 'cpu' ? measureCpu(child.pid, server.pid, workload, seconds) : measureMemory(child.pid, baseline, workload, seconds))),
+            exited.then((code) => ({ error: `exited (${code}) before the load started` })),
+          ]);
     const code = await exited;
     if (measured.error !== undefined || code !== 0) return { error: `${measured.error ?? `exit ${code}`}: ${tail.join(' | ')}` };
     const outcome = client === 'wsk' ? wskOutcome(path.join(dir, `${name}-summary.json`), workload) : bareOutcome(bareConnected, bareDone, workload);
@@ -217,6 +245,7 @@ function bareOutcome(connected, done, workload) {
 // ---- report ----
 
 const COLUMNS = [
+  { key: 'cpuSeconds', title: 'CPU s', digits: 3 },
   { key: 'cpuUsPerOp', title: 'CPU-µs/op', digits: 1 },
   { key: 'opsPerSecond', title: 'ops/s', digits: 0 },
   { key: 'cpuShare', title: 'CPU share', digits: 2 },
@@ -250,9 +279,10 @@ function row(label, columns, result) {
 
 /** wsk ÷ bare for the figures where lower is better, run by run, then their median. */
 function ratios(runs) {
+  const total = median(runs.map((r) => r.wsk.cpuSeconds / r.bare.cpuSeconds));
   const cpu = median(runs.map((r) => r.wsk.cpuUsPerOp / r.bare.cpuUsPerOp));
   const rss = median(runs.map((r) => r.wsk.rssPerVuKB / r.bare.rssPerVuKB));
-  return [cpu === undefined ? '' : `CPU per op ${cpu.toFixed(2)}×`, rss === undefined ? '' : `RSS per VU ${rss.toFixed(2)}×`].filter(Boolean).join(', ');
+  return [total === undefined ? '' : `CPU s ${total.toFixed(2)}×`, cpu === undefined ? '' : `CPU per op ${cpu.toFixed(2)}×`, rss === undefined ? '' : `RSS per VU ${rss.toFixed(2)}×`].filter(Boolean).join(', ');
 }
 
 function medianResult(results) {
@@ -270,7 +300,7 @@ function medianResult(results) {
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wsk-ws-bench-'));
 const selected = ONLY.filter((name) => {
   if (WORKLOADS[name] !== undefined) return true;
-  console.log(`unknown workload ${JSON.stringify(name)}; expected W1, W2 or W3`);
+  console.log(`unknown workload ${JSON.stringify(name)}; expected W0, W1, W2 or W3`);
   return false;
 });
 for (const name of selected) writeFileSync(path.join(dir, `${name}.ts`), WORKLOADS[name].script);
