@@ -139,6 +139,7 @@ async function runClient(name, workload, client, seconds, dir) {
   const child = spawnOn(GENERATOR_CORE, argv, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   const killer = setTimeout(() => child.kill('SIGKILL'), limitMs);
   const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve(code ?? signal)));
+  const cpuAtExit = cpuSecondsAtExit(child.pid);
   let tail = [];
   let baseline;
   let startedAt;
@@ -165,6 +166,8 @@ async function runClient(name, workload, client, seconds, dir) {
     ]);
     const code = await exited;
     if (measured.error !== undefined || code !== 0) return { error: `${measured.error ?? `exit ${code}`}: ${tail.join(' | ')}` };
+    // A memory workload's CPU is the whole run's, from making the VUs (sockets) to the exit.
+    if (workload.measure === 'memory') measured.cpuS = (await cpuAtExit) - baseline.cpuSeconds;
     const outcome = client === 'wsk' ? wskOutcome(path.join(dir, `${name}-summary.json`), workload) : bareOutcome(bareConnected, bareDone, workload);
     return { ...measured, ...outcome, elapsedS: (performance.now() - startedAt) / 1000 };
   } finally {
@@ -202,6 +205,19 @@ async function measureMemory(pid, baseline, workload, seconds) {
   }
 }
 
+/** The CPU seconds the process has used when it exits (read every 100 ms until /proc has no more of it). */
+async function cpuSecondsAtExit(pid) {
+  let last = 0;
+  for (;;) {
+    try {
+      last = procStat(pid).cpuSeconds;
+    } catch {
+      return last;
+    }
+    await sleep(100);
+  }
+}
+
 function wskOutcome(file, workload) {
   const metrics = JSON.parse(readFileSync(file, 'utf8')).metrics;
   const open = metrics.ws_sessions?.values.count ?? 0;
@@ -226,6 +242,7 @@ const COLUMNS = [
   { key: 'connectedS', title: 'all open s', digits: 1 },
   { key: 'rssPerVuKB', title: 'RSS/VU KB', digits: 1 },
   { key: 'rssMB', title: 'RSS MB', digits: 0 },
+  { key: 'cpuS', title: 'CPU s', digits: 1 },
 ];
 
 
@@ -252,7 +269,12 @@ function row(label, columns, result) {
 function ratios(runs) {
   const cpu = median(runs.map((r) => r.wsk.cpuUsPerOp / r.bare.cpuUsPerOp));
   const rss = median(runs.map((r) => r.wsk.rssPerVuKB / r.bare.rssPerVuKB));
-  return [cpu === undefined ? '' : `CPU per op ${cpu.toFixed(2)}×`, rss === undefined ? '' : `RSS per VU ${rss.toFixed(2)}×`].filter(Boolean).join(', ');
+  const cpuS = median(runs.map((r) => r.wsk.cpuS / r.bare.cpuS));
+  return [
+    cpu === undefined ? '' : `CPU per op ${cpu.toFixed(2)}×`,
+    rss === undefined ? '' : `RSS per VU ${rss.toFixed(2)}×`,
+    cpuS === undefined ? '' : `CPU ${cpuS.toFixed(2)}×`,
+  ].filter(Boolean).join(', ');
 }
 
 function medianResult(results) {
