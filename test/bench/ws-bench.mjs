@@ -4,7 +4,9 @@
 // to different cores when `taskset` exists. CPU and memory are read from /proc.
 //
 //   W1  100 VUs, closed loop `await s.request(msg)` of a 100-byte text, one socket per VU: CPU-µs per round trip.
-//   W2  --fleet VUs (10,000) each holding one socket, one small message every 5 s: all connected? RSS per VU.
+//   W2  --fleet VUs (10,000) each holding one socket, one small message every 5 s: all connected? RSS per VU, and
+//       the whole run's CPU seconds. One process holds at most ~19,000 sockets under a 20,000 open-files limit
+//       (--fleet=19000 measures that); 50,000 VUs need several processes.
 //   W3  200 VUs each streaming 640-byte frames every 20 ms: p99 ws_stream_frame_lag, CPU-µs per frame. As
 //       independent callers would, the streams are not in step: each starts 1 s after its socket opened
 //       (the fleet is connected by then), offset by its index × interval / VUs. Frames due at one instant
