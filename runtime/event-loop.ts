@@ -6,8 +6,11 @@
  * or interrupted by the host), what still holds the loop is let go.
  */
 export class EventLoop {
-  /** What holds the loop, each with what to do if the iteration ends first. */
-  readonly #holds = new Map<object, () => void>();
+  /**
+   * What holds the loop, each with what to do if the iteration ends first. Made by the first hold:
+   * every iteration has a loop, few iterations hold theirs (a fleet of sleeping VUs keeps thousands).
+   */
+  #holds: Map<object, () => void> | undefined;
   /** Wakes `run` to look again: a hold let go, a failure, the function's promise settled. */
   #wake: (() => void) | undefined;
   /** The first failure. */
@@ -21,7 +24,7 @@ export class EventLoop {
 
   /** Whether `run` has anything to wait for besides the function's own promise. */
   get held(): boolean {
-    return this.#holds.size > 0;
+    return this.#holds !== undefined && this.#holds.size > 0;
   }
 
   /**
@@ -31,9 +34,10 @@ export class EventLoop {
   hold(abandon: () => void): () => void {
     if (this.#over) throw new Error('the iteration is over: nothing may start on its event loop');
     const key = {};
-    this.#holds.set(key, abandon);
+    const holds = (this.#holds ??= new Map());
+    holds.set(key, abandon);
     return () => {
-      if (this.#holds.delete(key) && this.#holds.size === 0) this.#wake?.();
+      if (holds.delete(key) && holds.size === 0) this.#wake?.();
     };
   }
 
@@ -43,36 +47,42 @@ export class EventLoop {
     this.#wake?.();
   }
 
-  /** Resolves with what `result` resolves to once nothing holds the loop; rejects with the first failure. */
-  async run(result: unknown): Promise<unknown> {
-    let outcome: { readonly value: unknown } | { readonly error: unknown } | undefined;
-    Promise.resolve(result).then(
-      (value: unknown) => {
-        outcome = { value };
-        this.#wake?.();
-      },
-      (error: unknown) => {
-        outcome = { error };
-        this.#wake?.();
-      },
-    );
-    // A rejection ends the iteration at once, as an exception of a plain function does.
-    const waiting = (): boolean => this.#failure === undefined && (outcome === undefined || (!('error' in outcome) && this.#holds.size > 0));
-    while (waiting()) {
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-      });
-    }
-    this.#wake = undefined;
-    if (this.#failure !== undefined) throw this.#failure.error;
-    if ('error' in outcome!) throw outcome.error;
-    return outcome!.value;
+  /**
+   * Resolves with what `result` resolves to once nothing holds the loop; rejects with the first failure.
+   * One promise and a wake-up function per iteration, not an async function's: a sleeping fleet keeps one each.
+   */
+  run(result: unknown): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      let outcome: { readonly value: unknown } | { readonly error: unknown } | undefined;
+      // A rejection ends the iteration at once, as an exception of a plain function does.
+      const wake = (): void => {
+        if (this.#failure !== undefined) reject(this.#failure.error);
+        else if (outcome === undefined || ('value' in outcome && this.held)) return;
+        else if ('error' in outcome) reject(outcome.error);
+        else resolve(outcome.value);
+        this.#wake = undefined;
+      };
+      this.#wake = wake;
+      // A callback may have failed the loop already.
+      wake();
+      Promise.resolve(result).then(
+        (value: unknown) => {
+          outcome = { value };
+          this.#wake?.();
+        },
+        (error: unknown) => {
+          outcome = { error };
+          this.#wake?.();
+        },
+      );
+    });
   }
 
   /** The iteration is over: what still holds the loop is abandoned. */
   end(): void {
     if (this.#over) return;
     this.#over = true;
+    if (this.#holds === undefined) return;
     const abandoned = [...this.#holds.values()];
     this.#holds.clear();
     for (const abandon of abandoned) abandon();

@@ -5,7 +5,7 @@
  */
 import type { ImportReference, ProtocolAction, ProtocolEvent, SandboxAction, ScriptErrorInfo, TestInfo } from './protocol.js';
 import type { RunMemory } from './run-memory.js';
-import { createWskModule } from './modules/wsk.js';
+import { createWskModule, REALM_SHARED as WSK_SHARED } from './modules/wsk.js';
 import { createMetricsModule, REALM_SHARED as METRICS_SHARED } from './modules/metrics.js';
 import { createExecutionModule } from './modules/execution.js';
 import { createDataModule, REALM_SHARED as DATA_SHARED } from './modules/data.js';
@@ -137,11 +137,29 @@ export interface Vu {
   setupParsed: boolean;
 }
 
+/** A VU's record: its exports are read when asked, since init code that awaits hands them over as it ends. */
+class VuRecord implements Vu {
+  setupData: unknown = undefined;
+  setupParsed = false;
+  readonly #module: { exports: Record<string, unknown> };
+
+  constructor(
+    readonly state: VuState,
+    module: { exports: Record<string, unknown> },
+  ) {
+    this.#module = module;
+  }
+
+  get exports(): Record<string, unknown> {
+    return this.#module.exports;
+  }
+}
+
 /**
  * The runtime's objects that every VU of a realm can reach (classes of what modules hand out, shared
  * module objects), for lockdown to freeze with the intrinsics. What `require` returns is frozen too.
  */
-export const REALM_SHARED: readonly object[] = [...METRICS_SHARED, ...DATA_SHARED, ...CRYPTO_SHARED, ...HTML_SHARED];
+export const REALM_SHARED: readonly object[] = [...WSK_SHARED, ...METRICS_SHARED, ...DATA_SHARED, ...CRYPTO_SHARED, ...HTML_SHARED];
 
 /** The modules of the core, by id; the protocols add theirs. */
 const CORE_MODULES: ProtocolModules = {
@@ -247,16 +265,7 @@ export function instantiateVu(
   } finally {
     initializing = undefined;
   }
-  // Read when asked: init code that awaits hands its exports over as it ends.
-  const vu: Vu = {
-    state,
-    get exports() {
-      return module.exports;
-    },
-    setupData: undefined,
-    setupParsed: false,
-  };
-  return { vu, returned };
+  return { vu: new VuRecord(state, module), returned };
 }
 
 /**

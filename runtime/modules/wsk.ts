@@ -76,8 +76,31 @@ export function createWskModule(state: VuState): typeof Wsk {
     state.random = seededRandom(seed);
   }
 
-  return { sleep, check, group, fail, randomSeed, exec: createExecutionModule(state) };
+  const module = { sleep, check, group, fail, randomSeed } as typeof Wsk;
+  moduleStates.set(module, state);
+  Object.defineProperty(module, 'exec', { get: execOfModule, enumerable: true });
+  return module;
 }
+
+/**
+ * `exec` of the wsk module is made on first use: most scripts never read it, and in a fleet of
+ * 10,000 VUs its objects and closures were a third of each VU's heap. One getter for every VU's
+ * module (a getter of each VU's own would give every module object a slow dictionary of
+ * properties); it finds the VU by the module object it is read from.
+ */
+const moduleStates = new WeakMap<object, VuState>();
+const execs = new WeakMap<VuState, typeof Wsk.exec>();
+
+function execOfModule(this: object): typeof Wsk.exec {
+  const state = moduleStates.get(this);
+  if (state === undefined) throw new TypeError('exec: read it from the wsk module');
+  let exec = execs.get(state);
+  if (exec === undefined) execs.set(state, (exec = createExecutionModule(state)));
+  return exec;
+}
+
+/** What every VU's wsk module shares: lockdown freezes it. */
+export const REALM_SHARED: readonly object[] = [execOfModule];
 
 /** sfc32 seeded through splitmix32: fast, well mixed, and the same numbers for the same seed on every machine. */
 function seededRandom(seed: number): () => number {

@@ -6,7 +6,9 @@
 //   W0  1 VU, one socket, one request, then idle to the end of the run (1 s): the whole process's CPU from
 //       spawn to exit (start-up, the run, the summary), from wait4's rusage of the exited process.
 //   W1  100 VUs, closed loop `await s.request(msg)` of a 100-byte text, one socket per VU: CPU-µs per round trip.
-//   W2  --fleet VUs (10,000) each holding one socket, one small message every 5 s: all connected? RSS per VU.
+//   W2  --fleet VUs (10,000) each holding one socket, one small message every 5 s: all connected? RSS per VU, and
+//       the whole run's CPU seconds. One process holds at most ~19,000 sockets under a 20,000 open-files limit
+//       (--fleet=19000 measures that); 50,000 VUs need several processes.
 //   W3  200 VUs each streaming 640-byte frames every 20 ms: p99 ws_stream_frame_lag, CPU-µs per frame. As
 //       independent callers would, the streams are not in step: each starts 1 s after its socket opened
 //       (the fleet is connected by then), offset by its index × interval / VUs. Frames due at one instant
@@ -162,6 +164,7 @@ async function runClient(name, workload, client, seconds, dir) {
   const child = (workload.measure === 'total' ? spawnTimed : spawnOn)(GENERATOR_CORE, argv, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   const killer = setTimeout(() => child.kill('SIGKILL'), limitMs);
   const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve(code ?? signal)));
+  const cpuAtExit = cpuSecondsAtExit(child.pid);
   let tail = [];
   let baseline;
   let startedAt;
@@ -193,6 +196,8 @@ async function runClient(name, workload, client, seconds, dir) {
           ]);
     const code = await exited;
     if (measured.error !== undefined || code !== 0) return { error: `${measured.error ?? `exit ${code}`}: ${tail.join(' | ')}` };
+    // A memory workload's CPU is the whole run's, from making the VUs (sockets) to the exit.
+    if (workload.measure === 'memory') measured.cpuSeconds = (await cpuAtExit) - baseline.cpuSeconds;
     const outcome = client === 'wsk' ? wskOutcome(path.join(dir, `${name}-summary.json`), workload) : bareOutcome(bareConnected, bareDone, workload);
     return { ...measured, ...outcome, elapsedS: (performance.now() - startedAt) / 1000 };
   } finally {
@@ -227,6 +232,19 @@ async function measureMemory(pid, baseline, workload, seconds) {
     return { rssPerVuKB: (rssBytes - baseline.rssBytes) / workload.conns / 1024, rssMB: rssBytes / 2 ** 20, connectedS: connectedMs === undefined ? NaN : connectedMs / 1000 };
   } catch (error) {
     return { error: `the generator exited before all sockets were open (${error.message})` };
+  }
+}
+
+/** The CPU seconds the process has used when it exits (read every 100 ms until /proc has no more of it). */
+async function cpuSecondsAtExit(pid) {
+  let last = 0;
+  for (;;) {
+    try {
+      last = procStat(pid).cpuSeconds;
+    } catch {
+      return last;
+    }
+    await sleep(100);
   }
 }
 
@@ -282,7 +300,11 @@ function ratios(runs) {
   const total = median(runs.map((r) => r.wsk.cpuSeconds / r.bare.cpuSeconds));
   const cpu = median(runs.map((r) => r.wsk.cpuUsPerOp / r.bare.cpuUsPerOp));
   const rss = median(runs.map((r) => r.wsk.rssPerVuKB / r.bare.rssPerVuKB));
-  return [total === undefined ? '' : `CPU s ${total.toFixed(2)}×`, cpu === undefined ? '' : `CPU per op ${cpu.toFixed(2)}×`, rss === undefined ? '' : `RSS per VU ${rss.toFixed(2)}×`].filter(Boolean).join(', ');
+  return [
+    total === undefined ? '' : `CPU s ${total.toFixed(2)}×`,
+    cpu === undefined ? '' : `CPU per op ${cpu.toFixed(2)}×`,
+    rss === undefined ? '' : `RSS per VU ${rss.toFixed(2)}×`,
+  ].filter(Boolean).join(', ');
 }
 
 function medianResult(results) {

@@ -371,3 +371,19 @@ describe('k6/execution', () => {
     expect(Object.keys(options)).not.toContain('vus');
   });
 });
+
+describe('exec on the wsk module', () => {
+  it('is each VU’s own, the same object on every read, whether imported by name or read from the module', async () => {
+    const { code, stderr } = await runScript(
+      `import wsk, { exec } from 'wsk';
+       export const options = { scenarios: { each: { executor: 'per-vu-iterations', vus: 2, iterations: 1 } } };
+       export default function () {
+         console.log('vu ' + exec.vu.idInTest + ' same ' + (wsk.exec === exec && exec === wsk.exec));
+       }`,
+      [],
+      'script.js',
+    );
+    expect(code).toBe(0);
+    expect([...stderr.matchAll(/vu (\d) same (\w+)/g)].map((m) => `${m[1]} ${m[2]}`).sort()).toEqual(['1 true', '2 true']);
+  });
+});

@@ -15,6 +15,8 @@ export function openWs(context: ProtocolContext): ProtocolHost {
     if (mine === undefined) sockets.set(vu.id, (mine = new Map()));
     return mine;
   };
+  /** Sockets with traffic since the last count: an idle fleet costs nothing per metrics interval. */
+  const active = new Set<HostSocket>();
   const socket = (vu: VuPort, id: number): HostSocket | undefined => sockets.get(vu.id)?.get(id);
   /** ping() and stream() await an answer, which a socket that is gone gives here. */
   const gone = (vu: VuPort, op: number, call: string): void => vu.deliver(['reject', op, `${call}(): the socket is closed`]);
@@ -23,6 +25,7 @@ export function openWs(context: ProtocolContext): ProtocolHost {
     actions: handlers<SocketAction, [vu: VuPort]>({
       wsOpen: ([, , op, id, url, options], vu) => {
         const mine = socketsOf(vu);
+        let made: HostSocket | undefined;
         const owner = {
           deliver: vu.deliver,
           tags: vu.tags,
@@ -32,9 +35,14 @@ export function openWs(context: ProtocolContext): ProtocolHost {
             mine.delete(id);
             if (mine.size === 0 && sockets.get(vu.id) === mine) sockets.delete(vu.id);
           },
+          // Traffic only comes after the constructor returned (ws connects asynchronously).
+          active: () => {
+            if (made !== undefined) active.add(made);
+          },
         };
         try {
-          mine.set(id, new HostSocket(owner, op, id, url, options, context.network()));
+          made = new HostSocket(owner, op, id, url, options, context.network());
+          mine.set(id, made);
         } catch (error) {
           // The ws library refuses a malformed URL before any connection is tried.
           vu.deliver(['reject', op, `${options.call}(${url}): ${(error as Error).message}`]);
@@ -64,7 +72,7 @@ export function openWs(context: ProtocolContext): ProtocolHost {
       sockets.delete(vu.id);
     },
     countTraffic: () => {
-      for (const mine of sockets.values()) for (const open of mine.values()) open.countTraffic();
+      for (const open of active) if (!open.countTraffic()) active.delete(open);
     },
   };
 }

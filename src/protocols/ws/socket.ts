@@ -28,6 +28,8 @@ export interface SocketOwner {
   tags(group: string, own: Record<string, string> | null): Tags;
   /** The socket is gone (closed, or never opened). */
   forget(): void;
+  /** The socket has traffic to count: the next metrics interval calls its countTraffic(). Idle sockets are not visited. */
+  active(): void;
   /** Bytes of stream `op`'s data from the sandbox; null when they cannot be had (the stream is over, the isolate died). */
   readStream(op: number, offset: number, length: number): ArrayBuffer | null;
 }
@@ -66,6 +68,8 @@ export class HostSocket implements DeadlineWatcher {
   /** Messages since the last count: recorded with the bytes once per metrics interval, not one sample each. */
   #sent = 0;
   #received = 0;
+  /** The owner has been told of traffic not yet counted (see SocketOwner.active). */
+  #active = false;
   #openedAt = 0;
   /** Each unfinished stream() by its op, with the timer of its next frame (none while it waits for the buffer to drain). */
   readonly #streams = new Map<number, NodeJS.Timeout | undefined>();
@@ -134,6 +138,7 @@ export class HostSocket implements DeadlineWatcher {
       owner.record(WsMetric.connecting, this.#openedAt - started, this.#tags);
       owner.record(WsMetric.connectionFailed, 0, this.#tags);
       owner.record(WsMetric.sessions, 1, this.#tags);
+      this.#markActive();
       owner.deliver(['resolve', op, { protocol: this.#ws.protocol, headers: this.#headers }]);
       // The script sets its handlers after open() resolves, in a crossing of its own: events that
       // arrive meanwhile (a greeting, a ping) wait for the next crossing instead of finding none.
@@ -147,10 +152,13 @@ export class HostSocket implements DeadlineWatcher {
     this.#ws.on('message', (data: Buffer, binary: boolean) => {
       const at = performance.now();
       this.#received++;
+      this.#markActive();
       const payload = binary ? toArrayBuffer(data) : data.toString('utf8');
       this.#event(['ws', id, 'message', payload, binary, at]);
     });
     this.#ws.on('ping', () => {
+      // ws answers with a pong: bytes both ways.
+      this.#markActive();
       this.#event(['ws', id, 'ping', null, null, performance.now()]);
     });
     this.#ws.on('pong', () => {
@@ -210,6 +218,7 @@ export class HostSocket implements DeadlineWatcher {
         }
         this.#pings.push({ op: action[2], at: performance.now() });
         this.#ws.ping();
+        this.#markActive();
         return;
       case 'wsReqEnd':
         this.#requestEnded(action[3], action[4], action[5], action[6], this.#tagsFor(action[7], action[8]));
@@ -251,9 +260,22 @@ export class HostSocket implements DeadlineWatcher {
     this.#ws.terminate();
   }
 
-  /** Bytes and messages since the last call go to data_sent / data_received and ws_msgs_sent / ws_msgs_received. */
-  countTraffic(): void {
+  /**
+   * Bytes and messages since the last call go to data_sent / data_received and ws_msgs_sent /
+   * ws_msgs_received. True when some are left for the next call (bytes still in the send buffer).
+   */
+  countTraffic(): boolean {
+    this.#active = false;
     this.#countTraffic();
+    // What still waits in the send buffer is counted once it has left.
+    if (this.#net !== undefined && this.#net.writableLength > 0 && !this.#closed) this.#markActive();
+    return this.#active;
+  }
+
+  #markActive(): void {
+    if (this.#active) return;
+    this.#active = true;
+    this.#owner.active();
   }
 
   #send(data: string | ArrayBuffer, request: number, timeoutMs: number): void {
@@ -266,6 +288,7 @@ export class HostSocket implements DeadlineWatcher {
     const compressed = this.#ws.extensions !== '';
     this.#ws.send(typeof data === 'string' ? data : Buffer.from(data), { binary: typeof data !== 'string' }, compressed ? this.#onWritten : undefined);
     this.#sent++;
+    this.#markActive();
     this.#afterWrite();
   }
 
@@ -418,6 +441,7 @@ export class HostSocket implements DeadlineWatcher {
         this.#ws.send(bytes, { binary: true });
         wrote = true;
         this.#sent++;
+        this.#markActive();
         this.#owner.record(WsMetric.streamFrameLag, performance.now() - due, tags);
         index++;
       }

@@ -43,6 +43,12 @@ describe('EventLoop', () => {
     await expect(done).rejects.toBe(error);
   });
 
+  it('rejects at once with a failure that came before it ran, without waiting for the function', async () => {
+    const loop = new EventLoop();
+    loop.fail(new Error('a timer threw'));
+    await expect(loop.run(new Promise(() => {}))).rejects.toThrow('a timer threw');
+  });
+
   it("rejects with the function's own rejection", async () => {
     const loop = new EventLoop();
     loop.hold(() => undefined);

@@ -30,6 +30,8 @@ class RecordingOwner implements SocketOwner {
   readonly streams = new Map<number, ArrayBuffer>();
   readonly reads: { op: number; offset: number; length: number }[] = [];
   forgotten = 0;
+  /** Times the socket said it has traffic to count. */
+  activations = 0;
 
   deliver(event: SandboxEvent): void {
     this.events.push(event);
@@ -46,6 +48,10 @@ class RecordingOwner implements SocketOwner {
 
   forget(): void {
     this.forgotten++;
+  }
+
+  active(): void {
+    this.activations++;
   }
 
   readStream(op: number, offset: number, length: number): ArrayBuffer | null {
@@ -361,6 +367,31 @@ describe('HostSocket: countTraffic() and bytes', () => {
     socket.countTraffic();
     expect(owner.of(Metric.dataSent)).toHaveLength(2);
     expect(owner.of(Metric.dataReceived)).toHaveLength(2);
+  });
+
+  it('tells its owner once when it has traffic to count, and not again until counted, so idle sockets are never visited', async () => {
+    const target = await wsTarget((connection) => connection.ws.on('message', (data, binary) => connection.ws.send(data, { binary })));
+    const { socket, owner } = await opened(target);
+    // The handshake's bytes are the first traffic.
+    expect(owner.activations).toBe(1);
+    socket.act(send('a'));
+    socket.act(send('b'));
+    await until(() => owner.socketEvents('message').length === 2);
+    expect(owner.activations).toBe(1);
+    expect(socket.countTraffic()).toBe(false);
+
+    // Idle: counting finds nothing and asks for nothing.
+    await sleep(20);
+    expect(owner.activations).toBe(1);
+    expect(socket.countTraffic()).toBe(false);
+    expect(owner.of(WsMetric.msgsSent).map((s) => s.value)).toEqual([2]);
+
+    socket.act(send('c'));
+    expect(owner.activations).toBe(2);
+    await until(() => owner.socketEvents('message').length === 3);
+    socket.countTraffic();
+    expect(owner.of(WsMetric.msgsSent).map((s) => s.value)).toEqual([2, 1]);
+    expect(owner.of(WsMetric.msgsReceived).map((s) => s.value)).toEqual([2, 1]);
   });
 });
 
