@@ -95,6 +95,68 @@ describe('wsk/ws async API against a real server', () => {
     expect(summaryOf(dir).metrics['ws_req_failed']!.values['rate']).toBe(1);
   });
 
+  it('correlates declarative requests on the host while their replies interleave with unrelated messages', async () => {
+    const { code, dir, stderr } = await runScript(
+      `import { open } from 'wsk/ws';
+       import { check } from 'wsk';
+       export const options = { vus: 2, iterations: 4, summaryTrendStats: ['min', 'max', 'count'] };
+       export default async function () {
+         const s = await open(__ENV.TARGET);
+         let handled = 0;
+         s.on('message', () => { handled++; });
+         const a = 'a-' + __VU + '-' + __ITER;
+         const first = s.request(JSON.stringify({ id: a, reply: 3 }), { match: { json: 'id', equals: a }, until: { json: 'done', equals: true } });
+         const second = s.request(JSON.stringify({ id: 7, reply: 2 }), { match: { json: 'id', equals: 7 }, until: { json: 'done', equals: true } });
+         s.send('unrelated');
+         s.send(new Uint8Array([1, 2, 3]));
+         const [ra, rb] = await Promise.all([first, second]);
+         const echo = await s.request('plain'); // the next message is the reply
+         const timedOut = await s.request(JSON.stringify({ id: 9, reply: 0 }), { match: { json: 'id', equals: 'nine' }, timeout: 150 });
+         let refused = '';
+         try { s.request('x', { match: { json: 'id', equal: 1 } as never }); } catch (error) { refused = String(error); }
+         check(null, {
+           'first: its own parts then done': () => ra.length === 4 && ra.every((m) => JSON.parse(m as string).id === a) && JSON.parse(ra[3] as string).done === true,
+           'second: its own parts then done': () => rb.length === 3 && rb.every((m) => JSON.parse(m as string).id === 7),
+           'default: the next message': () => echo.length === 1 && echo[0] === 'plain',
+           'timeout: resolves with nothing': () => timedOut.length === 0,
+           'a bad rule is a TypeError': () => refused.startsWith('TypeError: request(): match has an unknown key "equal"'),
+         });
+         s.close();
+         await s.closed;
+         // Replies reach the handlers too: 4 + 3 + 1 + the unrelated echo, binary messages are not 'message'.
+         console.log('handled ' + handled);
+       }`,
+      ['--summary-export', 'summary.json', '-e', `TARGET=${url}`],
+    );
+    expect(stderr).not.toContain('ERROR');
+    expect(code).toBe(0);
+    expect(stderr.match(/handled (\d+)/g)).toEqual(Array(4).fill('handled 10'));
+    const { metrics } = summaryOf(dir);
+    expect(metrics['checks']!.values['fails']).toBe(0);
+    expect(metrics['ws_req_failed']!.values['passes']).toBe(4);
+    expect(metrics['ws_req_ttfr']!.values['count']).toBe(4 * 3);
+    expect(metrics['ws_req_duration']!.values['min']).toBeGreaterThan(0);
+  });
+
+  it('keeps unrelated messages for receive() while a declarative request waits', async () => {
+    const { code, stderr } = await runScript(
+      `import { open } from 'wsk/ws';
+       export const options = { iterations: 1 };
+       export default async function () {
+         const s = await open(__ENV.TARGET);
+         const pending = s.request(JSON.stringify({ id: 1, reply: 2 }), { match: { json: 'id', equals: 1 }, until: { json: 'done', equals: true } });
+         s.send('first');
+         s.send('second');
+         const replies = await pending;
+         console.log('replies ' + replies.length + ', then ' + (await s.receive()) + ' ' + (await s.receive()));
+         s.close();
+       }`,
+      ['-e', `TARGET=${url}`],
+    );
+    expect(code).toBe(0);
+    expect(stderr).toContain('replies 3, then first second');
+  });
+
   it('streams paced binary frames and records how late each left', async () => {
     const { code, dir, stderr } = await runScript(
       `import { open } from 'wsk/ws';

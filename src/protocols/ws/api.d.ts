@@ -31,11 +31,30 @@ export interface ReceiveOptions {
   match?: (data: Data) => boolean;
 }
 
+/**
+ * A reply rule wsk applies on the host: the message is text that parses as JSON, and the field at
+ * `json` (a dotted path: 'id', 'meta.id') is === `equals`. Binary and non-JSON messages never satisfy it.
+ */
+export interface JsonReplyRule {
+  json: string;
+  equals: string | number | boolean | null;
+}
+
+/**
+ * Which messages a request takes. A rule (or none) lets wsk correlate on the host, so messages that
+ * are no reply never cross into the script one by one: the cheaper form under load. A function runs
+ * in the script for every message while the request is open.
+ */
+export type ReplyPredicate = ((data: Data) => boolean) | JsonReplyRule;
+
 export interface RequestOptions {
-  /** Which incoming messages are replies to this request (default: every message). */
-  match?: (data: Data) => boolean;
-  /** The reply that ends the request (default: the first). */
-  until?: (data: Data) => boolean;
+  /**
+   * Which incoming messages are replies to this request (default: every message), e.g.
+   * `{ json: 'id', equals: id }`. Requests with rules see each message before those with functions.
+   */
+  match?: ReplyPredicate;
+  /** The reply that ends the request (default: the first), e.g. `{ json: 'done', equals: true }`. */
+  until?: ReplyPredicate;
   /** Ms before the request counts as failed (default 10000); it then resolves with the replies so far. */
   timeout?: number;
   tags?: Record<string, string>;

@@ -49,6 +49,13 @@ export function openWs(context: ProtocolContext): ProtocolHost {
         }
       },
       wsSend: (action, vu) => socket(vu, action[2])?.act(action),
+      wsRequest: (action, vu) => {
+        const target = socket(vu, action[3]);
+        // Gone: the sandbox hears of its close next, as a request it made would have ended there.
+        if (target !== undefined) target.act(action);
+        else vu.deliver(['resolve', action[2], []]);
+      },
+      wsListen: (action, vu) => socket(vu, action[2])?.act(action),
       wsClose: (action, vu) => socket(vu, action[2])?.act(action),
       wsReqEnd: (action, vu) => socket(vu, action[2])?.act(action),
       wsPing: (action, vu) => {

@@ -3,6 +3,7 @@
  * sandbox side (sandbox.ts) emits the actions and takes the events; the host side (host.ts) the
  * reverse. Every kind here has a handler on the other side, or the handler tables do not compile.
  */
+import type { JsonRule } from './matching.js';
 
 /**
  * Something happened on a WebSocket: a data message (`a` is the text or the bytes, `b` whether it was
@@ -10,8 +11,12 @@
  * clock (ms) when it happened, so latencies never include sandbox delay.
  */
 export type SocketEvent = [kind: 'ws', socket: number, what: SocketEventKind, a: unknown, b: unknown, at: number];
-/** 'ping': the server pinged; 'buffered': `a` is the socket's send buffer size, which changed; 'timeout': request `a` timed out. */
-export type SocketEventKind = 'message' | 'close' | 'error' | 'ping' | 'buffered' | 'timeout';
+/**
+ * 'ping': the server pinged; 'buffered': `a` is the socket's send buffer size, which changed; 'timeout':
+ * request `a` timed out; 'taken': a message (as 'message') that a request correlated on the host took
+ * as its reply, for the socket's message handlers only (sent only once the socket has some, see wsListen).
+ */
+export type SocketEventKind = 'message' | 'close' | 'error' | 'ping' | 'buffered' | 'timeout' | 'taken';
 
 /** Options of ws.open() as they cross to the host. */
 export interface SocketOpenOptions {
@@ -34,6 +39,26 @@ export type SocketOpenAction = [kind: 'wsOpen', vu: number, op: number, socket: 
  * answers with a 'timeout' socket event for it if no wsReqEnd came within `timeoutMs`.
  */
 export type SocketSendAction = [kind: 'wsSend', vu: number, socket: number, data: string | ArrayBuffer, request: number, timeoutMs: number];
+/**
+ * A request whose replies the host correlates (its match and until are rules, not functions; null:
+ * every message, and the first reply ends it): the host sends `data`, collects the replies, records
+ * the ws_req_* samples, and resolves `op` with the replies, also when it times out or the socket
+ * closes under it. Messages that are no reply of it cross as usual.
+ */
+export type SocketRequestAction = [
+  kind: 'wsRequest',
+  vu: number,
+  op: number,
+  socket: number,
+  data: string | ArrayBuffer,
+  match: JsonRule | null,
+  until: JsonRule | null,
+  timeoutMs: number,
+  group: string,
+  tags: Record<string, string> | null,
+];
+/** The socket has message handlers now: replies the host takes for a request reach them too ('taken' events). */
+export type SocketListenAction = [kind: 'wsListen', vu: number, socket: number];
 export type SocketCloseAction = [kind: 'wsClose', vu: number, socket: number, code: number, reason: string];
 /** Ping; op resolves with the round trip in ms. */
 export type SocketPingAction = [kind: 'wsPing', vu: number, op: number, socket: number];
@@ -49,5 +74,13 @@ export type RequestEndAction = [kind: 'wsReqEnd', vu: number, socket: number, re
  * offset, length)`, so starting a stream never copies a whole utterance across at once.
  */
 export type SocketStreamAction = [kind: 'wsStream', vu: number, op: number, socket: number, byteLength: number, frameBytes: number, intervalMs: number, group: string, tags: Record<string, string> | null];
-export type SocketAction = SocketOpenAction | SocketSendAction | SocketCloseAction | SocketPingAction | RequestEndAction | SocketStreamAction;
+export type SocketAction =
+  | SocketOpenAction
+  | SocketSendAction
+  | SocketRequestAction
+  | SocketListenAction
+  | SocketCloseAction
+  | SocketPingAction
+  | RequestEndAction
+  | SocketStreamAction;
 

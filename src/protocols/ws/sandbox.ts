@@ -11,10 +11,13 @@ import type {
   SocketEvent,
   SocketEventKind,
   SocketOpenAction,
+  SocketListenAction,
   SocketPingAction,
+  SocketRequestAction,
   SocketSendAction,
   SocketStreamAction,
 } from './messages.js';
+import { replyRule, rulePredicate, type JsonRule } from './matching.js';
 import { handlers, kindsOf } from '../../../runtime/protocol.js';
 import type { SandboxProtocol, VuState } from '../../../runtime/vu.js';
 import { bytesOf } from '../../../runtime/bytes.js';
@@ -77,6 +80,8 @@ class Socket implements Ws.Socket, SocketSink {
   readonly #collectors: Collector[] = [];
   readonly #inbox: Data[] = [];
   #closeInfo: Ws.CloseInfo | undefined;
+  /** The host knows the socket has message handlers (see wsListen). */
+  #listening = false;
   #resolveClosed!: (info: Ws.CloseInfo) => void;
 
   constructor(state: VuState, sockets: Map<number, SocketSink>, id: number, url: string, tags: Record<string, string> | null) {
@@ -105,6 +110,10 @@ class Socket implements Ws.Socket, SocketSink {
     const list = this.#handlers.get(event);
     if (list === undefined) this.#handlers.set(event, [handler]);
     else list.push(handler);
+    if ((event === 'message' || event === 'binaryMessage') && !this.#listening) {
+      this.#listening = true;
+      this.#state.services.emit(['wsListen', this.#state.id, this.#id] satisfies SocketListenAction);
+    }
   }
 
   receive(options: Ws.ReceiveOptions = {}): Promise<Data> {
@@ -134,12 +143,25 @@ class Socket implements Ws.Socket, SocketSink {
 
   request(payload: string | ArrayBuffer | ArrayBufferView, options: Ws.RequestOptions = {}): Promise<Data[]> {
     this.#assertOpen('request');
-    const match = options.match ?? (() => true);
-    const until = options.until ?? (() => true);
+    const matchRule = replyRule(options.match, 'request(): match');
+    const untilRule = replyRule(options.until, 'request(): until');
     const tags = options.tags === undefined ? this.#tags : { ...this.#tags, ...textRecord(options.tags, 'request(): tags') };
     const group = this.#state.group;
-    const request = nextRequest++;
     const timeout = timeoutMs(options.timeout);
+    if (typeof matchRule !== 'function' && typeof untilRule !== 'function') {
+      // Rules only: the host correlates, and the replies cross once, with the result.
+      const data = toWire(payload);
+      return this.#state.services.hostOp(
+        this.#state.id,
+        (op): SocketRequestAction => ['wsRequest', this.#state.id, op, this.#id, data, matchRule ?? null, untilRule ?? null, timeout, group, tags],
+      ) as Promise<Data[]>;
+    }
+    return this.#collect(toWire(payload), predicate(matchRule), predicate(untilRule), timeout, group, tags);
+  }
+
+  /** A request with a function predicate: its replies are picked here, from every message that crosses. */
+  #collect(data: Data, match: (data: Data) => boolean, until: (data: Data) => boolean, timeout: number, group: string, tags: Record<string, string> | null): Promise<Data[]> {
+    const request = nextRequest++;
     return new Promise<Data[]>((resolve) => {
       let done = false;
       const collector: Collector = {
@@ -159,7 +181,7 @@ class Socket implements Ws.Socket, SocketSink {
       };
       this.#collectors.push(collector);
       // The host keeps the request's timer: a 'timeout' event comes back only if it expires.
-      this.#state.services.emit(['wsSend', this.#state.id, this.#id, toWire(payload), request, timeout] satisfies SocketSendAction);
+      this.#state.services.emit(['wsSend', this.#state.id, this.#id, data, request, timeout] satisfies SocketSendAction);
     });
   }
 
@@ -190,6 +212,8 @@ class Socket implements Ws.Socket, SocketSink {
     switch (what) {
       case 'message':
         return this.#message(a as Data, b === true, at);
+      case 'taken':
+        return this.#emit(b === true ? 'binaryMessage' : 'message', a);
       case 'error':
         return this.#emit('error', new Error(String(a)));
       case 'close':
@@ -433,6 +457,12 @@ export function createWsModule(state: VuState, sockets: Map<number, SocketSink>)
   return { open, connect };
 }
 
+/** A request's `match` or `until` as a predicate (none: every message). */
+function predicate(rule: JsonRule | ((data: Data) => boolean) | undefined): (data: Data) => boolean {
+  if (rule === undefined) return () => true;
+  return typeof rule === 'function' ? rule : rulePredicate(rule);
+}
+
 function timeoutMs(timeout: number | undefined): number {
   if (timeout === undefined) return DEFAULT_TIMEOUT_MS;
   return positiveNumber(timeout, 'timeout');
@@ -479,7 +509,16 @@ function toBuffer(data: ArrayBuffer | ArrayBufferView): ArrayBuffer {
   return bytes;
 }
 
-const isSocketAction = kindsOf<SocketAction>({ wsOpen: true, wsSend: true, wsClose: true, wsPing: true, wsReqEnd: true, wsStream: true });
+const isSocketAction = kindsOf<SocketAction>({
+  wsOpen: true,
+  wsSend: true,
+  wsRequest: true,
+  wsListen: true,
+  wsClose: true,
+  wsPing: true,
+  wsReqEnd: true,
+  wsStream: true,
+});
 
 const ws: SandboxProtocol = {
   // What every VU of a realm reaches (the classes of the sockets handed to scripts): frozen by lockdown.
@@ -513,6 +552,10 @@ const ws: SandboxProtocol = {
         return { call: 'socket.stream()', op: action[2], tagsAt: 8 };
       case 'wsReqEnd':
         return { call: 'socket.request()', tagsAt: 8 };
+      case 'wsRequest':
+        return { call: 'socket.request()', op: action[2], tagsAt: 9 };
+      case 'wsListen':
+        return { call: 'socket.on()' };
       case 'wsSend':
         return { call: 'socket.send()' };
       case 'wsClose':

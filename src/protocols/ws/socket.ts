@@ -6,7 +6,7 @@
 import WebSocket from 'ws';
 import type { Socket as NetSocket } from 'node:net';
 import type { SandboxEvent } from '../../../runtime/protocol.js';
-import type { SocketAction, SocketEvent, SocketOpenAction, SocketOpenOptions } from './messages.js';
+import type { SocketAction, SocketEvent, SocketOpenAction, SocketOpenOptions, SocketRequestAction } from './messages.js';
 import { Metric } from '../../metrics/builtin.js';
 import { WsMetric } from './metrics.js';
 import { connectOptions } from '../../net/connect-options.js';
@@ -14,6 +14,7 @@ import { toArrayBuffer } from '../../net/bytes.js';
 import type { NetworkOptions } from '../../options/network.js';
 import type { Tags } from '../../types.js';
 import { requestDeadlines, type DeadlineWatcher } from './deadlines.js';
+import { HostRequests, type HostRequest } from './requests.js';
 
 /** The socket actions an open socket serves: every one but the wsOpen that made it. */
 export type SocketCommand = Exclude<SocketAction, SocketOpenAction>;
@@ -59,6 +60,10 @@ export class HostSocket implements DeadlineWatcher {
   readonly #tags: Tags;
   /** Open correlated requests: when each was sent, and when it times out (Infinity once it has). */
   readonly #requests = new Map<number, { sentAt: number; deadline: number }>();
+  /** Open requests the host correlates itself (wsRequest): their replies never cross one by one. */
+  readonly #hostRequests = new HostRequests();
+  /** The script has message handlers on this socket: replies the host takes reach them too. */
+  #listening = false;
   readonly #pings: { op: number; at: number }[] = [];
   /** Requests sent after the session ended, counted as failed then (see #requestNotSent). */
   readonly #counted = new Set<number>();
@@ -154,7 +159,13 @@ export class HostSocket implements DeadlineWatcher {
       this.#received++;
       this.#markActive();
       const payload = binary ? toArrayBuffer(data) : data.toString('utf8');
-      this.#event(['ws', id, 'message', payload, binary, at]);
+      const request = this.#hostRequests.offer(payload, at);
+      if (request === undefined) {
+        this.#event(['ws', id, 'message', payload, binary, at]);
+        return;
+      }
+      if (this.#listening) this.#event(['ws', id, 'taken', payload, binary, at]);
+      if (request.done) this.#endHostRequest(request, undefined);
     });
     this.#ws.on('ping', () => {
       // ws answers with a pong: bytes both ways.
@@ -188,6 +199,7 @@ export class HostSocket implements DeadlineWatcher {
       for (const ping of this.#pings.splice(0)) owner.deliver(['reject', ping.op, `ping(): ${why}`]);
       this.#endStreams(`stream(): ${why} before the last frame`);
       this.#cutOff = this.#errorKind ?? (this.#closedByScript ? 'closed_by_script' : ORDERLY_CLOSE.has(code) ? 'closed' : 'closed_abnormally');
+      for (const request of this.#hostRequests.cutOff()) this.#endHostRequest(request, this.#cutOff);
       this.#event(['ws', id, 'close', code, reason.toString('utf8'), performance.now()]);
       this.#forgetOnceReported();
     });
@@ -204,6 +216,12 @@ export class HostSocket implements DeadlineWatcher {
     switch (action[0]) {
       case 'wsSend':
         this.#send(action[3], action[4], action[5]);
+        return;
+      case 'wsRequest':
+        this.#request(action);
+        return;
+      case 'wsListen':
+        this.#listening = true;
         return;
       case 'wsClose':
         if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) {
@@ -255,6 +273,7 @@ export class HostSocket implements DeadlineWatcher {
     this.#streams.clear();
     this.#drainWaiters = [];
     this.#requests.clear();
+    this.#hostRequests.cutOff();
     this.#countTraffic();
     if (this.#openedAt > 0) this.#owner.record(WsMetric.sessionDuration, performance.now() - this.#openedAt, this.#tags);
     this.#ws.terminate();
@@ -284,12 +303,41 @@ export class HostSocket implements DeadlineWatcher {
       return;
     }
     if (request !== 0) this.#requestSent(request, timeoutMs);
+    this.#write(data);
+  }
+
+  #write(data: string | ArrayBuffer): void {
     // A compressed frame is written later (deflate is asynchronous), so only then is the write watched.
     const compressed = this.#ws.extensions !== '';
     this.#ws.send(typeof data === 'string' ? data : Buffer.from(data), { binary: typeof data !== 'string' }, compressed ? this.#onWritten : undefined);
     this.#sent++;
     this.#markActive();
     this.#afterWrite();
+  }
+
+  /** A request the host correlates: sent now, ended by its last reply, its deadline or the socket's close. */
+  #request([, , op, , data, match, until, timeoutMs, group, tags]: SocketRequestAction): void {
+    if (this.#closed) {
+      this.#owner.record(WsMetric.reqFailed, 1, { ...this.#tagsFor(group, tags), error: this.#cutOff ?? 'closed' });
+      this.#owner.deliver(['resolve', op, []]);
+      return;
+    }
+    // While the socket closes, its close cuts the request off like the others.
+    this.#hostRequests.add(op, match, until, performance.now(), timeoutMs, this.#tagsFor(group, tags));
+    requestDeadlines.watch(this);
+    if (this.#ws.readyState === WebSocket.OPEN) this.#write(data);
+  }
+
+  /** Records a host-correlated request's samples (`failed`: why it failed) and resolves it with its replies. */
+  #endHostRequest(request: HostRequest, failed: string | undefined): void {
+    if (failed !== undefined) {
+      this.#owner.record(WsMetric.reqFailed, 1, { ...request.tags, error: failed });
+    } else {
+      this.#owner.record(WsMetric.reqFailed, 0, request.tags);
+      this.#owner.record(WsMetric.reqTtfr, request.firstAt - request.sentAt, request.tags);
+      this.#owner.record(WsMetric.reqDuration, request.lastAt - request.sentAt, request.tags);
+    }
+    this.#owner.deliver(['resolve', request.op, request.replies]);
   }
 
   #requestSent(request: number, timeoutMs: number): void {
@@ -351,7 +399,8 @@ export class HostSocket implements DeadlineWatcher {
       open.deadline = Infinity;
       this.#event(['ws', this.#id, 'timeout', request, null, now]);
     }
-    return this.#requests.size > 0;
+    for (const request of this.#hostRequests.expired(now)) this.#endHostRequest(request, 'timeout');
+    return this.#requests.size > 0 || this.#hostRequests.size > 0;
   }
 
   /**

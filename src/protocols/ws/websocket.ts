@@ -187,7 +187,8 @@ class WebSocket implements Api.WebSocket, SocketSink {
         this.#bufferedAmount = a as number;
         return;
       case 'timeout':
-        // Only wsk/ws's correlated requests time out.
+      case 'taken':
+        // Only wsk/ws's correlated requests time out or take replies.
         return;
       default: {
         const unknown: never = what;
