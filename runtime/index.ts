@@ -55,8 +55,6 @@ export interface Router {
    * each dropped action gets the error: its awaited operation rejects, or it is reported.
    */
   salvage(): SandboxAction[];
-  /** A copy of bytes [offset, offset + length) of stream `op`'s data; null once the stream is over. */
-  readStream(op: number, offset: number, length: number): ArrayBuffer | null;
 }
 
 /**
@@ -92,7 +90,6 @@ export function bootRealm(
     scenarioEnv.set(name, Object.freeze({ ...config.env, ...env }));
   }
 
-  const sharedBytes = new WeakSet<ArrayBuffer>();
   // Without memory from the host (a lone realm), the run's shared memory is the realm's own.
   const memory = countersCell ?? new ArrayBuffer(RUN_MEMORY_BYTES);
   let testInfo: TestInfo | undefined;
@@ -136,12 +133,10 @@ export function bootRealm(
         if (pending.delete(op)) outbox.push(['cancel', vu, op]);
       };
     },
-    openFile: sharedFiles(openFile, sharedBytes),
+    openFile: sharedFiles(openFile),
     now: hostNow,
     inInit: () => initializingVu() !== undefined,
     enter,
-    streams: new Map(),
-    sharedBytes,
     host: (name, ...args) => hostCall(name, args),
     counters: new Int32Array(memory),
     run: new RunMemory(memory),
@@ -281,7 +276,6 @@ export function bootRealm(
         return;
       case 'resolve':
       case 'reject': {
-        services.streams.delete(event[1]);
         const waiter = pending.get(event[1]);
         if (waiter === undefined) return;
         pending.delete(event[1]);
@@ -337,7 +331,6 @@ export function bootRealm(
       const waiter = op === undefined ? undefined : pending.get(op);
       if (op !== undefined && waiter !== undefined) {
         pending.delete(op);
-        services.streams.delete(op);
         waiter.reject(error);
       } else {
         services.report(vu, error, 'in a value sent to the host');
@@ -345,14 +338,6 @@ export function bootRealm(
     }
     drained = [];
     return kept;
-  }
-
-  function readStream(op: number, offset: number, length: number): ArrayBuffer | null {
-    const bytes = services.streams.get(op);
-    if (bytes === undefined) return null;
-    if (bytes instanceof ArrayBuffer) return bytes.slice(offset, offset + length);
-    const start = bytes.byteOffset + Math.min(offset, bytes.byteLength);
-    return bytes.buffer.slice(start, bytes.byteOffset + Math.min(offset + length, bytes.byteLength)) as ArrayBuffer;
   }
 
   function describe(action: SandboxAction): ActionDescription {
@@ -366,7 +351,7 @@ export function bootRealm(
 
   installWebCrypto(services);
   if (config.lockdown) lockdown([...REALM_SHARED, ...protocols.flatMap((protocol) => protocol.shared)]);
-  return { createVu, dispatch, drain, salvage, readStream };
+  return { createVu, dispatch, drain, salvage };
 }
 
 function describeCore(action: CoreAction): ActionDescription {
@@ -435,18 +420,15 @@ function uncopyable(value: unknown, path: string, depth = 0): string | undefined
 
 /**
  * `open()` reads a file from the host once per realm: every VU of the realm gets the same text, and
- * the same bytes for 'b', so 200 VUs streaming one 3 MB utterance hold it once. Text cannot change;
- * bytes could (V8 has no read-only ArrayBuffer), so the runtime never writes into them, and a stream
- * sends what the file holds.
+ * the same bytes for 'b', so 200 VUs of a realm holding one 3 MB utterance hold it once. Text cannot
+ * change; bytes could (V8 has no read-only ArrayBuffer), so the runtime never writes into them.
  */
-function sharedFiles(read: (path: string, binary: boolean) => unknown, sharedBytes: WeakSet<ArrayBuffer>): (path: string, binary: boolean) => unknown {
+function sharedFiles(read: (path: string, binary: boolean) => unknown): (path: string, binary: boolean) => unknown {
   const files = new Map<string, unknown>();
   return (path, binary) => {
     const key = `${binary ? 'b' : 't'}\u0000${path}`;
     if (!files.has(key)) {
-      const content = read(path, binary);
-      if (content instanceof ArrayBuffer) sharedBytes.add(content);
-      files.set(key, content);
+      files.set(key, read(path, binary));
     }
     return files.get(key);
   };

@@ -55,13 +55,6 @@ export interface RealmServices {
   readonly inInit: () => boolean;
   /** Marks `vu` as the VU whose code runs now (a protocol handing one of its objects an event). */
   readonly enter: (vu: number) => void;
-  /**
-   * Bytes held for an unfinished operation by its op (a stream's data), read by the host a chunk at
-   * a time; dropped when the op settles.
-   */
-  readonly streams: Map<number, ArrayBuffer | Uint8Array>;
-  /** The bytes open(path, 'b') handed out: the file's, shared by every VU of the realm (never copied to stream). */
-  readonly sharedBytes: WeakSet<ArrayBuffer>;
   /** Runs a host function (src/sandbox/host-functions.ts) and returns its result: hashes, base64, random bytes. */
   readonly host: (name: string, ...args: unknown[]) => unknown;
   /** Counters every VU of the run shares (memory shared by all workers): wsk/data's run-wide feeders. */

@@ -53,8 +53,6 @@ export interface VuPort {
   deliver(event: SandboxEvent): void;
   /** The tags of the VU's samples: its scenario's, the group, then the script's own. */
   tags(group: string, own: Record<string, string> | null): Tags;
-  /** Bytes [offset, offset + length) the sandbox holds for operation `op`; null once they cannot be had. */
-  readStream(op: number, offset: number, length: number): ArrayBuffer | null;
 }
 
 /** A protocol's host side in one worker. */

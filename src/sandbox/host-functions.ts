@@ -2,10 +2,12 @@
  * What the sandbox asks the host to compute for it, synchronously (an isolated-vm callback, about
  * 2 µs a call): hashes, HMACs, random bytes and base64 for `wsk/crypto` and `wsk/encoding`, done by
  * Node's own crypto and Buffer instead of JavaScript copies of them inside every isolate; and the
- * text summary for `wsk/summary`, by the renderer of the printed one.
+ * text summary for `wsk/summary`, by the renderer of the printed one; and bytes a stream sends,
+ * held once by the host.
  */
 import { createHash, createHmac, getHashes, randomBytes } from 'node:crypto';
 import { toArrayBuffer } from '../net/bytes.js';
+import { holdBytes } from '../net/held-bytes.js';
 import { readSummaryData } from '../summary/read.js';
 import { summaryText } from '../summary/text.js';
 
@@ -50,6 +52,11 @@ export const HOST_FUNCTIONS = {
     if (!alphabet.test(input)) throw new Error(`b64decode(): the input is not ${variant} base64`);
     const decoded = Buffer.from(input, variant === 'url' || variant === 'rawurl' ? 'base64url' : 'base64');
     return asString ? decoded.toString('utf8') : toArrayBuffer(decoded);
+  },
+  /** Keeps a stream's bytes on the host, once per content (src/net/held-bytes.ts); returns their key. */
+  holdBytes(data: ArrayBuffer): number {
+    if (!(data instanceof ArrayBuffer)) throw new TypeError(`holdBytes(): expected an ArrayBuffer, got ${typeof data}`);
+    return holdBytes(data);
   },
   /** textSummary(data, { indent, enableColors }): `data` as JSON, in k6 1.x's compact layout. */
   textSummary(json: string, indent: string, enableColors: boolean): string {

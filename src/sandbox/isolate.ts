@@ -159,7 +159,6 @@ export class Realm {
   readonly #dispatch: Fn;
   readonly #drain: Fn;
   readonly #salvage: Fn;
-  readonly #readStream: Fn;
   readonly #running: Int32Array;
   readonly #timeout: number;
   #released = false;
@@ -173,7 +172,6 @@ export class Realm {
     this.#dispatch = router.getSync('dispatch', { reference: true }) as Fn;
     this.#drain = router.getSync('drain', { reference: true }) as Fn;
     this.#salvage = router.getSync('salvage', { reference: true }) as Fn;
-    this.#readStream = router.getSync('readStream', { reference: true }) as Fn;
     this.#running = running;
   }
 
@@ -209,11 +207,6 @@ export class Realm {
     }
   }
 
-  /** Bytes [offset, offset + length) of a stream's data, copied out of the sandbox; null once that stream is over. */
-  readStream(op: number, offset: number, length: number): ArrayBuffer | null {
-    return this.#call(() => this.#readStream.applySync(undefined, [op, offset, length], { result: { copy: true }, timeout: this.#timeout })) as ArrayBuffer | null;
-  }
-
   #call(crossing: () => unknown): unknown {
     try {
       return crossing();
@@ -232,7 +225,7 @@ export class Realm {
   release(): void {
     if (this.#released) return;
     this.#released = true;
-    for (const ref of [this.#createVu, this.#dispatch, this.#drain, this.#salvage, this.#readStream, this.#router]) ref.release();
+    for (const ref of [this.#createVu, this.#dispatch, this.#drain, this.#salvage, this.#router]) ref.release();
     if (!this.#owner.disposed) this.#context.release();
     this.#owner.forget(this);
   }

@@ -28,8 +28,6 @@ export interface HostRealm {
   createVu(id: number): VuInitResult;
   /** Delivers events and returns the actions they caused; a stopped crossing throws a CrossingError. */
   flush(events: readonly SandboxEvent[]): SandboxAction[];
-  /** Bytes of a stream the sandbox holds for operation `op`; null once it is over. */
-  readStream(op: number, offset: number, length: number): ArrayBuffer | null;
 }
 
 /** An isolate as the host uses it: src/sandbox/isolate.ts `SandboxIsolate`. */

@@ -10,7 +10,6 @@
  * sample-tags.ts, files.ts (`open()`).
  */
 import { RunMemory } from '../../runtime/run-memory.js';
-import { CrossingError } from '../sandbox/isolate.js';
 import { PROTOCOLS } from '../protocols/index.js';
 import type { ProtocolRegistry } from '../protocols/registry.js';
 import type { VuPort } from '../protocols/types.js';
@@ -126,16 +125,6 @@ export class VuHost {
       deliver: (event) => this.#queue.enqueue(vu().place, event, vu()),
       // Whole: a socket reads its url back from its tags; record() keys the series.
       tags: (group, own) => this.#tags.sample(vu().scenario, group, own, vu().tags),
-      readStream: (op, offset, length) => {
-        try {
-          return vu().place.realm.readStream(op, offset, length);
-        } catch (error) {
-          // The isolate died or the read ran too long: the stream cannot go on; the crossing that
-          // notices the dead isolate reports it.
-          if (error instanceof CrossingError) return null;
-          throw error;
-        }
-      },
     };
   }
 

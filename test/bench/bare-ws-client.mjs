@@ -21,7 +21,7 @@ const CONNS = Number(args.get('conns') ?? 100);
 const SECONDS = Number(args.get('seconds') ?? 20);
 const BYTES = Number(args.get('bytes') ?? 100);
 const EVERY_MS = Number(args.get('every-ms') ?? 5000);
-const FRAME_BYTES = Number(args.get('frame-bytes') ?? 640);
+const FRAME_BYTES = Number(args.get('frame-bytes') ?? 3200);
 const INTERVAL_MS = Number(args.get('interval-ms') ?? 20);
 const FRAMES = Number(args.get('frames') ?? 1000);
 const START_AFTER_MS = Number(args.get('start-after-ms') ?? 0);
@@ -32,7 +32,9 @@ if (URL === undefined || !['request', 'idle', 'stream'].includes(MODE)) {
 }
 
 const message = 'x'.repeat(BYTES);
+// The same bytes as wsk's W3 script makes in its init code (filled, so its pages are really there).
 const audio = new Uint8Array(FRAME_BYTES * FRAMES);
+for (let i = 0; i < audio.length; i++) audio[i] = (i * 31 + (i >> 9)) & 0xff;
 const counts = { open: 0, failed: 0, sent: 0, received: 0 };
 /** Stream mode: how late each frame left against its due time, in ms. */
 const lags = MODE === 'stream' ? new Float64Array(CONNS * FRAMES) : new Float64Array(0);

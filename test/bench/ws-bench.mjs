@@ -9,10 +9,13 @@
 //   W2  --fleet VUs (10,000) each holding one socket, one small message every 5 s: all connected? RSS per VU, and
 //       the whole run's CPU seconds. One process holds at most ~19,000 sockets under a 20,000 open-files limit
 //       (--fleet=19000 measures that); 50,000 VUs need several processes.
-//   W3  200 VUs each streaming 640-byte frames every 20 ms: p99 ws_stream_frame_lag, CPU-µs per frame. As
-//       independent callers would, the streams are not in step: each starts 1 s after its socket opened
-//       (the fleet is connected by then), offset by its index × interval / VUs. Frames due at one instant
-//       all together would make the last one late by the cost of sending the others, for any client.
+//   W3  200 VUs each streaming a 20 s utterance in 3,200-byte frames every 20 ms, the utterance made in
+//       init code (the same bytes in every VU, as one WAV loaded with open() would be) and streamed with one
+//       stream() call: CPU-µs per frame, p99 ws_stream_frame_lag, and at the server (stream-server.mjs) the
+//       p99 |inter-arrival − 20 ms| and the longest gap; the generator's max RSS. As independent callers
+//       would, the streams are not in step: each starts 1 s after its socket opened (the fleet is
+//       connected by then), offset by its index × interval / VUs. Frames due at one instant all together
+//       would make the last one late by the cost of sending the others, for any client.
 //
 // Flags: --only=W1,W3  --seconds=5 (every workload's duration)  --repeat=3 (prints medians)
 //        --fleet=50000 (W2's size)  --wsk-args=--workers,2 (flags for wsk run; default --workers 1 when pinned)
@@ -29,6 +32,7 @@ import {
 } from './processes.mjs';
 
 const BARE = path.join(ROOT, 'test', 'bench', 'bare-ws-client.mjs');
+const STREAM_SERVER = path.join(ROOT, 'test', 'bench', 'stream-server.mjs');
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
 const ONLY = (args.get('only') ?? 'W0,W1,W2,W3').split(',').map((name) => name.toUpperCase());
@@ -46,7 +50,7 @@ function echoFrameBytes(payload) {
 
 const W0_BYTES = 100;
 const W1_BYTES = 100;
-const W3_FRAME_BYTES = 640;
+const W3_FRAME_BYTES = 3200;
 const W3_INTERVAL_MS = 20;
 const W3_START_AFTER_MS = 1000;
 
@@ -116,12 +120,13 @@ export default async function () {
     bareArgs: () => ['--mode=idle', '--bytes=4', '--every-ms=5000'],
   },
   W3: {
-    title: `200 VUs each streaming ${W3_FRAME_BYTES}-byte frames every ${W3_INTERVAL_MS} ms`,
+    title: `200 VUs each streaming a ${W3_FRAME_BYTES}-byte frame every ${W3_INTERVAL_MS} ms, utterance made in init code`,
     seconds: 20,
     conns: 200,
     measure: 'cpu',
     operation: 'frame',
     echoBytes: echoFrameBytes(W3_FRAME_BYTES),
+    server: 'stream',
     // One iteration per VU streams the whole run, so the run ends when the last frame is out.
     script: `import ws from 'wsk/ws';
 import { sleep } from 'wsk';
@@ -130,6 +135,7 @@ export const options = {
   summaryTrendStats: ['avg', 'p(50)', 'p(99)', 'max'],
 };
 const audio = new Uint8Array(${W3_FRAME_BYTES} * Number(__ENV.FRAMES));
+for (let i = 0; i < audio.length; i++) audio[i] = (i * 31 + (i >> 9)) & 0xff;
 export default async function () {
   const socket = await ws.open(__ENV.URL!);
   socket.on('binaryMessage', () => {});
@@ -146,6 +152,48 @@ function w3Frames(seconds) {
   return Math.round((seconds * 1000) / W3_INTERVAL_MS);
 }
 
+/** W3's server (stream-server.mjs) on the server core: like startEchoServer, and stop() resolves with what it measured. */
+async function startStreamServer() {
+  const child = spawnOn(SERVER_CORE, [process.execPath, STREAM_SERVER, `--interval-ms=${W3_INTERVAL_MS}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stats = {};
+  const closed = new Promise((resolve) => child.on('close', resolve));
+  const url = await new Promise((resolve, reject) => {
+    eachLine(child.stdout, (line) => {
+      const listening = /^listening on (ws:\/\/\S+)/.exec(line);
+      if (listening) resolve(listening[1]);
+      if (line.startsWith('stream-stats ')) stats = JSON.parse(line.slice('stream-stats '.length));
+    });
+    void closed.then((code) => reject(new Error(`stream-server.mjs exited with ${code}`)));
+  });
+  return {
+    url,
+    pid: child.pid,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await closed;
+      return { serverJitterP99Ms: stats.p99JitterMs, maxGapMs: stats.maxGapMs };
+    },
+  };
+}
+
+/** The largest RSS the process has had (VmHWM), read until it exits; resolves with the last reading. */
+function watchPeakRss(pid, exited) {
+  let peakMB;
+  const read = () => {
+    try {
+      const kb = Number(/^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+      if (kb > 0) peakMB = kb / 1024;
+    } catch {
+      // It exited between two readings: the last one stands.
+    }
+  };
+  const timer = setInterval(read, 200);
+  return exited.then(() => {
+    clearInterval(timer);
+    return peakMB;
+  });
+}
+
 
 /**
  * Runs one client ('wsk' or 'bare') through one workload against a fresh server and measures it.
@@ -153,7 +201,7 @@ function w3Frames(seconds) {
  * "VUs exist, load starts" (the origin of the measuring window).
  */
 async function runClient(name, workload, client, seconds, dir) {
-  const server = await startEchoServer();
+  const server = workload.server === 'stream' ? await startStreamServer() : await startEchoServer();
   const argv =
     client === 'wsk'
       ? [process.execPath, '--no-node-snapshot', WSK, 'run', `${name}.ts`, ...WSK_ARGS, '-e', `URL=${server.url}`, '-e', `VUS=${workload.conns}`,
@@ -163,8 +211,11 @@ async function runClient(name, workload, client, seconds, dir) {
   const limitMs = (seconds + 120) * 1000;
   const child = (workload.measure === 'total' ? spawnTimed : spawnOn)(GENERATOR_CORE, argv, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   const killer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+  let stopping;
+  const stopServer = () => (stopping ??= server.stop().then((stats) => stats ?? {}));
   const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve(code ?? signal)));
   const cpuAtExit = cpuSecondsAtExit(child.pid);
+  const peakRss = watchPeakRss(child.pid, exited);
   let tail = [];
   let baseline;
   let startedAt;
@@ -199,10 +250,12 @@ async function runClient(name, workload, client, seconds, dir) {
     // A memory workload's CPU is the whole run's, from making the VUs (sockets) to the exit.
     if (workload.measure === 'memory') measured.cpuSeconds = (await cpuAtExit) - baseline.cpuSeconds;
     const outcome = client === 'wsk' ? wskOutcome(path.join(dir, `${name}-summary.json`), workload) : bareOutcome(bareConnected, bareDone, workload);
-    return { ...measured, ...outcome, elapsedS: (performance.now() - startedAt) / 1000 };
+    const atServer = await stopServer();
+    const peak = workload.server === 'stream' ? { maxRssMB: await peakRss } : {};
+    return { ...measured, ...outcome, ...atServer, ...peak, elapsedS: (performance.now() - startedAt) / 1000 };
   } finally {
     clearTimeout(killer);
-    await server.stop();
+    await stopServer();
   }
 }
 
@@ -268,6 +321,9 @@ const COLUMNS = [
   { key: 'opsPerSecond', title: 'ops/s', digits: 0 },
   { key: 'cpuShare', title: 'CPU share', digits: 2 },
   { key: 'lagP99Ms', title: 'lag p99 ms', digits: 2 },
+  { key: 'serverJitterP99Ms', title: 'server jitter p99 ms', digits: 2 },
+  { key: 'maxGapMs', title: 'max gap ms', digits: 1 },
+  { key: 'maxRssMB', title: 'max RSS MB', digits: 0 },
   { key: 'connected', title: 'connected', text: true },
   { key: 'failed', title: 'failed', digits: 0 },
   { key: 'connectedS', title: 'all open s', digits: 1 },

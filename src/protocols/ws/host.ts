@@ -6,6 +6,7 @@ import { handlers } from '../../../runtime/protocol.js';
 import type { ProtocolContext, ProtocolHost, VuPort } from '../types.js';
 import type { SocketAction } from './messages.js';
 import { HostSocket } from './socket.js';
+import { releaseBytes } from '../../net/held-bytes.js';
 
 export function openWs(context: ProtocolContext): ProtocolHost {
   /** Open sockets by VU, then by the id the VU's realm gave them. */
@@ -29,7 +30,6 @@ export function openWs(context: ProtocolContext): ProtocolHost {
         const owner = {
           deliver: vu.deliver,
           tags: vu.tags,
-          readStream: vu.readStream,
           record: context.record,
           forget: () => {
             mine.delete(id);
@@ -65,8 +65,12 @@ export function openWs(context: ProtocolContext): ProtocolHost {
       },
       wsStream: (action, vu) => {
         const target = socket(vu, action[3]);
-        if (target !== undefined) target.act(action);
-        else gone(vu, action[2], 'stream');
+        if (target !== undefined) {
+          target.act(action);
+          return;
+        }
+        releaseBytes(action[4]);
+        gone(vu, action[2], 'stream');
       },
     }),
     endIteration: (vu) => {

@@ -68,12 +68,12 @@ export type SocketPingAction = [kind: 'wsPing', vu: number, op: number, socket: 
  */
 export type RequestEndAction = [kind: 'wsReqEnd', vu: number, socket: number, request: number, firstAt: number, lastAt: number, failed: boolean, group: string, tags: Record<string, string> | null];
 /**
- * Stream `byteLength` bytes as binary frames of frameBytes, one every intervalMs on a drift-free
- * schedule; op resolves when the last is out. The bytes stay in the sandbox (a copy taken when the
- * script called stream()): the host reads them a chunk at a time with the router's `readStream(op,
- * offset, length)`, so starting a stream never copies a whole utterance across at once.
+ * Stream the bytes held under `held` as binary frames of frameBytes, one every intervalMs on a
+ * drift-free schedule; op resolves when the last is out. The sandbox handed the bytes to the host
+ * once, when the script called stream() (the `holdBytes` host function, src/net/held-bytes.ts: one
+ * copy per content however many VUs stream it); the stream lets go of them when it ends.
  */
-export type SocketStreamAction = [kind: 'wsStream', vu: number, op: number, socket: number, byteLength: number, frameBytes: number, intervalMs: number, group: string, tags: Record<string, string> | null];
+export type SocketStreamAction = [kind: 'wsStream', vu: number, op: number, socket: number, held: number, frameBytes: number, intervalMs: number, group: string, tags: Record<string, string> | null];
 export type SocketAction =
   | SocketOpenAction
   | SocketSendAction

@@ -191,11 +191,9 @@ class Socket implements Ws.Socket, SocketSink {
     const intervalMs = positiveNumber(options?.intervalMs, 'stream(): intervalMs');
     const tags = options.tags === undefined ? this.#tags : { ...this.#tags, ...textRecord(options.tags, 'stream(): tags') };
     const group = this.#state.group;
-    const own = streamed(bytes, this.#state.services.sharedBytes);
-    await this.#state.services.hostOp(this.#state.id, (op): SocketStreamAction => {
-      this.#state.services.streams.set(op, own);
-      return ['wsStream', this.#state.id, op, this.#id, own.byteLength, frameBytes, intervalMs, group, tags];
-    });
+    // The host keeps the bytes as they are now (the script may reuse its buffer), once per content.
+    const held = this.#state.services.host('holdBytes', wholeBuffer(bytes)) as number;
+    await this.#state.services.hostOp(this.#state.id, (op): SocketStreamAction => ['wsStream', this.#state.id, op, this.#id, held, frameBytes, intervalMs, group, tags]);
   }
 
   async ping(): Promise<number> {
@@ -485,21 +483,10 @@ function toWire(data: string | ArrayBuffer | ArrayBufferView): Data {
   return toBuffer(data);
 }
 
-/**
- * What a stream sends: the file's bytes themselves when they come from open(path, 'b') (shared by
- * the realm's VUs, so 200 streams of one utterance hold it once), else a copy of the bytes as they
- * are now, since the script may reuse its buffer while the stream runs.
- */
-function streamed(data: ArrayBuffer | ArrayBufferView, shared: WeakSet<ArrayBuffer>): ArrayBuffer | Uint8Array {
-  if (data instanceof ArrayBuffer && shared.has(data)) return data;
-  if (ArrayBuffer.isView(data) && data.buffer instanceof ArrayBuffer && shared.has(data.buffer)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return ownCopy(data);
-}
-
-/** A copy the script cannot change afterwards (a view's slice is one already). */
-function ownCopy(data: ArrayBuffer | ArrayBufferView): ArrayBuffer {
-  const bytes = toBuffer(data);
-  return bytes === data ? bytes.slice(0) : bytes;
+/** The bytes as an ArrayBuffer of their own size: a whole buffer as it is (the host copies it), a part of one sliced. */
+function wholeBuffer(data: ArrayBuffer | ArrayBufferView): ArrayBuffer {
+  if (ArrayBuffer.isView(data) && data.buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength) return data.buffer;
+  return toBuffer(data);
 }
 
 /** An exact-size copy of the bytes (a view's slice, not its whole buffer). */

@@ -15,6 +15,8 @@ import type { NetworkOptions } from '../../options/network.js';
 import type { Tags } from '../../types.js';
 import { requestDeadlines, type DeadlineWatcher } from './deadlines.js';
 import { HostRequests, type HostRequest } from './requests.js';
+import { heldBytes, releaseBytes } from '../../net/held-bytes.js';
+import { PacedConnection, pacerReady, type PacedSocket } from './pacer.js';
 
 /** The socket actions an open socket serves: every one but the wsOpen that made it. */
 export type SocketCommand = Exclude<SocketAction, SocketOpenAction>;
@@ -31,15 +33,10 @@ export interface SocketOwner {
   forget(): void;
   /** The socket has traffic to count: the next metrics interval calls its countTraffic(). Idle sockets are not visited. */
   active(): void;
-  /** Bytes of stream `op`'s data from the sandbox; null when they cannot be had (the stream is over, the isolate died). */
-  readStream(op: number, offset: number, length: number): ArrayBuffer | null;
 }
 
 /** The kinds of ws_errors (the `error` tag). */
 export type SocketErrorKind = 'dns' | 'refused' | 'timeout' | 'tls' | 'handshake_status' | 'reset' | 'protocol' | 'closed_abnormally';
-
-/** A stream's bytes come from the sandbox in pieces of about this size (a crossing each): 2 s of 16 kHz 16-bit audio. */
-const STREAM_CHUNK_BYTES = 64 * 1024;
 
 /**
  * A stream stops reading ahead while more than this many bytes (or two frames, if larger) wait in the
@@ -53,7 +50,14 @@ const CUT_OFF_REPORT_MS = 2000;
 /** Close codes of an orderly end: normal, going away, and "no status" (a close frame without a code). */
 const ORDERLY_CLOSE = new Set([1000, 1001, 1005]);
 
-export class HostSocket implements DeadlineWatcher {
+/** An unfinished stream(): the key of its bytes (src/net/held-bytes.ts), its tags, and the timer of its next frame when the worker paces it. */
+interface OpenStream {
+  readonly held: number;
+  readonly tags: Tags;
+  timer: NodeJS.Timeout | undefined;
+}
+
+export class HostSocket implements DeadlineWatcher, PacedSocket {
   readonly #ws: WebSocket;
   readonly #owner: SocketOwner;
   readonly #id: number;
@@ -76,8 +80,12 @@ export class HostSocket implements DeadlineWatcher {
   /** The owner has been told of traffic not yet counted (see SocketOwner.active). */
   #active = false;
   #openedAt = 0;
-  /** Each unfinished stream() by its op, with the timer of its next frame (none while it waits for the buffer to drain). */
-  readonly #streams = new Map<number, NodeJS.Timeout | undefined>();
+  /** Each unfinished stream() by its op. */
+  readonly #streams = new Map<number, OpenStream>();
+  /** The pacer thread writes this socket's frames (and its other writes) while it streams. */
+  #paced: PacedConnection | undefined;
+  /** Bytes the pacer wrote since the last count. */
+  #pacedBytes = 0;
   /** What runs when the send buffer has drained (streams held back by a slow reader). */
   #drainWaiters: (() => void)[] = [];
   /** Why the session ended, for the requests it cut off (the `error` tag of their ws_req_failed); undefined while open. */
@@ -269,8 +277,7 @@ export class HostSocket implements DeadlineWatcher {
     clearTimeout(this.#cutOffTimer);
     if (this.#closed) return;
     this.#closed = true;
-    for (const timer of this.#streams.values()) clearTimeout(timer);
-    this.#streams.clear();
+    for (const op of [...this.#streams.keys()]) this.#streamOver(op);
     this.#drainWaiters = [];
     this.#requests.clear();
     this.#hostRequests.cutOff();
@@ -439,35 +446,80 @@ export class HostSocket implements DeadlineWatcher {
   }
 
   /**
-   * Frame i is due at start + i × interval: a late frame does not push the next ones back. The bytes
-   * are read from the sandbox a chunk of whole frames at a time, as the frames come due.
+   * Frame i is due at start + i × interval: a late frame does not push the next ones back. The
+   * bytes are on the host already (held once per content, src/net/held-bytes.ts). On a plain TCP
+   * socket the pacer thread sends the frames (pacer.ts), so a VU's isolate that keeps the worker's
+   * thread busy does not hold them back; otherwise (TLS) the worker's timers do.
    */
-  #stream(op: number, byteLength: number, frameBytes: number, intervalMs: number, tags: Tags): void {
+  #stream(op: number, held: number, frameBytes: number, intervalMs: number, tags: Tags): void {
+    const audio = heldBytes(held);
+    if (audio === undefined) {
+      this.#owner.deliver(['reject', op, 'stream(): its bytes are gone from the host']);
+      return;
+    }
+    this.#streams.set(op, { held, tags, timer: undefined });
+    if (this.#ws.readyState !== WebSocket.OPEN) {
+      this.#streamEnded(op, ['reject', op, 'stream(): the socket closed before the last frame']);
+      return;
+    }
+    if (!this.#toPacer(op, audio, frameBytes, intervalMs, performance.now())) this.#paceHere(op, audio, frameBytes, intervalMs, tags);
+  }
+
+  /**
+   * Hands the stream's frames from `start` on to the pacer thread, if it is up and can write to this
+   * socket (plain TCP, nothing waiting in the send buffer); false when the worker must pace them.
+   */
+  #toPacer(op: number, audio: Uint8Array, frameBytes: number, intervalMs: number, start: number): boolean {
+    if (this.#net === undefined || this.#ws.bufferedAmount > 0 || !pacerReady()) return false;
+    this.#paced ??= PacedConnection.take(this.#net, this, () => this.#ws.readyState !== WebSocket.OPEN);
+    if (this.#paced?.active !== true) return false;
+    this.#paced.stream(op, audio, frameBytes, intervalMs, performance.timeOrigin + start);
+    return true;
+  }
+
+  /** Frames of a paced stream went out: each records how late it left. */
+  sent(op: number, lags: readonly number[]): void {
+    const stream = this.#streams.get(op);
+    if (stream === undefined) return;
+    this.#sent += lags.length;
+    this.#markActive();
+    for (const lag of lags) this.#owner.record(WsMetric.streamFrameLag, lag, stream.tags);
+  }
+
+  /** A paced stream is over: every frame out, or stopped (a socket that is closing rejects it as it closes). */
+  ended(op: number, error: string | null): void {
+    if (this.#paced?.streaming === false) this.#paced.release();
+    if (error === null) this.#streamEnded(op, ['resolve', op, undefined]);
+    else if (this.#ws.readyState === WebSocket.OPEN) this.#streamEnded(op, ['reject', op, `stream(): ${error}`]);
+  }
+
+  written(bytes: number): void {
+    this.#pacedBytes += bytes;
+    this.#markActive();
+  }
+
+  handedBack(): void {
+    this.#paced = undefined;
+  }
+
+  /**
+   * The worker's own timers pace the stream: on a socket the pacer cannot write to (TLS), or until
+   * the pacer thread is up, when the frames still to come move over to it.
+   */
+  #paceHere(op: number, audio: Uint8Array, frameBytes: number, intervalMs: number, tags: Tags): void {
     const start = performance.now();
-    const frames = Math.ceil(byteLength / frameBytes);
-    const chunkBytes = Math.max(1, Math.floor(STREAM_CHUNK_BYTES / frameBytes)) * frameBytes;
+    const frames = Math.ceil(audio.byteLength / frameBytes);
     const bufferLimit = Math.max(STREAM_BUFFER_BYTES, 2 * frameBytes);
-    let chunk: ArrayBuffer | null = null;
-    let chunkStart = 0;
     let index = 0;
-    const frame = (offset: number, length: number): Uint8Array | null => {
-      if (chunk === null || offset + length > chunkStart + chunk.byteLength) {
-        chunk = this.#owner.readStream(op, offset, chunkBytes);
-        chunkStart = offset;
-        if (chunk === null) return null;
-      }
-      return new Uint8Array(chunk, offset - chunkStart, length);
-    };
-    const end = (event: SandboxEvent): void => {
-      this.#streams.delete(op);
-      this.#owner.deliver(event);
-    };
     const sendDue = (): void => {
-      if (!this.#streams.has(op)) return; // ended meanwhile (the socket closed)
+      const stream = this.#streams.get(op);
+      if (stream === undefined) return; // ended meanwhile (the socket closed)
+      stream.timer = undefined;
       if (this.#ws.readyState !== WebSocket.OPEN) {
-        end(['reject', op, 'stream(): the socket closed before the last frame']);
+        this.#streamEnded(op, ['reject', op, 'stream(): the socket closed before the last frame']);
         return;
       }
+      if (index > 0 && index < frames && this.#toPacer(op, audio.subarray(index * frameBytes), frameBytes, intervalMs, start + index * intervalMs)) return;
       const now = performance.now();
       let wrote = false;
       while (index < frames && start + index * intervalMs <= now) {
@@ -475,19 +527,13 @@ export class HostSocket implements DeadlineWatcher {
           // The target reads slower than the stream is paced: wait for the buffer to drain (the
           // backlog is reported and 'drain' watched); the frames due meanwhile go out late, and
           // ws_stream_frame_lag says by how much.
-          this.#streams.set(op, undefined);
           this.#drainWaiters.push(sendDue);
           this.#afterWrite();
           return;
         }
         const due = start + index * intervalMs;
         const offset = index * frameBytes;
-        const bytes = frame(offset, Math.min(frameBytes, byteLength - offset));
-        if (bytes === null) {
-          end(['reject', op, 'stream(): its bytes are gone from the sandbox']);
-          return;
-        }
-        this.#ws.send(bytes, { binary: true });
+        this.#ws.send(audio.subarray(offset, Math.min(offset + frameBytes, audio.byteLength)), { binary: true });
         wrote = true;
         this.#sent++;
         this.#markActive();
@@ -496,14 +542,27 @@ export class HostSocket implements DeadlineWatcher {
       }
       if (wrote) this.#afterWrite();
       if (index >= frames) {
-        end(['resolve', op, undefined]);
+        this.#streamEnded(op, ['resolve', op, undefined]);
         return;
       }
-      const timer = setTimeout(sendDue, Math.max(0, start + index * intervalMs - performance.now()));
-      this.#streams.set(op, timer);
+      stream.timer = setTimeout(sendDue, Math.max(0, start + index * intervalMs - performance.now()));
     };
-    this.#streams.set(op, undefined);
     sendDue();
+  }
+
+  #streamEnded(op: number, event: SandboxEvent): void {
+    if (!this.#streamOver(op)) return;
+    this.#owner.deliver(event);
+  }
+
+  /** Forgets stream `op` and lets go of its bytes; false if it was over already. */
+  #streamOver(op: number): boolean {
+    const stream = this.#streams.get(op);
+    if (stream === undefined) return false;
+    this.#streams.delete(op);
+    clearTimeout(stream.timer);
+    releaseBytes(stream.held);
+    return true;
   }
 
   /** Tags of a request's or a stream's samples; the same object while group and tags stay the same, so series keys are reused. */
@@ -531,11 +590,7 @@ export class HostSocket implements DeadlineWatcher {
   }
 
   #endStreams(reason: string): void {
-    for (const [op, timer] of this.#streams) {
-      clearTimeout(timer);
-      this.#owner.deliver(['reject', op, reason]);
-    }
-    this.#streams.clear();
+    for (const op of [...this.#streams.keys()]) this.#streamEnded(op, ['reject', op, reason]);
     this.#drainWaiters = [];
   }
 
@@ -558,9 +613,12 @@ export class HostSocket implements DeadlineWatcher {
     if (this.#net === undefined) return;
     const read = this.#net.bytesRead - this.#bytesRead;
     // Node's bytesWritten includes what still waits in the socket's buffer: only what left counts.
-    const written = Math.max(0, this.#net.bytesWritten - this.#net.writableLength - this.#bytesWritten);
+    // What the pacer thread wrote never went through it.
+    const left = Math.max(0, this.#net.bytesWritten - this.#net.writableLength - this.#bytesWritten);
+    const written = left + this.#pacedBytes;
+    this.#pacedBytes = 0;
     this.#bytesRead += read;
-    this.#bytesWritten += written;
+    this.#bytesWritten += left;
     if (read > 0) this.#owner.record(Metric.dataReceived, read, this.#tags);
     if (written > 0) this.#owner.record(Metric.dataSent, written, this.#tags);
   }

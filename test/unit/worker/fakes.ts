@@ -129,10 +129,6 @@ export class FakeRealm implements HostRealm {
     return actions;
   }
 
-  readStream(): ArrayBuffer | null {
-    return null;
-  }
-
   /** A sleep action of VU `vu`'s iteration `token`; when its op resolves, the iteration ends. */
   sleep(vu: number, token: number, ms: number): SleepAction {
     const op = this.#nextOp++;
