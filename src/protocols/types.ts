@@ -65,6 +65,8 @@ export interface ProtocolHost {
   stopVu(vu: VuPort): void;
   /** Records traffic counted since the last call (called once per metrics interval and at the end). */
   countTraffic(): void;
+  /** The worker stops, after every VU did: what the protocol keeps for the whole worker (a thread) ends. */
+  close?(): void;
 }
 
 /** The series of a metric, as outputs read them at the end of a run. */

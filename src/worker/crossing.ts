@@ -32,6 +32,8 @@ export function oneVuRun(queued: readonly (HostVu | null)[]): number {
 export class CrossingQueue {
   readonly #dirty = new Set<Placement>();
   readonly #schedule: () => void;
+  /** The worker stopped and its isolates are gone: nothing crosses any more. */
+  #closed = false;
 
   /** `schedule` asks for a flush on the next turn (many asks, one flush). */
   constructor(schedule: () => void) {
@@ -40,6 +42,7 @@ export class CrossingQueue {
 
   /** Queues `event` for the placement's next crossing; `vu` is the VU it concerns (null: the whole realm). */
   enqueue(place: Placement, event: SandboxEvent, vu: HostVu | null): void {
+    if (this.#closed) return;
     place.queue.push(event);
     place.queued.push(vu);
     this.markDirty(place);
@@ -47,6 +50,7 @@ export class CrossingQueue {
 
   /** The placement crosses on the next flush, even with nothing queued (init code may have left actions). */
   markDirty(place: Placement): void {
+    if (this.#closed) return;
     this.#dirty.add(place);
     this.#schedule();
   }
@@ -54,6 +58,16 @@ export class CrossingQueue {
   /** Asks for a flush: what the report holds goes out with it. */
   schedule(): void {
     this.#schedule();
+  }
+
+  /**
+   * The worker stopped: what its VUs' sockets and timers deliver as they end (a stream's reject, a
+   * close) is dropped. Crossing it into a disposed isolate would fail as an out-of-memory does, and
+   * the recovery would rebuild the isolate and run every VU's init code again.
+   */
+  close(): void {
+    this.#closed = true;
+    for (const place of this.#dirty) this.drop(place);
   }
 
   /** What was queued for a dead realm means nothing to the realm that replaces it. */

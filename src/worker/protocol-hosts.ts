@@ -42,4 +42,9 @@ export class ProtocolHosts {
   countTraffic(): void {
     for (const host of this.#hosts) host.countTraffic();
   }
+
+  /** The worker stops: what each protocol keeps for the whole worker ends. */
+  close(): void {
+    for (const host of this.#hosts) host.close?.();
+  }
 }

@@ -134,7 +134,9 @@ export class VuHost {
     // What the protocols hold for a VU (sockets, connections) lives until it stops: the end of the test.
     this.#protocols.countTraffic();
     for (const vu of this.#vus.values()) this.#protocols.stopVu(vu.port);
+    this.#protocols.close();
     this.#report.stop();
+    this.#queue.close();
     this.#placements.dispose();
   }
 }

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
-import { runScript } from './harness.js';
+import { spawn } from 'node:child_process';
+import { runScript, scriptDir, WSK } from './harness.js';
 
 type Summary = { metrics: Record<string, { values: Record<string, number> }> };
 const summaryOf = (dir: string): Summary => JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary;
@@ -223,6 +224,32 @@ describe('wsk/ws async API against a real server', () => {
       await new Promise<void>((resolve) => timing.close(() => resolve()));
     }
   });
+
+  it('ends its process by itself once the test is over, after streams and with sockets left open', async () => {
+    // Run without bin/wsk.js's launcher, which would pass the exit code on even if the process had
+    // to be ended hard. Once the test is over nothing may hold the worker: not the stream pacer's
+    // thread, and not a rebuild of the VUs' isolate for the closes their sockets report after it.
+    // Each VU's init code takes 400 ms, so running it again for 10 VUs would outlast the wait for
+    // the worker (5 s).
+    const dir = scriptDir({
+      'script.ts': `import { open } from 'wsk/ws';
+        export const options = { vus: 10, iterations: 10 };
+        const until = Date.now() + 400;
+        while (Date.now() < until);
+        const audio = new Uint8Array(3200 * 5);
+        export default async function () {
+          const s = await open(__ENV.TARGET);
+          await s.stream(audio, { frameBytes: 3200, intervalMs: 20 });
+        }`,
+    });
+    const child = spawn(process.execPath, ['--no-node-snapshot', WSK, 'run', '--quiet', '--workers', '1', 'script.ts', '-e', `TARGET=${url}`], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+    expect(output).toMatch(/iterations\.+: 10\b/);
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+  }, 60_000);
 
   it('streams the bytes as they were when stream() was called', async () => {
     const { code, stderr, stdout } = await runScript(

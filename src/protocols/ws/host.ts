@@ -6,6 +6,7 @@ import { handlers } from '../../../runtime/protocol.js';
 import type { ProtocolContext, ProtocolHost, VuPort } from '../types.js';
 import type { SocketAction } from './messages.js';
 import { HostSocket } from './socket.js';
+import { stopPacer } from './pacer.js';
 import { releaseBytes } from '../../net/held-bytes.js';
 
 export function openWs(context: ProtocolContext): ProtocolHost {
@@ -85,5 +86,7 @@ export function openWs(context: ProtocolContext): ProtocolHost {
     countTraffic: () => {
       for (const open of active) if (!open.countTraffic()) active.delete(open);
     },
+    // The pacer thread would keep the worker alive once its sockets are gone.
+    close: stopPacer,
   };
 }

@@ -73,6 +73,15 @@ class StreamPacer {
     return this.#ready;
   }
 
+  stop(): void {
+    const thread = this.#thread;
+    if (thread === undefined) return;
+    this.#thread = undefined;
+    this.#ready = false;
+    thread.removeAllListeners('error');
+    void thread.terminate();
+  }
+
   post(command: PacerCommand, transfer: ArrayBuffer[] = []): void {
     this.#start().postMessage(command, transfer);
   }
@@ -136,6 +145,11 @@ class StreamPacer {
 
 /** This thread's pacer (each worker thread loads its own copy of this module). */
 const pacer = new StreamPacer();
+
+/** This thread's pacer ends (the worker stops): its thread is terminated, and a later stream starts another. */
+export function stopPacer(): void {
+  pacer.stop();
+}
 
 /** Whether this thread's pacer takes streams now (it is started, if it was not). */
 export function pacerReady(): boolean {

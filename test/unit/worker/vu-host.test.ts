@@ -36,6 +36,7 @@ const SETUP: WorkerSetup = {
 function probeProtocol() {
   const stopped: number[] = [];
   let counted = 0;
+  let closed = 0;
   const protocol: Protocol = {
     name: 'probe',
     modules: [],
@@ -45,13 +46,20 @@ function probeProtocol() {
       actions: handlers<['probe', number, string], [vu: VuPort]>({
         probe: ([, , text], vu) => vu.deliver(['probed', vu.id, text]),
       }),
-      stopVu: (vu) => stopped.push(vu.id),
+      // As a socket does, a stopped VU's connection reports its end.
+      stopVu: (vu) => {
+        stopped.push(vu.id);
+        vu.deliver(['probed', vu.id, 'closed']);
+      },
       countTraffic: () => {
         counted++;
       },
+      close: () => {
+        closed++;
+      },
     }),
   };
-  return { protocol, stopped, counted: () => counted };
+  return { protocol, stopped, counted: () => counted, closed: () => closed };
 }
 
 let host: VuHost | undefined;
@@ -420,6 +428,21 @@ describe('VuHost: reporting', () => {
     t.env.advance(10 * METRICS_INTERVAL_MS);
     expect(t.messages).toHaveLength(count);
     expect(t.store().snapshot('iterations', {}, 1000)?.value('count')).toBe(1);
+  });
+
+  it('crosses nothing once stopped: what the protocols deliver as their VUs stop is dropped, and each protocol is closed once', () => {
+    const t = start();
+    t.host.receive({ type: 'createVus', ids: [1, 2] });
+    t.env.turn();
+    const crossings = t.sandbox.crossings.length;
+    t.host.receive({ type: 'stop' });
+    t.env.turn();
+    t.env.advance(10 * METRICS_INTERVAL_MS);
+    expect(t.probe.stopped).toEqual([1, 2]);
+    expect(t.probe.closed()).toBe(1);
+    // Crossing into the disposed isolate would fail and rebuild it, running init code again.
+    expect(t.sandbox.crossings).toHaveLength(crossings);
+    expect(t.sandbox.isolates.every((isolate) => isolate.disposed)).toBe(true);
   });
 
   it('sends the samples of the lifecycle VU before its end, with its result', () => {
