@@ -524,7 +524,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
         this.#streamEnded(op, ['reject', op, 'stream(): the socket closed before the last frame']);
         return;
       }
-      if (index > 0 && index < frames && this.#toPacer(op, audio.subarray(index * frameBytes), frameBytes, intervalMs, start + index * intervalMs)) return;
+      if (PACER_ENABLED && index > 0 && index < frames && this.#toPacer(op, audio.subarray(index * frameBytes), frameBytes, intervalMs, start + index * intervalMs)) return;
       const now = performance.now();
       let wrote = false;
       while (index < frames && start + index * intervalMs <= now) {
