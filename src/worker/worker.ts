@@ -1,4 +1,6 @@
 /** Entry of a worker thread: wires the thread's port to a VuHost. */
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.js';
 import { VuHost } from './vu-host.js';
@@ -10,3 +12,19 @@ port.on('message', (message: ToWorker) => {
   host.receive(message);
   if (message.type === 'stop') port.close();
 });
+process.once('exit', collectIsolatedVmObjects);
+
+/**
+ * isolated-vm lets go of this thread's isolate in a cleanup hook as the thread ends; a collection
+ * after that which finds one of its objects (a Reference, an ExternalCopy, the module itself) aborts
+ * the process (`IsolateEnvironment::GetCurrent(): Assertion 'environment != nullptr'`). Node runs
+ * one while tearing the thread down when incremental marking is under way, about one exit in thirty
+ * here. A full collection as the thread's last JavaScript collects what is garbage while the hook
+ * has not run, and ends any marking in progress, so teardown has no collection left to do.
+ */
+function collectIsolatedVmObjects(): void {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  v8.setFlagsFromString('--no-expose-gc');
+  gc();
+}
