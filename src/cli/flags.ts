@@ -5,7 +5,7 @@
 import { configError, quote } from '../errors.js';
 import { parseDuration } from '../duration.js';
 import type { Stage } from '../types.js';
-import type { Isolation } from '../sandbox/isolate.js';
+import type { Isolation } from '../sandbox/code.js';
 import type { ScriptRequest } from '../run/prepare.js';
 import type { RunRequest } from '../run/run.js';
 import { parseOutputs } from '../results/outputs.js';

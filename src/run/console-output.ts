@@ -5,7 +5,7 @@
 import type { ScriptErrorInfo } from '../../runtime/protocol.js';
 import type { Output } from '../io.js';
 import type { WorkerError, WorkerLog } from '../worker/messages.js';
-import type { Isolation } from '../sandbox/isolate.js';
+import type { Isolation } from '../sandbox/code.js';
 
 /** Prints of one distinct error before further ones are only counted. */
 const REPEATS_PRINTED = 3;

@@ -9,7 +9,7 @@ import type { PlannedScenario, ScriptOptions } from '../types.js';
 import { bundleScript, type Bundle } from '../bundle/index.js';
 import { remoteOptions } from '../bundle/remote.js';
 import { runtimeCode } from '../bundle/runtime-code.js';
-import { USER_CODE_LINE_OFFSET, wrapUserCode, type Isolation, type SandboxCode } from '../sandbox/isolate.js';
+import { USER_CODE_LINE_OFFSET, wrapUserCode, type Isolation, type SandboxCode } from '../sandbox/code.js';
 import { planScenarios, type ScenarioSelection } from '../options/scenarios.js';
 import { definedEnv, type ConfigLayers } from '../options/sources.js';
 import { readSystemTags } from '../options/system-tags.js';

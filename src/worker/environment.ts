@@ -5,7 +5,8 @@
  */
 import type { RealmConfig, SandboxAction, SandboxEvent, VuInitResult } from '../../runtime/protocol.js';
 import { onNextTurn } from '../next-turn.js';
-import { SandboxIsolate, type SandboxCode, type SandboxLimits } from '../sandbox/isolate.js';
+import type { SandboxCode, SandboxLimits } from '../sandbox/code.js';
+import { SandboxIsolate } from '../sandbox/isolate.js';
 
 /** A timer as the environment made it: only handed back to clear it. */
 export type TimerHandle = object;

@@ -2,7 +2,7 @@
  * Messages between the coordinator (main thread) and the workers that host VUs. Hot-path messages
  * carry flat number arrays so one postMessage per event-loop turn moves thousands of items.
  */
-import type { Isolation, SandboxCode, SandboxLimits } from '../sandbox/isolate.js';
+import type { Isolation, SandboxCode, SandboxLimits } from '../sandbox/code.js';
 import type { ScriptErrorInfo } from '../../runtime/protocol.js';
 import type { MetricBatch } from '../metrics/sink.js';
 import type { MetricDefinition, Tags } from '../types.js';

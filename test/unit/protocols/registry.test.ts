@@ -17,7 +17,7 @@ import { ProtocolRegistry } from '../../../src/protocols/registry.js';
 import type { VuPort } from '../../../src/protocols/types.js';
 import { buildRunResults } from '../../../src/results/build.js';
 import { headline } from '../../../src/run/headline.js';
-import { wrapUserCode } from '../../../src/sandbox/isolate.js';
+import { wrapUserCode } from '../../../src/sandbox/code.js';
 import { buildSummaryData } from '../../../src/summary/data.js';
 import { SummarySections } from '../../../src/summary/sections.js';
 import { summaryText } from '../../../src/summary/text.js';

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bundleScript } from '../../../src/bundle/bundle.js';
 import { runtimeCode } from '../../../src/bundle/runtime-code.js';
 import { DEFAULT_NETWORK } from '../../../src/options/network.js';
-import { wrapUserCode } from '../../../src/sandbox/isolate.js';
+import { wrapUserCode } from '../../../src/sandbox/code.js';
 import { REAL_ENVIRONMENT, type WorkerEnvironment } from '../../../src/worker/environment.js';
 import type { FromWorker, WorkerSetup } from '../../../src/worker/messages.js';
 import { VuHost } from '../../../src/worker/vu-host.js';
