@@ -15,8 +15,12 @@
  *   would pay that for each. Its encoding, merging and percentiles are those of the histogram it
  *   would have built, so the two forms cannot be told apart from outside.
  */
-import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, JsHistogram } from 'hdr-histogram-js';
-import type { Histogram } from 'hdr-histogram-js';
+// The modules of the JavaScript histograms only: the package's index also loads its WebAssembly
+// build and an AssemblyScript loader, about 50 ms of each thread's start-up, which wsk never uses.
+import { JsHistogram } from 'hdr-histogram-js/dist/JsHistogram.js';
+import { constructorFromBucketSize } from 'hdr-histogram-js/dist/JsHistogramFactory.js';
+// Also adds JsHistogram.decode and JsHistogram#encodeIntoCompressedBase64.
+import { decompress } from 'hdr-histogram-js/dist/JsHistogram.encoding.js';
 
 /** Recorded integers per unit of the metric. */
 const SCALE = 1000;
@@ -105,9 +109,9 @@ export class TrendHistogram {
   encode(): EncodedTrend {
     const exact = { count: this.countValue, sum: this.sumValue, min: this.minValue, max: this.maxValue };
     return this.withHistograms(({ positive, negative }) => {
-      const encodedPositive = encodeIntoCompressedBase64(positive);
+      const encodedPositive = positive.encodeIntoCompressedBase64();
       if (negative === undefined || negative.totalCount === 0) return { ...exact, positive: encodedPositive };
-      return { ...exact, positive: encodedPositive, negative: encodeIntoCompressedBase64(negative) };
+      return { ...exact, positive: encodedPositive, negative: negative.encodeIntoCompressedBase64() };
     });
   }
 
@@ -249,16 +253,10 @@ export class TrendDistribution {
 }
 
 function createHistogram(): JsHistogram {
-  return asJsHistogram(
-    build({
-      bitBucketSize: BUCKET_BITS,
-      autoResize: true,
-      lowestDiscernibleValue: 1,
-      highestTrackableValue: 2,
-      numberOfSignificantValueDigits: SIGNIFICANT_DIGITS,
-      useWebAssembly: false,
-    }),
-  );
+  const Histogram = constructorFromBucketSize(BUCKET_BITS);
+  const histogram = new Histogram(1, 2, SIGNIFICANT_DIGITS);
+  histogram.autoResize = true;
+  return histogram;
 }
 
 function recordIn(histograms: Histograms, value: number): void {
@@ -273,7 +271,7 @@ function negativeOf(histograms: Histograms): JsHistogram {
 
 /** Appends the values an encoded histogram holds, each as its bucket's middle, times `sign`. */
 function readValues(encoded: string, sign: 1 | -1, into: number[]): void {
-  const decoded = asJsHistogram(decodeFromCompressedBase64(encoded, BUCKET_BITS, false));
+  const decoded = decode(encoded);
   try {
     let left = decoded.totalCount;
     for (let index = 0; left > 0 && index < decoded.countsArrayLength; index++) {
@@ -289,15 +287,14 @@ function readValues(encoded: string, sign: 1 | -1, into: number[]): void {
 }
 
 function addDecoded(target: JsHistogram, encoded: string): void {
-  const decoded = asJsHistogram(decodeFromCompressedBase64(encoded, BUCKET_BITS, false));
+  const decoded = decode(encoded);
   target.add(decoded);
   decoded.destroy();
 }
 
-// The JS implementation is requested; this guard keeps the type honest instead of casting.
-function asJsHistogram(histogram: Histogram): JsHistogram {
-  if (histogram instanceof JsHistogram) return histogram;
-  throw new TypeError('hdr-histogram-js returned a WebAssembly histogram; wsk uses the JavaScript implementation only');
+/** A histogram from its compressed base64 (V2) encoding. */
+function decode(encoded: string): JsHistogram {
+  return JsHistogram.decode(decompress(new Uint8Array(Buffer.from(encoded, 'base64'))), BUCKET_BITS);
 }
 
 function toRecorded(magnitude: number): number {
