@@ -183,6 +183,48 @@ describe('wsk/ws async API against a real server', () => {
     expect(lag['p(95)']).toBeLessThan(50);
   });
 
+  it('keeps a stream paced while its VU blocks its isolate for a second, allocating all the while', async () => {
+    // A target of its own that notes when each binary frame arrives.
+    const arrivals: number[] = [];
+    const timing = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    timing.on('connection', (socket: WebSocket) => socket.on('message', (_data, binary) => binary && arrivals.push(performance.now())));
+    await new Promise((resolve) => timing.once('listening', resolve));
+    try {
+      const { code, dir, stderr, stdout } = await runScript(
+        `import { open } from 'wsk/ws';
+         import { sleep } from 'wsk';
+         export const options = { iterations: 1, summaryTrendStats: ['max', 'count'] };
+         const audio = new Uint8Array(3200 * 150).map((_, i) => i & 0xff); // 3 s of frames, 20 ms apart
+         export default async function () {
+           const s = await open(__ENV.TARGET);
+           const streaming = s.stream(audio, { frameBytes: 3200, intervalMs: 20 });
+           await sleep(0.5);
+           const started = Date.now();
+           let kept: number[][] = [];
+           while (Date.now() - started < 1000) {
+             kept.push(new Array(1000).fill(started));
+             if (kept.length > 20000) kept = [];
+           }
+           console.log('blocked ' + (Date.now() - started));
+           await streaming;
+           s.close();
+         }`,
+        ['--summary-export', 'summary.json', '-e', `TARGET=ws://127.0.0.1:${(timing.address() as AddressInfo).port}`],
+      );
+      expect(stderr).not.toContain('ERROR');
+      expect(code).toBe(0);
+      expect(Number(/blocked (\d+)/.exec(stdout + stderr)?.[1])).toBeGreaterThanOrEqual(1000);
+      expect(arrivals).toHaveLength(150);
+      // Past the first frames (the pacer's thread starts with the first stream), no frame waited on the isolate.
+      const gaps = arrivals.slice(10).map((at, i) => at - arrivals[i + 9]!);
+      expect(Math.max(...gaps)).toBeLessThan(200);
+      const lag = summaryOf(dir).metrics['ws_stream_frame_lag']!.values;
+      expect(lag['count']).toBe(150);
+    } finally {
+      await new Promise<void>((resolve) => timing.close(() => resolve()));
+    }
+  });
+
   it('ends its process by itself once the test is over, after streams and with sockets left open', async () => {
     // Run without bin/wsk.js's launcher, which would pass the exit code on even if the process had
     // to be ended hard. Once the test is over nothing may hold the worker: not the stream pacer's

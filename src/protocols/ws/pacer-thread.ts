@@ -25,6 +25,8 @@ interface Connection {
   /** Bytes to write, in order: frames and what the worker's `ws` wrote. */
   readonly pending: Buffer[];
   pendingBytes: number;
+  /** pendingBytes as last reported to the worker. */
+  reportedPending: number;
   readonly streams: Set<Stream>;
   /** The worker asked for the socket back: once its pending bytes are out, it has it. */
   releasing: boolean;
@@ -74,6 +76,7 @@ port.on('message', (command: PacerCommand) => {
         lock: command.lock,
         pending: [],
         pendingBytes: 0,
+        reportedPending: 0,
         streams: new Set(),
         releasing: false,
         written: 0,
@@ -271,7 +274,7 @@ function takeWritten(connection: Connection): number {
   return written;
 }
 
-/** Every PACER_BATCH_MS: each stream's lags and each connection's bytes written since the last report. */
+/** Every PACER_BATCH_MS: each stream's lags, each connection's bytes written since the last report, and its backlog if it changed. */
 function report(): void {
   const progress: StreamProgress[] = [];
   for (const stream of streams.values()) {
@@ -280,8 +283,14 @@ function report(): void {
     stream.lags = [];
   }
   const written: [connection: number, bytes: number][] = [];
-  for (const connection of connections.values()) if (connection.written > 0) written.push([connection.id, takeWritten(connection)]);
-  if (progress.length > 0 || written.length > 0) port.postMessage({ kind: 'progress', progress, written } satisfies PacerReport);
+  const pending: [connection: number, bytes: number][] = [];
+  for (const connection of connections.values()) {
+    if (connection.written > 0) written.push([connection.id, takeWritten(connection)]);
+    if (connection.pendingBytes === connection.reportedPending) continue;
+    connection.reportedPending = connection.pendingBytes;
+    pending.push([connection.id, connection.pendingBytes]);
+  }
+  if (progress.length > 0 || written.length > 0 || pending.length > 0) port.postMessage({ kind: 'progress', progress, written, pending } satisfies PacerReport);
 }
 
 setInterval(report, PACER_BATCH_MS);

@@ -9,6 +9,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Socket as NetSocket } from 'node:net';
+import type { WebSocket } from 'ws';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { packageRoot } from '../../package-root.js';
@@ -37,7 +38,8 @@ export interface StreamProgress {
 export type PacerReport =
   /** The thread has booted: streams may be handed to it. */
   | { kind: 'ready' }
-  | { kind: 'progress'; progress: StreamProgress[]; written: [connection: number, bytes: number][] }
+  /** Frames sent, bytes written, and the backlogs that changed (bytes waiting to be written), since the last report. */
+  | { kind: 'progress'; progress: StreamProgress[]; written: [connection: number, bytes: number][]; pending: [connection: number, bytes: number][] }
   /** A stream is over: every frame out (error null), or stopped. */
   | { kind: 'ended'; stream: number; error: string | null; lags: number[] }
   /** The pacer no longer writes to the connection. */
@@ -52,6 +54,8 @@ export interface PacedSocket {
   written(bytes: number): void;
   /** The pacer let go of the socket: a later stream takes it again. */
   handedBack(): void;
+  /** The bytes waiting in the pacer to be written changed (PacedConnection#pendingBytes). */
+  backlogChanged(): void;
 }
 
 const PACER_ENTRY = pathToFileURL(path.join(packageRoot(fileURLToPath(import.meta.url)), 'dist', 'src', 'protocols', 'ws', 'pacer-thread.js'));
@@ -123,6 +127,7 @@ class StreamPacer {
       case 'progress':
         for (const { stream, lags } of report.progress) this.#streams.get(stream)?.sent(stream, lags);
         for (const [connection, bytes] of report.written) this.#connections.get(connection)?.written(bytes);
+        for (const [connection, bytes] of report.pending) this.#connections.get(connection)?.pending(bytes);
         return;
       case 'ended': {
         const connection = this.#streams.get(report.stream);
@@ -165,8 +170,11 @@ type Write = (chunk: unknown, encoding?: unknown, callback?: unknown) => boolean
  */
 export class PacedConnection {
   readonly #net: NetSocket;
+  readonly #ws: WebSocket;
   readonly #owner: PacedSocket;
-  readonly #closing: () => boolean;
+  /** The script or the target closed the WebSocket: its close frame is on its way. */
+  #closing = false;
+  #closeCode: number | undefined;
   readonly #id: number;
   readonly #lock = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
   /** Stream ids the pacer gave each of this connection's streams, by the caller's key. */
@@ -177,20 +185,29 @@ export class PacedConnection {
   #held: [chunk: unknown, encoding: unknown, callback: unknown][] = [];
   #heldEnd: unknown[] | undefined;
   #done = false;
+  #pendingBytes = 0;
 
-  /** The pacer takes over `net`'s writes; undefined when it cannot (TLS, or bytes already waiting to be written). */
-  static take(net: NetSocket, owner: PacedSocket, closing: () => boolean): PacedConnection | undefined {
+  /** The pacer takes over the writes of `ws` on `net`; undefined when it cannot (TLS, or bytes already waiting to be written). */
+  static take(net: NetSocket, ws: WebSocket, owner: PacedSocket): PacedConnection | undefined {
     const fd = (net as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
     if (typeof fd !== 'number' || fd < 0 || 'encrypted' in net || net.writableLength > 0 || net.destroyed) return undefined;
-    return new PacedConnection(net, fd, owner, closing);
+    return new PacedConnection(net, ws, fd, owner);
   }
 
-  private constructor(net: NetSocket, fd: number, owner: PacedSocket, closing: () => boolean) {
+  private constructor(net: NetSocket, ws: WebSocket, fd: number, owner: PacedSocket) {
     this.#net = net;
+    this.#ws = ws;
     this.#owner = owner;
-    this.#closing = closing;
     this.#id = pacer.add(this);
     pacer.post({ kind: 'attach', connection: this.#id, fd, lock: this.#lock });
+    // ws writes its close frame before it marks itself closing, and closes on its own when the
+    // target closes first: whichever way, the next write is the close frame, and no frame may follow it.
+    const close = ws.close;
+    (ws as unknown as Record<string, unknown>)['close'] = (...args: Parameters<WebSocket['close']>): void => {
+      this.#closing = true;
+      this.#closeCode ??= args[0] ?? 1005;
+      close.apply(ws, args);
+    };
     const writable = net as unknown as Record<string, unknown>;
     const destroy = writable['_destroy'] as (error: Error | null, callback: (error: Error | null) => void) => void;
     writable['write'] = ((chunk, encoding, callback) => this.#write(chunk, encoding, callback)) satisfies Write;
@@ -223,6 +240,11 @@ export class PacedConnection {
     pacer.post({ kind: 'release', connection: this.#id });
   }
 
+  /** The code of the close frame the WebSocket sends (the target's own, when it closed first); undefined while open. */
+  get closeCode(): number | undefined {
+    return this.#closeCode;
+  }
+
   get streaming(): boolean {
     return this.#streams.size > 0;
   }
@@ -249,9 +271,23 @@ export class PacedConnection {
     if (bytes > 0) this.#owner.written(bytes);
   }
 
+  /**
+   * Bytes waiting in the pacer to be written, as of its last report (PACER_BATCH_MS): a target that
+   * reads slower than the stream is paced makes it grow, up to about PENDING_LIMIT_BYTES.
+   */
+  get pendingBytes(): number {
+    return this.#done ? 0 : this.#pendingBytes;
+  }
+
+  pending(bytes: number): void {
+    this.#pendingBytes = bytes;
+    this.#owner.backlogChanged();
+  }
+
   /** The pacer let go: the worker writes to the socket itself again, first what waited. */
   released(bytes: number): void {
     this.written(bytes);
+    this.#pendingBytes = 0;
     this.#owner.handedBack();
     if (this.#done) return;
     this.#restore();
@@ -268,7 +304,7 @@ export class PacedConnection {
     // An exact copy: a pooled Buffer would carry its whole pool across.
     const bytes = new Uint8Array(source);
     // ws writes a close frame once the socket is closing: after it, no frame of a stream may follow.
-    const last = this.#closing();
+    const last = this.#closing || this.#ws.readyState !== this.#ws.OPEN;
     if (last) this.#releasing = true;
     pacer.post({ kind: 'write', connection: this.#id, bytes, last }, [bytes.buffer]);
     const done = typeof encoding === 'function' ? encoding : callback;
@@ -287,5 +323,6 @@ export class PacedConnection {
     this.#done = true;
     const writable = this.#net as unknown as Record<string, unknown>;
     for (const name of ['write', 'end', '_destroy']) delete writable[name];
+    delete (this.#ws as unknown as Record<string, unknown>)['close'];
   }
 }

@@ -35,9 +35,6 @@ export interface SocketOwner {
   active(): void;
 }
 
-/** Whether streams move to the pacer thread (pacer.ts). */
-const PACER_ENABLED = false;
-
 /** The kinds of ws_errors (the `error` tag). */
 export type SocketErrorKind = 'dns' | 'refused' | 'timeout' | 'tls' | 'handshake_status' | 'reset' | 'protocol' | 'closed_abnormally';
 
@@ -394,7 +391,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
    * the script writes (back-pressure) makes it non-zero, so a healthy socket sends no such events.
    */
   #reportBuffered(): void {
-    const amount = this.#ws.bufferedAmount;
+    const amount = this.#ws.bufferedAmount + (this.#paced?.pendingBytes ?? 0);
     if (amount === this.#reportedBuffered || this.#closed) return;
     this.#reportedBuffered = amount;
     this.#event(['ws', this.#id, 'buffered', amount, null, performance.now()]);
@@ -465,20 +462,19 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
       this.#streamEnded(op, ['reject', op, 'stream(): the socket closed before the last frame']);
       return;
     }
-    if (!this.#toPacer(op, audio, frameBytes, intervalMs, performance.now())) this.#paceHere(op, audio, frameBytes, intervalMs, tags);
+    if (!this.#toPacer(op, audio, 0, frameBytes, intervalMs, performance.now())) this.#paceHere(op, audio, frameBytes, intervalMs, tags);
   }
 
   /**
-   * Hands the stream's frames from `start` on to the pacer thread, if it is up and can write to this
-   * socket (plain TCP, nothing waiting in the send buffer); false when the worker must pace them.
+   * Hands the stream's frames from frame `from` on (due from `start`) to the pacer thread, if it is
+   * up and can write to this socket (plain TCP, nothing waiting in the send buffer); false when the
+   * worker must pace them.
    */
-  #toPacer(op: number, audio: Uint8Array, frameBytes: number, intervalMs: number, start: number): boolean {
-    // Off until the pacer reports its backlog as the socket's bufferedAmount and a close does not
-    // wait behind it (a slow target: test/integration/faults.test.ts).
-    if (!PACER_ENABLED || this.#net === undefined || this.#ws.bufferedAmount > 0 || !pacerReady()) return false;
-    this.#paced ??= PacedConnection.take(this.#net, this, () => this.#ws.readyState !== WebSocket.OPEN);
+  #toPacer(op: number, audio: Uint8Array, from: number, frameBytes: number, intervalMs: number, start: number): boolean {
+    if (this.#net === undefined || this.#ws.bufferedAmount > 0 || !pacerReady()) return false;
+    this.#paced ??= PacedConnection.take(this.#net, this.#ws, this);
     if (this.#paced?.active !== true) return false;
-    this.#paced.stream(op, audio, frameBytes, intervalMs, performance.timeOrigin + start);
+    this.#paced.stream(op, from === 0 ? audio : audio.subarray(from * frameBytes), frameBytes, intervalMs, performance.timeOrigin + start);
     return true;
   }
 
@@ -491,11 +487,21 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
     for (const lag of lags) this.#owner.record(WsMetric.streamFrameLag, lag, stream.tags);
   }
 
-  /** A paced stream is over: every frame out, or stopped (a socket that is closing rejects it as it closes). */
+  /**
+   * A paced stream is over: every frame out, or stopped — as the worker's timers would have, when
+   * the socket started closing, not once its close handshake is over (which a stalled target can
+   * hold for ws's 30 s close timeout).
+   */
   ended(op: number, error: string | null): void {
+    const closeCode = this.#paced?.closeCode;
     if (this.#paced?.streaming === false) this.#paced.release();
-    if (error === null) this.#streamEnded(op, ['resolve', op, undefined]);
-    else if (this.#ws.readyState === WebSocket.OPEN) this.#streamEnded(op, ['reject', op, `stream(): ${error}`]);
+    if (error === null) {
+      this.#streamEnded(op, ['resolve', op, undefined]);
+      return;
+    }
+    // The target closed first: its code is known already, as the close event will tell it.
+    const why = closeCode !== undefined && !this.#closedByScript ? `the socket closed with code ${closeCode} before the last frame` : error;
+    this.#streamEnded(op, ['reject', op, `stream(): ${why}`]);
   }
 
   written(bytes: number): void {
@@ -505,6 +511,11 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
 
   handedBack(): void {
     this.#paced = undefined;
+    this.#reportBuffered();
+  }
+
+  backlogChanged(): void {
+    this.#reportBuffered();
   }
 
   /**
@@ -524,7 +535,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
         this.#streamEnded(op, ['reject', op, 'stream(): the socket closed before the last frame']);
         return;
       }
-      if (PACER_ENABLED && index > 0 && index < frames && this.#toPacer(op, audio.subarray(index * frameBytes), frameBytes, intervalMs, start + index * intervalMs)) return;
+      if (index > 0 && index < frames && this.#toPacer(op, audio, index, frameBytes, intervalMs, start + index * intervalMs)) return;
       const now = performance.now();
       let wrote = false;
       while (index < frames && start + index * intervalMs <= now) {
