@@ -5,7 +5,7 @@
  * to rewrite and nothing to warn about, and lists the runtime members they call. The scan answers
  * only when it can tell that much for certain; anything else (a k6 import, an import of the user's
  * own files or by URL, a runtime binding used other than by calling it, a blocking call not plainly
- * awaited, `import.meta`, a `/` it cannot read as division or regex) makes it answer undefined,
+ * awaited, `import.meta`, a `/` after `}`, which may be either division or regex) makes it answer undefined,
  * and the file goes through the full analysis (rewrite.ts), whose results it would equal.
  */
 import { isBlockingExport, isK6Specifier, runtimeModuleOf, type RuntimeTable } from './runtime-table.js';
@@ -91,14 +91,20 @@ const PUNCTUATORS = [
 ];
 /** After these words an expression starts, so a `/` begins a regular expression. */
 const BEFORE_EXPRESSION = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await', 'extends']);
+/** Keywords whose parenthesised head a statement follows. */
+const STATEMENT_HEADS = new Set(['if', 'while', 'for', 'with']);
 const NAME = /[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*/uy;
 const LINE_BREAK = /[\n\r\u2028\u2029]/;
 
-/** The file's tokens, or undefined where a `/` could be either division or a regular expression (after `)` or `}`), or at an escape in a name. */
+/** The file's tokens, or undefined where a `/` could be either division or a regular expression (after `}`), or at an escape in a name. */
 function tokenize(text: string): Token[] | undefined {
   const tokens: Token[] = [];
   /** For each open `{` or `${`: whether it opened a template's substitution. */
   const braces: boolean[] = [];
+  /** For each open `(`: whether it opened the head of an if, while, for or with, after which a statement starts. */
+  const parens: boolean[] = [];
+  /** Whether the last `)` closed such a head: a `/` after it begins a regular expression, not a division. */
+  let closedHead = false;
   let at = text.startsWith('#!') ? lineEnd(text, 0) : 0;
   let newlineBefore = false;
   const push = (kind: TokenKind, end: number): void => {
@@ -132,8 +138,11 @@ function tokenize(text: string): Token[] | undefined {
       push('template', end);
     } else if (char === '/') {
       const previous = tokens.at(-1);
-      if (previous !== undefined && previous.kind === 'punct' && (previous.text === ')' || previous.text === '}')) return undefined;
-      const division = previous !== undefined && (previous.kind !== 'punct' || previous.text === ']') && !(previous.kind === 'name' && BEFORE_EXPRESSION.has(previous.text));
+      if (previous !== undefined && previous.kind === 'punct' && previous.text === '}') return undefined;
+      const division =
+        previous !== undefined &&
+        (previous.kind !== 'punct' || previous.text === ']' || (previous.text === ')' && !closedHead)) &&
+        !(previous.kind === 'name' && BEFORE_EXPRESSION.has(previous.text));
       if (division) {
         push('punct', text[at + 1] === '=' ? at + 2 : at + 1);
       } else {
@@ -155,6 +164,8 @@ function tokenize(text: string): Token[] | undefined {
       const punctuator = PUNCTUATORS.find((p) => text.startsWith(p, at) && !(p === '?.' && /[0-9]/.test(text[at + 2] ?? ''))) ?? char;
       if (punctuator === '{') braces.push(false);
       if (punctuator === '}') braces.pop();
+      if (punctuator === '(') parens.push(tokens.at(-1)?.kind === 'name' && STATEMENT_HEADS.has(tokens.at(-1)!.text));
+      if (punctuator === ')') closedHead = parens.pop() ?? false;
       push('punct', at + punctuator.length);
     }
   }

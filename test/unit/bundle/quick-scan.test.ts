@@ -57,6 +57,14 @@ export default async function () {
 }
 `,
   'a plain script': `export default function () { return 1 / 2; }\n`,
+  'divisions after parentheses, and regexes after the heads of if and for': `import { sleep } from 'wsk';
+export default async function () {
+  const half = (__VU + 1) / 2;
+  if (half > 1) /sleep\\(/.test('a');
+  for (const x of [1]) /b/g.exec(String(x));
+  await sleep((1000 + ((__VU - 1) * 20) / Number(__ENV.VUS)) / 1000 / half);
+}
+`,
 };
 
 /** Scripts it leaves to the analysis. */
@@ -70,7 +78,7 @@ const LEFT = {
   'an awaited call that continues': `import ws from 'wsk/ws';\nexport default async function () { await ws.open('u').then(() => 1); }\n`,
   'import.meta': `import ws from 'wsk/ws';\nconsole.log(import.meta.url);\n`,
   'a re-export': `export * from 'wsk';\n`,
-  'a slash after a parenthesis': `import ws from 'wsk/ws';\nif (1) /a/.test('a');\n`,
+  'a slash after a brace': `import ws from 'wsk/ws';\nif (ws) {}\n/a/.test('a');\n`,
   'require': `const x = require('wsk');\n`,
 };
 
