@@ -7,7 +7,7 @@
  */
 import { createHash, createHmac, getHashes, randomBytes } from 'node:crypto';
 import { toArrayBuffer } from '../net/bytes.js';
-import { holdBytes } from '../net/held-bytes.js';
+import { holdFilled, spaceFor } from '../net/held-bytes.js';
 import { readSummaryData } from '../summary/read.js';
 import { summaryText } from '../summary/text.js';
 
@@ -53,10 +53,13 @@ export const HOST_FUNCTIONS = {
     const decoded = Buffer.from(input, variant === 'url' || variant === 'rawurl' ? 'base64url' : 'base64');
     return asString ? decoded.toString('utf8') : toArrayBuffer(decoded);
   },
-  /** Keeps a stream's bytes on the host, once per content (src/net/held-bytes.ts); returns their key. */
-  holdBytes(data: ArrayBuffer): number {
-    if (!(data instanceof ArrayBuffer)) throw new TypeError(`holdBytes(): expected an ArrayBuffer, got ${typeof data}`);
-    return holdBytes(data);
+  /** Shared memory for the sandbox to copy a stream's bytes into, then hand over with holdBytes (src/net/held-bytes.ts). */
+  holdSpace(length: number): SharedArrayBuffer {
+    return spaceFor(length);
+  },
+  /** Keeps the bytes the sandbox copied into holdSpace(length), once per content; returns their key. */
+  holdBytes(length: number): number {
+    return holdFilled(length);
   },
   /** textSummary(data, { indent, enableColors }): `data` as JSON, in k6 1.x's compact layout. */
   textSummary(json: string, indent: string, enableColors: boolean): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heldBytes, heldCount, holdBytes, releaseBytes } from '../../../src/net/held-bytes.js';
+import { heldBytes, heldCount, holdBytes, holdFilled, releaseBytes, spaceFor } from '../../../src/net/held-bytes.js';
 
 /** `length` bytes counting up from `seed`. */
 function counting(length: number, seed = 0): ArrayBuffer {
@@ -62,5 +62,26 @@ describe('held bytes', () => {
     expect(holdBytes(counting(5_001))).not.toBe(short);
     expect(holdBytes(counting(5_000, 1))).not.toBe(short);
     expect(holdBytes(counting(5_000))).toBe(short);
+  });
+});
+
+describe('handing bytes over through shared space', () => {
+  it('gives out shared memory, keeps it free while what was written to it is held already, and adopts new content', () => {
+    const space = spaceFor(4_000);
+    expect(space).toBeInstanceOf(SharedArrayBuffer);
+    new Uint8Array(space).set(new Uint8Array(counting(4_000, 7)));
+    const first = holdFilled(4_000);
+    // New content: the space became the held bytes, and the next hand-over gets fresh memory.
+    expect(heldBytes(first)!.buffer).toBe(space);
+    const again = spaceFor(4_000);
+    expect(again).not.toBe(space);
+    new Uint8Array(again).set(new Uint8Array(counting(4_000, 7)));
+    expect(holdFilled(4_000)).toBe(first);
+    // The same bytes again: the space was not taken, so it is given out once more.
+    expect(spaceFor(4_000)).toBe(again);
+    expect(() => holdFilled(5_000)).toThrow('no space of 5000 bytes');
+    releaseBytes(first);
+    releaseBytes(first);
+    expect(heldBytes(first)).toBeUndefined();
   });
 });
