@@ -86,7 +86,7 @@ port.on('message', (command: PacerCommand) => {
     case 'stream': {
       const connection = connections.get(command.connection);
       if (connection === undefined || connection.dead) {
-        port.postMessage({ kind: 'ended', stream: command.stream, error: 'the socket closed before the last frame', lags: [] } satisfies PacerReport);
+        port.postMessage({ kind: 'ended', stream: command.stream, error: 'the socket closed before the last frame', lags: [], written: 0 } satisfies PacerReport);
         return;
       }
       const stream: Stream = {
@@ -255,7 +255,8 @@ function end(stream: Stream, error: string | null): void {
   stream.connection.streams.delete(stream);
   const at = schedule.indexOf(stream);
   if (at >= 0) schedule.splice(at, 1);
-  port.postMessage({ kind: 'ended', stream: stream.id, error, lags: stream.lags } satisfies PacerReport);
+  // What the connection wrote so far counts before the stream's end is known: its frames are out.
+  port.postMessage({ kind: 'ended', stream: stream.id, error, lags: stream.lags, written: takeWritten(stream.connection) } satisfies PacerReport);
 }
 
 /** The connection is no longer this thread's to write: its streams end, its bytes are dropped. */

@@ -40,8 +40,8 @@ export type PacerReport =
   | { kind: 'ready' }
   /** Frames sent, bytes written, and the backlogs that changed (bytes waiting to be written), since the last report. */
   | { kind: 'progress'; progress: StreamProgress[]; written: [connection: number, bytes: number][]; pending: [connection: number, bytes: number][] }
-  /** A stream is over: every frame out (error null), or stopped. */
-  | { kind: 'ended'; stream: number; error: string | null; lags: number[] }
+  /** A stream is over: every frame out (error null), or stopped; with its last lags and the bytes its connection wrote since the last report. */
+  | { kind: 'ended'; stream: number; error: string | null; lags: number[]; written: number }
   /** The pacer no longer writes to the connection. */
   | { kind: 'released'; connection: number; written: number };
 
@@ -133,6 +133,7 @@ class StreamPacer {
         const connection = this.#streams.get(report.stream);
         this.#streams.delete(report.stream);
         if (report.lags.length > 0) connection?.sent(report.stream, report.lags);
+        connection?.written(report.written);
         connection?.ended(report.stream, report.error);
         return;
       }
