@@ -44,6 +44,8 @@ export interface ProtocolContext {
   record(metric: string, value: number, tags: Tags): void;
   /** The run's network options (they may change once the script's options are known). */
   network(): NetworkOptions;
+  /** The script's bundled code: a hint of what it uses, so a protocol may start early what it will evidently need. */
+  readonly scriptCode: string;
 }
 
 /** One VU as a protocol's host side sees it. The same object for the VU's whole life. */

@@ -51,6 +51,7 @@ export class VuHost {
     const hosts = new ProtocolHosts(protocols, {
       record: (metric: string, value: number, tags: Tags) => metrics.record(metric, value, tags),
       network: () => this.#network,
+      scriptCode: setup.code.user,
     });
     const report = new Report({ send, metrics, protocols: hosts, timers, metricsIntervalMs: setup.metricsIntervalMs, recordIterations: setup.recordIterations });
     // The queue's flushes are the crossing's, which is made last: it needs everything the actions reach.

@@ -168,7 +168,7 @@ describe('a protocol registered in the tests', () => {
 
   it('refuses, in the worker, an action kind that the core or another protocol has', () => {
     const stealer = { ...toy, name: 'stealer', modules: [], metrics: [], open: () => ({ actions: { sleep: () => {} }, stopVu: () => {}, countTraffic: () => {} }) };
-    expect(() => new VuHost({} as never, () => {}, new ProtocolRegistry([stealer]))).toThrow('protocol stealer: action kind "sleep" is taken');
+    expect(() => new VuHost({ code: { user: '' } } as never, () => {}, new ProtocolRegistry([stealer]))).toThrow('protocol stealer: action kind "sleep" is taken');
   });
 
   it('has a handler for every kind of its actions, or does not compile', () => {
