@@ -63,7 +63,7 @@ export function holdFilled(length: number): number {
   return key;
 }
 
-/** Holds a copy of `data` (or counts one more holder of the same bytes) and returns its key. */
+/** Holds a copy of `data` (or counts one more holder of the same bytes) and returns its key: the host's way in, as a sandbox's is holdSpace then holdBytes. */
 export function holdBytes(data: ArrayBuffer | Uint8Array): number {
   const view = data instanceof Uint8Array ? data : new Uint8Array(data);
   new Uint8Array(spaceFor(view.byteLength)).set(view);

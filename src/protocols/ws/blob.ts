@@ -4,6 +4,7 @@
  * a realm's one class, shared by its VUs. Sandbox code has no TextEncoder, so UTF-8 is done here.
  */
 import type * as Api from './websockets-api.js';
+import { viewOf } from '../../../runtime/bytes.js';
 
 type Part = string | ArrayBuffer | ArrayBufferView | Api.Blob;
 
@@ -68,8 +69,8 @@ export class Blob implements Api.Blob {
 function bytesOfPart(part: Part, index: number): Uint8Array {
   if (typeof part === 'string') return utf8Encode(part);
   if (part instanceof Blob) return new Uint8Array(blobBytes(part));
-  if (part instanceof ArrayBuffer) return new Uint8Array(part);
-  if (ArrayBuffer.isView(part)) return new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
+  const view = viewOf(part);
+  if (view !== undefined) return view;
   throw new TypeError(`new Blob(): part ${index} is ${describe(part)}; parts are strings, ArrayBuffers, typed arrays, DataViews or Blobs`);
 }
 

@@ -20,7 +20,7 @@ import type {
 import { replyRule, rulePredicate, type JsonRule } from './matching.js';
 import { handlers, kindsOf } from '../../../runtime/protocol.js';
 import type { SandboxProtocol, VuState } from '../../../runtime/vu.js';
-import { bytesOf } from '../../../runtime/bytes.js';
+import { bytesOf, viewOf } from '../../../runtime/bytes.js';
 import { textRecord } from '../../../runtime/tags.js';
 import { Blob } from './blob.js';
 import { BrowserSocket, createWebSocketsModule } from './websocket.js';
@@ -194,6 +194,7 @@ class Socket implements Ws.Socket, SocketSink {
     // The host keeps the bytes as they are now (the script may reuse its buffer), once per content:
     // copied into shared memory it gives out, which is much faster than handing them over as an argument.
     const view = viewOf(bytes);
+    if (view === undefined) throw new TypeError(`stream(): expected an ArrayBuffer or a typed array, got ${typeof bytes}`);
     new Uint8Array(this.#state.services.host('holdSpace', view.byteLength) as SharedArrayBuffer).set(view);
     const held = this.#state.services.host('holdBytes', view.byteLength) as number;
     await this.#state.services.hostOp(this.#state.id, (op): SocketStreamAction => ['wsStream', this.#state.id, op, this.#id, held, frameBytes, intervalMs, group, tags]);
@@ -484,13 +485,6 @@ function toWire(data: string | ArrayBuffer | ArrayBufferView): Data {
   // k6 sends a number or a boolean as its text.
   if (typeof data === 'number' || typeof data === 'boolean') return String(data);
   return toBuffer(data);
-}
-
-/** The bytes of an ArrayBuffer or a typed array, as a Uint8Array over the same memory. */
-function viewOf(data: ArrayBuffer | ArrayBufferView): Uint8Array {
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  throw new TypeError(`stream(): expected an ArrayBuffer or a typed array, got ${typeof data}`);
 }
 
 /** An exact-size copy of the bytes (a view's slice, not its whole buffer). */
