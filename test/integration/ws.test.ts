@@ -183,6 +183,38 @@ describe('wsk/ws async API against a real server', () => {
     expect(lag['p(95)']).toBeLessThan(50);
   });
 
+  it('streams exactly the bytes of a typed array that views part of a buffer, and refuses what is not bytes', async () => {
+    const frames: Buffer[] = [];
+    const collector = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    collector.on('connection', (socket: WebSocket) => socket.on('message', (data, binary) => binary && frames.push(data as Buffer)));
+    await new Promise((resolve) => collector.once('listening', resolve));
+    try {
+      const { code, stderr, stdout } = await runScript(
+        `import { open } from 'wsk/ws';
+         export const options = { iterations: 1 };
+         export default async function () {
+           const s = await open(__ENV.TARGET);
+           const buffer = new Uint8Array(64).map((_, i) => i).buffer;
+           // Bytes 8 to 31 of the buffer: 24 bytes, in frames of 10.
+           await s.stream(new Uint16Array(buffer, 8, 12), { frameBytes: 10, intervalMs: 5 });
+           try {
+             await s.stream('not bytes' as never, { frameBytes: 10, intervalMs: 5 });
+           } catch (error) {
+             console.log('refused: ' + String(error));
+           }
+           s.close();
+         }`,
+        ['-e', `TARGET=ws://127.0.0.1:${(collector.address() as AddressInfo).port}`],
+      );
+      expect(code).toBe(0);
+      expect(stdout + stderr).toContain('refused: TypeError: stream(): expected an ArrayBuffer or a typed array, got string');
+      expect(frames.map((frame) => frame.length)).toEqual([10, 10, 4]);
+      expect([...Buffer.concat(frames)]).toEqual(Array.from({ length: 24 }, (_, i) => i + 8));
+    } finally {
+      await new Promise<void>((resolve) => collector.close(() => resolve()));
+    }
+  });
+
   it('keeps a stream paced while its VU blocks its isolate for a second, allocating all the while', async () => {
     // A target of its own that notes when each binary frame arrives.
     const arrivals: number[] = [];
