@@ -4,6 +4,7 @@
  * global before lockdown, so every VU shares one frozen object.
  */
 import type { RealmServices } from './vu.js';
+import { bytesOf } from './bytes.js';
 
 const DIGESTS: Readonly<Record<string, string>> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
 const MAX_RANDOM_BYTES = 65_536;
@@ -32,7 +33,7 @@ export function installWebCrypto(services: RealmServices): void {
       const name = typeof algorithm === 'string' ? algorithm : algorithm?.name;
       const hash = DIGESTS[String(name).toUpperCase()];
       if (hash === undefined) throw new Error(`crypto.subtle.digest(): unsupported algorithm ${JSON.stringify(name)}; use SHA-1, SHA-256, SHA-384 or SHA-512`);
-      const bytes = data instanceof ArrayBuffer ? data : ArrayBuffer.isView(data) ? data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) : undefined;
+      const bytes = bytesOf(data);
       if (bytes === undefined) throw new TypeError('crypto.subtle.digest(): the data must be an ArrayBuffer or a typed array');
       return Promise.resolve(services.host('digest', hash, null, [bytes], 'binary') as ArrayBuffer);
     } catch (error) {
