@@ -1,14 +1,14 @@
 /**
  * The coordinator's own VU (id 0, as in k6): it runs the script's init code first to learn its
  * options and exports, then `setup()`, `teardown(data)` and `handleSummary(data)`. It is a VuHost in
- * a worker thread of its own, like the VUs in the pool's workers, so the main thread stays free to
- * take signals while a lifecycle function runs (an endless loop in setup() blocks its thread until
- * --call-timeout).
+ * a worker thread, like the VUs in the pool's workers, so the main thread stays free to take signals
+ * while a lifecycle function runs (an endless loop in setup() blocks its thread until
+ * --call-timeout). The pool's first worker is a second VuHost on the same thread (shareThread).
  */
-import { Worker } from 'node:worker_threads';
-import { WORKER_ENTRY } from './worker-pool.js';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { ownThread, WORKER_ENTRY, type ThreadFor, type WorkerChannel } from './worker-pool.js';
 import type { ScriptErrorInfo } from '../../runtime/protocol.js';
-import { IterationStatus, type FromWorker, type ToWorker, type WorkerError, type WorkerLog, type WorkerSetup } from '../worker/messages.js';
+import { IterationStatus, type FromWorker, type ToThread, type ToWorker, type WorkerError, type WorkerLog, type WorkerSetup } from '../worker/messages.js';
 import type { MetricBatch } from '../metrics/sink.js';
 import type { MetricDefinition } from '../types.js';
 import { DEFAULT_NETWORK, type NetworkOptions } from '../options/network.js';
@@ -61,6 +61,14 @@ interface Call {
   aborted: boolean;
 }
 
+/**
+ * Where the pool's workers run: the first on the lifecycle VU's thread, which idles while the
+ * scenarios run, the others (and the first, once that thread is gone) on threads of their own.
+ */
+export function firstOnThreadOf(lifecycle: LifecycleVu, own: ThreadFor = ownThread()): ThreadFor {
+  return (setup) => (setup.workerIndex === 0 ? lifecycle.shareThread(setup) : undefined) ?? own(setup);
+}
+
 export class LifecycleVu {
   readonly #worker: Worker;
   readonly #events: LifecycleEvents;
@@ -94,6 +102,18 @@ export class LifecycleVu {
   /** What wsk/execution tells of the test (a TestInfo as JSON), for setup() and teardown(). */
   testInfo(json: string): void {
     this.#post({ type: 'testInfo', json });
+  }
+
+  /**
+   * A channel to a VuHost for `setup` on this VU's thread, so the pool's first worker costs no thread
+   * of its own (a thread's start-up is most of a short test's CPU). Undefined once the thread is gone.
+   * The thread then ends when both hosts have stopped.
+   */
+  shareThread(setup: WorkerSetup): WorkerChannel | undefined {
+    if (this.#exited || this.#crash !== undefined || this.#stopped !== undefined) return undefined;
+    const { port1, port2 } = new MessageChannel();
+    this.#worker.postMessage({ type: 'host', setup, port: port2 } satisfies ToThread, [port2]);
+    return { thread: this.#worker, port: port1, stuck: () => this.#running !== undefined };
   }
 
   /** Runs the init code once; rejects with InitError if it throws. */

@@ -20,6 +20,7 @@ import { parseTargetSpec } from '../serve/index.js';
 import type { WorkerSetup } from '../worker/messages.js';
 import { prepareScript, type PreparedScript, type ScriptRequest } from './prepare.js';
 import { WorkerPool } from './worker-pool.js';
+import { firstOnThreadOf } from './lifecycle.js';
 import { Progress } from './progress.js';
 import { headline } from './headline.js';
 import { checkWritable } from './results.js';
@@ -162,7 +163,7 @@ function runContext(request: RunRequest, io: Io, script: PreparedScript, checked
     crashed: (error) => stop.crashed(error),
     aborted: (error) => stop.aborted(output.failure(error)),
     iterationEnded: (scenario, result, count) => progress.iterationEnded(scenario, result, count),
-  });
+  }, firstOnThreadOf(script.lifecycle));
   const settings = { scriptPath: request.script, quiet: request.quiet, color: request.color, thresholds: checked.thresholds, trendStats: checked.trendStats };
   return { io, env, settings, stop, start, pool, script, recorder, progress, outputs, shared: new RunMemory(script.sandboxSetup.counters) };
 }

@@ -3,7 +3,7 @@
  * `VirtualUser` handles whose iterations run remotely. Commands and results are batched per
  * event-loop turn, one postMessage per worker per turn at most.
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { packageRoot } from '../package-root.js';
@@ -43,35 +43,67 @@ interface Waiting {
   readonly resolve: (result: IterationResult) => void;
 }
 
+/** The worker thread's module: always the compiled one, also when this module runs from TypeScript sources (vitest). */
+export const WORKER_ENTRY = pathToFileURL(path.join(packageRoot(fileURLToPath(import.meta.url)), 'dist', 'src', 'worker', 'worker.js'));
+
+/**
+ * Where a worker's VuHost runs: `port` is the thread itself when the thread is its own, or a port
+ * onto a thread it shares (the lifecycle VU's, LifecycleVu.shareThread()).
+ */
+export interface WorkerChannel {
+  readonly thread: Worker;
+  readonly port: Worker | MessagePort;
+  /** The shared thread is stuck in its owner's call (an endless loop in setup()): the host cannot take 'stop' now. */
+  readonly stuck?: () => boolean;
+}
+
+/** Makes the channel of worker `setup.workerIndex`. */
+export type ThreadFor = (setup: WorkerSetup) => WorkerChannel;
+
+/** A thread of its own running `entry` (wsk's worker unless a test hands in another). */
+export function ownThread(entry: URL = WORKER_ENTRY): ThreadFor {
+  return (setup) => {
+    const thread = new Worker(entry, { workerData: setup });
+    return { thread, port: thread };
+  };
+}
+
 class WorkerLink {
-  readonly worker: Worker;
+  readonly #channel: WorkerChannel;
   #runs: number[] = [];
   #loops: number[] = [];
   #interrupts: number[] = [];
   #stopped: Promise<void> | undefined;
   onCreated: ((message: Extract<FromWorker, { type: 'vusCreated' }>) => void) | undefined;
   onStopped: ((batch: MetricBatch) => void) | undefined;
+  /** Its VuHost is gone: the thread exited, or the host stopped and closed its port. */
   exited = false;
 
-  constructor(entry: URL, setup: WorkerSetup, onMessage: (link: WorkerLink, message: FromWorker) => void, onCrash: (link: WorkerLink, error: Error) => void) {
-    this.worker = new Worker(entry, { workerData: setup });
-    this.worker.on('message', (message: FromWorker) => onMessage(this, message));
+  constructor(channel: WorkerChannel, workerIndex: number, onMessage: (link: WorkerLink, message: FromWorker) => void, onCrash: (link: WorkerLink, error: Error) => void) {
+    this.#channel = channel;
+    channel.port.on('message', (message: FromWorker) => onMessage(this, message));
     // An uncaught error ends the thread: 'exit' follows, and reports it with this error.
     let failure: Error | undefined;
-    this.worker.on('error', (error) => {
+    channel.thread.on('error', (error) => {
       failure = error;
     });
-    this.worker.on('exit', (code) => {
+    channel.thread.on('exit', (code) => {
+      if (this.exited) return;
       this.exited = true;
       if (this.#stopped !== undefined) return;
       const error = failure ?? new Error(`exited unexpectedly with code ${code}`);
-      error.message = `worker ${setup.workerIndex}: ${error.message}`;
+      error.message = `worker ${workerIndex}: ${error.message}`;
       onCrash(this, error);
     });
+    if (channel.port !== channel.thread) {
+      channel.port.on('close', () => {
+        this.exited = true;
+      });
+    }
   }
 
   post(message: ToWorker): void {
-    if (!this.exited) this.worker.postMessage(message);
+    if (!this.exited) this.#channel.port.postMessage(message);
   }
 
   queueRun(vu: number, token: number, scenario: number, iteration: number): void {
@@ -101,8 +133,12 @@ class WorkerLink {
   stop(): Promise<void> {
     this.#stopped ??= new Promise<void>((resolve) => {
       if (this.exited) return resolve();
-      this.worker.once('exit', () => resolve());
+      const { thread, port } = this.#channel;
+      thread.once('exit', () => resolve());
+      // A shared thread goes on: its host is done when it closes its port.
+      if (port !== thread) port.once('close', () => resolve());
       this.post({ type: 'stop' });
+      if (this.#channel.stuck?.() === true) resolve();
       // A worker stuck in a crossing takes 'stop' only when --call-timeout ends the crossing, and
       // terminate() cannot cut that short (when the crossing ends, isolated-vm aborts the process).
       // So the run goes on without its last metrics; the process ends without it (io.ts, exitWhenIdle).
@@ -111,9 +147,6 @@ class WorkerLink {
     return this.#stopped;
   }
 }
-
-/** The worker thread's module: always the compiled one, also when this module runs from TypeScript sources (vitest). */
-export const WORKER_ENTRY = pathToFileURL(path.join(packageRoot(fileURLToPath(import.meta.url)), 'dist', 'src', 'worker', 'worker.js'));
 
 export class WorkerPool implements VuPool {
   readonly #links: WorkerLink[] = [];
@@ -124,12 +157,13 @@ export class WorkerPool implements VuPool {
   readonly #events: PoolEvents;
   #tokens = 0;
 
-  /** `entry` is the worker thread's module: wsk's own worker unless a test hands in another. */
-  constructor(count: number, setup: Omit<WorkerSetup, 'workerIndex'>, scenarios: readonly PlannedScenario[], events: PoolEvents, entry: URL = WORKER_ENTRY) {
+  /** `threadFor` says where each worker runs: by default, each in a thread of its own. */
+  constructor(count: number, setup: Omit<WorkerSetup, 'workerIndex'>, scenarios: readonly PlannedScenario[], events: PoolEvents, threadFor: ThreadFor = ownThread()) {
     this.#events = events;
     this.#scenarioIndex = new Map(scenarios.map((s, i) => [s.name, i]));
     for (let i = 0; i < count; i++) {
-      this.#links.push(new WorkerLink(entry, { ...setup, workerIndex: i }, (link, message) => this.#receive(link, message), (link, error) => this.#crashed(link, error)));
+      const channel = threadFor({ ...setup, workerIndex: i });
+      this.#links.push(new WorkerLink(channel, i, (link, message) => this.#receive(link, message), (link, error) => this.#crashed(link, error)));
     }
   }
 

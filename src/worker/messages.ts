@@ -6,6 +6,7 @@ import type { Isolation, SandboxCode, SandboxLimits } from '../sandbox/code.js';
 import type { ScriptErrorInfo } from '../../runtime/protocol.js';
 import type { MetricBatch } from '../metrics/sink.js';
 import type { MetricDefinition, Tags } from '../types.js';
+import type { MessagePort } from 'node:worker_threads';
 import type { NetworkOptions } from '../options/network.js';
 
 export interface WorkerScenario {
@@ -58,6 +59,13 @@ export type ToWorker =
   /** Pairs: vu, token (of an iteration or of a loop). */
   | { readonly type: 'interrupt'; readonly items: readonly number[] }
   | { readonly type: 'stop' };
+
+/**
+ * What a worker thread's own port takes: its VuHost's messages, or `host`, which starts another
+ * VuHost on the same thread that talks over `port` (the pool's first worker shares the lifecycle
+ * VU's thread, so a test starts one thread fewer).
+ */
+export type ToThread = ToWorker | { readonly type: 'host'; readonly setup: WorkerSetup; readonly port: MessagePort };
 
 export interface WorkerLog {
   readonly vu: number;

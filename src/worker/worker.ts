@@ -1,18 +1,26 @@
-/** Entry of a worker thread: wires the thread's port to a VuHost. */
+/** Entry of a worker thread: wires the thread's port to a VuHost, and any port it is handed later to another. */
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { parentPort, workerData } from 'node:worker_threads';
-import type { FromWorker, ToWorker, WorkerSetup } from './messages.js';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { FromWorker, ToThread, WorkerSetup } from './messages.js';
 import { VuHost } from './vu-host.js';
 
 if (parentPort === null) throw new Error('wsk: worker.js must run in a worker thread');
-const port = parentPort;
-const host = new VuHost(workerData as WorkerSetup, (message: FromWorker) => port.postMessage(message));
-port.on('message', (message: ToWorker) => {
-  host.receive(message);
-  if (message.type === 'stop') port.close();
-});
+serve(parentPort, workerData as WorkerSetup);
 process.once('exit', collectIsolatedVmObjects);
+
+/**
+ * A VuHost that talks over `port` and closes it once stopped. The thread ends when every port it
+ * serves is closed.
+ */
+function serve(port: MessagePort, setup: WorkerSetup): void {
+  const host = new VuHost(setup, (message: FromWorker) => port.postMessage(message));
+  port.on('message', (message: ToThread) => {
+    if (message.type === 'host') return serve(message.port, message.setup);
+    host.receive(message);
+    if (message.type === 'stop') port.close();
+  });
+}
 
 /**
  * isolated-vm lets go of this thread's isolate in a cleanup hook as the thread ends; a collection

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { WorkerPool } from '../../../src/run/worker-pool.js';
+import { ownThread, WorkerPool } from '../../../src/run/worker-pool.js';
 import type { PlannedScenario } from '../../../src/types.js';
 import type { WorkerSetup } from '../../../src/worker/messages.js';
 import { DEFAULT_NETWORK } from '../../../src/options/network.js';
@@ -35,7 +35,7 @@ describe('WorkerPool when a worker dies', () => {
       crashed: (error) => crashes.push(error),
       aborted: () => {},
       iterationEnded: (_, result) => ended.push(result),
-    }, DIES);
+    }, ownThread(DIES));
     await pool.createVus([1, 2]);
     const signal = new AbortController().signal;
     const iteration = pool.virtualUser(1).runIteration(scenario, signal);
