@@ -4,10 +4,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const dist = (file) => fileURLToPath(new URL(`../dist/src/${file}`, import.meta.url));
 if (process.execArgv.includes('--no-node-snapshot')) {
-  const { cli } = await import(dist('cli/main.js'));
-  const { exitWhenIdle } = await import(dist('io.js'));
+  // The CLI bundled into one file by `npm run build` (build/bundle-dist.mjs).
+  const { cli, exitWhenIdle } = await import(new URL('../dist/bundle/cli.mjs', import.meta.url).href);
   exitWhenIdle(await cli(process.argv.slice(2)));
 } else {
   // Its own process group, so a terminal's Ctrl+C reaches it once, through us, not twice. The IPC

@@ -6,6 +6,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, WskError, configError, quote, type ExitCodeValue } from '../errors.js';
 import { TARGET_KINDS, parseServeFlags, serveUntil, type TargetKind } from '../serve/index.js';
 import { processIo, type Io } from '../io.js';
+// bin/wsk.js takes both from the bundle of this module.
+export { exitWhenIdle } from '../io.js';
 import { runTest } from '../run/run.js';
 import { inspectScript } from '../run/inspect.js';
 import { reportCommand } from '../report/command.js';

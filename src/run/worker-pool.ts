@@ -4,9 +4,7 @@
  * event-loop turn, one postMessage per worker per turn at most.
  */
 import { Worker, type MessagePort } from 'node:worker_threads';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { packageRoot } from '../package-root.js';
+import { threadEntry } from '../threads.js';
 import { onNextTurn } from '../next-turn.js';
 import type { IterationResult, LoopResult, PlannedScenario, VirtualUser } from '../types.js';
 import type { ScriptErrorInfo } from '../../runtime/protocol.js';
@@ -43,8 +41,8 @@ interface Waiting {
   readonly resolve: (result: IterationResult) => void;
 }
 
-/** The worker thread's module: always the compiled one, also when this module runs from TypeScript sources (vitest). */
-export const WORKER_ENTRY = pathToFileURL(path.join(packageRoot(fileURLToPath(import.meta.url)), 'dist', 'src', 'worker', 'worker.js'));
+/** The worker thread's module: always the built one, also when this module runs from TypeScript sources (vitest). */
+export const WORKER_ENTRY = threadEntry('worker');
 
 /**
  * Where a worker's VuHost runs: `port` is the thread itself when the thread is its own, or a port

@@ -10,9 +10,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Socket as NetSocket } from 'node:net';
 import type { WebSocket } from 'ws';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { packageRoot } from '../../package-root.js';
+import { threadEntry } from '../../threads.js';
 
 /** The connection's lock: the pacer may write, is writing, or may no longer touch the descriptor. */
 export const LOCK_FREE = 0;
@@ -58,7 +56,7 @@ export interface PacedSocket {
   backlogChanged(): void;
 }
 
-const PACER_ENTRY = pathToFileURL(path.join(packageRoot(fileURLToPath(import.meta.url)), 'dist', 'src', 'protocols', 'ws', 'pacer-thread.js'));
+const PACER_ENTRY = threadEntry('pacer-thread');
 
 class StreamPacer {
   #thread: Worker | undefined;
