@@ -212,9 +212,9 @@ export function bootRealm(
     const { state } = vu;
     enter(vuId);
     // A VU's own tags and metadata last while it stays in one scenario, as in k6.
-    if (state.scenarioIndex !== scenarioIndex && (state.tags.size > 0 || state.metadata.size > 0)) {
-      state.tags.clear();
-      state.metadata.clear();
+    if (state.scenarioIndex !== scenarioIndex && ((state.tags?.size ?? 0) > 0 || (state.metadata?.size ?? 0) > 0)) {
+      state.tags?.clear();
+      state.metadata?.clear();
       outbox.push(['tags', vuId, null]);
     }
     state.scenario = scenario;

@@ -111,10 +111,13 @@ export interface VuState {
   loop: EventLoop;
   /** The running iteration's number in its scenario across the whole run, from 0. */
   iterationInTest: number;
-  /** Tags the script set on the VU (exec.vu.tags): they go on every sample it records until its scenario changes. */
-  readonly tags: Map<string, string>;
-  /** Metadata the script set on the VU (exec.vu.metrics.metadata): kept here, it reaches no output. */
-  readonly metadata: Map<string, string>;
+  /**
+   * Tags the script set on the VU (exec.vu.tags): they go on every sample it records until its
+   * scenario changes. Made when the VU imports wsk/execution, the only module that sets them.
+   */
+  tags: Map<string, string> | undefined;
+  /** Metadata the script set on the VU (exec.vu.metrics.metadata): kept here, it reaches no output. Made as `tags` is. */
+  metadata: Map<string, string> | undefined;
   /** Updates the VU's `__ITER` and `__ENV` bindings (they live in the wrapper around its module code). */
   setIteration: (iteration: number, env: Readonly<Record<string, string>>) => void;
   /** What the VU's `Math.random` returns: the realm's until `randomSeed()` gives the VU a seeded generator. */
@@ -226,8 +229,8 @@ export function instantiateVu(
     // Init code's own, until it is over.
     loop: new EventLoop(),
     iterationInTest: 0,
-    tags: new Map(),
-    metadata: new Map(),
+    tags: undefined,
+    metadata: undefined,
     setIteration: () => {},
     random: Math.random,
     // The loop is read as each timer is set: the one of the code running then.

@@ -30,10 +30,11 @@ export function createExecutionModule(state: VuState): typeof Execution {
     return scenario;
   };
 
-  const tags = tagMap(state, 'tag', state.tags, () => {
-    services.emit(['tags', state.id, state.tags.size === 0 ? null : Object.fromEntries(state.tags)]);
+  const ownTags = (state.tags ??= new Map());
+  const tags = tagMap(state, 'tag', ownTags, () => {
+    services.emit(['tags', state.id, ownTags.size === 0 ? null : Object.fromEntries(ownTags)]);
   });
-  const metadata = tagMap(state, 'metadata', state.metadata, () => {});
+  const metadata = tagMap(state, 'metadata', (state.metadata ??= new Map()), () => {});
 
   const vu = Object.freeze({
     get idInInstance() {

@@ -36,45 +36,88 @@ function delayOf(ms: unknown): number {
   return Number.isFinite(number) && number > 0 ? number : 0;
 }
 
-/** The four functions, frozen: the globals of the VU's code and the `wsk/timers` module. `loop` is read as each timer is set. */
+/**
+ * The four functions, frozen: the globals of the VU's code and the `wsk/timers` module. `loop` is
+ * read as each timer is set. The timers' state is made when the VU first sets one: most VUs never do.
+ */
 export function createTimers(vu: number, services: RealmServices, loop: () => EventLoop): TimerApi {
-  let nextId = 1;
-  /** The pending timers, by id. */
-  const pending = new Map<number, Armed>();
+  let timers: VuTimers | undefined;
+  const start = (name: Timer['name'], callback: unknown, ms: unknown, args: unknown[]): number =>
+    (timers ??= new VuTimers(vu, services, loop)).start(name, callback, ms, args);
+  const clear = (id: unknown): void => timers?.clear(id);
+  return Object.freeze({
+    setTimeout: (callback: unknown, ms?: unknown, ...args: unknown[]): number => start('setTimeout', callback, ms, args),
+    setInterval: (callback: unknown, ms?: unknown, ...args: unknown[]): number => start('setInterval', callback, ms, args),
+    clearTimeout: clear,
+    clearInterval: clear,
+  }) as TimerApi;
+}
+
+/** One VU's timers: the pending ones by id. */
+class VuTimers {
+  readonly #vu: number;
+  readonly #services: RealmServices;
+  readonly #loop: () => EventLoop;
+  readonly #pending = new Map<number, Armed>();
+  #nextId = 1;
+
+  constructor(vu: number, services: RealmServices, loop: () => EventLoop) {
+    this.#vu = vu;
+    this.#services = services;
+    this.#loop = loop;
+  }
+
+  start(name: Timer['name'], callback: unknown, ms: unknown, args: unknown[]): number {
+    if (typeof callback !== 'function') {
+      throw new TypeError(`${name}(): the callback must be a function, got ${callback === null ? 'null' : typeof callback}`);
+    }
+    const id = this.#nextId++;
+    this.#arm({ name, id, callback: callback as Timer['callback'], args, ms: delayOf(ms), loop: this.#loop() });
+    return id;
+  }
+
+  clear(id: unknown): void {
+    if (typeof id !== 'number') return;
+    const armed = this.#pending.get(id);
+    if (armed === undefined) return;
+    this.#pending.delete(id);
+    armed.cancel();
+    armed.release();
+  }
 
   /** Forgets `armed` if it is still the timer's arming; false if something else already did. */
-  function drop(timer: Timer, armed: Armed): boolean {
-    if (pending.get(timer.id) !== armed) return false;
-    pending.delete(timer.id);
+  #drop(timer: Timer, armed: Armed): boolean {
+    if (this.#pending.get(timer.id) !== armed) return false;
+    this.#pending.delete(timer.id);
     return true;
   }
 
-  function arm(timer: Timer): void {
+  #arm(timer: Timer): void {
     const armed: Armed = { cancel: () => {}, release: () => {} };
     // The hold first: it throws when the loop is over, and then no sleep is left behind.
     armed.release = timer.loop.hold(() => {
       // The code failed with the timer pending: the host is told to forget its sleep.
-      if (drop(timer, armed)) armed.cancel();
+      if (this.#drop(timer, armed)) armed.cancel();
     });
-    armed.cancel = services.timer(
-      vu,
+    armed.cancel = this.#services.timer(
+      this.#vu,
       timer.ms,
-      () => fire(timer, armed),
+      () => this.#fire(timer, armed),
       () => {
         // The host forgot the sleep: it interrupted the iteration. The loop is let go as the VU's next iteration starts.
-        if (drop(timer, armed)) services.emit(['log', vu, 'warn', `${timer.name} ${timer.id} was stopped because the VU iteration was interrupted`]);
+        if (this.#drop(timer, armed)) this.#services.emit(['log', this.#vu, 'warn', `${timer.name} ${timer.id} was stopped because the VU iteration was interrupted`]);
       },
     );
-    pending.set(timer.id, armed);
+    this.#pending.set(timer.id, armed);
   }
 
-  function fire(timer: Timer, armed: Armed): void {
-    if (pending.get(timer.id) !== armed) return;
+  #fire(timer: Timer, armed: Armed): void {
+    if (this.#pending.get(timer.id) !== armed) return;
     let result: unknown;
     try {
       result = Reflect.apply(timer.callback, undefined, timer.args);
     } catch (error) {
-      drop(timer, armed);
+      this.#drop(timer, armed);
       timer.loop.fail(error);
       armed.release();
       return;
@@ -88,35 +131,10 @@ export function createTimers(vu: number, services: RealmServices, loop: () => Ev
       });
     }
     // The callback may have cleared its own timer; an interval not cleared is armed again before this arming lets go.
-    if (pending.get(timer.id) === armed) {
-      pending.delete(timer.id);
-      if (timer.name === 'setInterval') arm(timer);
+    if (this.#pending.get(timer.id) === armed) {
+      this.#pending.delete(timer.id);
+      if (timer.name === 'setInterval') this.#arm(timer);
     }
     armed.release();
   }
-
-  function start(name: Timer['name'], callback: unknown, ms: unknown, args: unknown[]): number {
-    if (typeof callback !== 'function') {
-      throw new TypeError(`${name}(): the callback must be a function, got ${callback === null ? 'null' : typeof callback}`);
-    }
-    const id = nextId++;
-    arm({ name, id, callback: callback as Timer['callback'], args, ms: delayOf(ms), loop: loop() });
-    return id;
-  }
-
-  function clear(id: unknown): void {
-    if (typeof id !== 'number') return;
-    const armed = pending.get(id);
-    if (armed === undefined) return;
-    pending.delete(id);
-    armed.cancel();
-    armed.release();
-  }
-
-  return Object.freeze({
-    setTimeout: (callback: unknown, ms?: unknown, ...args: unknown[]): number => start('setTimeout', callback, ms, args),
-    setInterval: (callback: unknown, ms?: unknown, ...args: unknown[]): number => start('setInterval', callback, ms, args),
-    clearTimeout: clear,
-    clearInterval: clear,
-  }) as TimerApi;
 }
