@@ -16,6 +16,7 @@ import { createHtmlModule, REALM_SHARED as HTML_SHARED } from './modules/html.js
 import { createTimers, type TimerApi } from './modules/timers.js';
 import { createConsole } from './console.js';
 import { EventLoop } from './event-loop.js';
+import { noExportMessage } from './import-messages.js';
 
 /** The user's bundle, wrapped by the host as a function of the names it expects (async when it awaits at its top level). */
 export type ModuleFactory = (
@@ -113,7 +114,8 @@ export interface VuState {
   iterationInTest: number;
   /**
    * Tags the script set on the VU (exec.vu.tags): they go on every sample it records until its
-   * scenario changes. Made when the VU imports wsk/execution, the only module that sets them.
+   * scenario changes. Made with the VU's wsk/execution object (imported, or first read as wsk's
+   * `exec`), the only one that sets them.
    */
   tags: Map<string, string> | undefined;
   /** Metadata the script set on the VU (exec.vu.metrics.metadata): kept here, it reaches no output. Made as `tags` is. */
@@ -305,8 +307,7 @@ function missingExportMessage(reference: ImportReference, missing: number): stri
     const local = reference.specifier.split('/').pop()!;
     return `${reference.at}: ${local}.${path.slice(1, missing + 1).join('.')} (${reference.specifier}) is not supported by wsk; see "Coming from k6" in wsk's README for what is`;
   }
-  const member = path.slice(0, missing + 1).join('.');
-  return `${reference.at}: ${reference.specifier} has no export "${member}" in wsk; see "Coming from k6" in wsk's README for what is supported`;
+  return `${reference.at}: ${noExportMessage(reference.specifier, path.slice(0, missing + 1).join('.'))}`;
 }
 
 /** Runtime exports the script uses are missing: the host prints its message alone, as bundling errors. */

@@ -76,31 +76,46 @@ export function createWskModule(state: VuState): typeof Wsk {
     state.random = seededRandom(seed);
   }
 
-  const module = { sleep, check, group, fail, randomSeed } as typeof Wsk;
-  moduleStates.set(module, state);
-  Object.defineProperty(module, 'exec', { get: execOfModule, enumerable: true });
-  return module;
+  return { sleep, check, group, fail, randomSeed, exec: Object.freeze(new LazyExecution(state)) } as typeof Wsk;
 }
 
 /**
- * `exec` of the wsk module is made on first use: most scripts never read it, and in a fleet of
- * 10,000 VUs its objects and closures were a third of each VU's heap. One getter for every VU's
- * module (a getter of each VU's own would give every module object a slow dictionary of
- * properties); it finds the VU by the module object it is read from.
+ * `exec` of the wsk module: the VU's wsk/execution object, made on first use. Most scripts never
+ * read it, and in a fleet of 10,000 VUs its objects and closures were a third of each VU's heap;
+ * until then the VU holds only this small object, whose members read through to the real one. It
+ * is a plain value of the module, not a getter, so the bundle binds it once (RuntimeTable.exports).
  */
-const moduleStates = new WeakMap<object, VuState>();
-const execs = new WeakMap<VuState, typeof Wsk.exec>();
+class LazyExecution {
+  readonly #state: VuState;
+  #execution: typeof Wsk.exec | undefined;
 
-function execOfModule(this: object): typeof Wsk.exec {
-  const state = moduleStates.get(this);
-  if (state === undefined) throw new TypeError('exec: read it from the wsk module');
-  let exec = execs.get(state);
-  if (exec === undefined) execs.set(state, (exec = createExecutionModule(state)));
-  return exec;
+  constructor(state: VuState) {
+    this.#state = state;
+  }
+
+  get vu(): typeof Wsk.exec.vu {
+    return this.#real().vu;
+  }
+
+  get scenario(): typeof Wsk.exec.scenario {
+    return this.#real().scenario;
+  }
+
+  get instance(): typeof Wsk.exec.instance {
+    return this.#real().instance;
+  }
+
+  get test(): typeof Wsk.exec.test {
+    return this.#real().test;
+  }
+
+  #real(): typeof Wsk.exec {
+    return (this.#execution ??= createExecutionModule(this.#state));
+  }
 }
 
 /** What every VU's wsk module shares: lockdown freezes it. */
-export const REALM_SHARED: readonly object[] = [execOfModule];
+export const REALM_SHARED: readonly object[] = [LazyExecution];
 
 /** sfc32 seeded through splitmix32: fast, well mixed, and the same numbers for the same seed on every machine. */
 function seededRandom(seed: number): () => number {

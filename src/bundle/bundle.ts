@@ -13,7 +13,7 @@ import path from 'node:path';
 import { configError, quote, scriptError, type WskError } from '../errors.js';
 import { displayPath } from './display-path.js';
 import { formatLocated, locate } from './messages.js';
-import { RUNTIME_NAMESPACE, wskPlugin } from './plugin.js';
+import { isRuntimeMemberWarning, missingRuntimeExport, RUNTIME_NAMESPACE, wskPlugin } from './plugin.js';
 import { BundlePositions } from './positions.js';
 import { RemoteModules } from './remote.js';
 import { isRemoteUrl, moduleOfEsbuildPath } from './remote-url.js';
@@ -54,7 +54,7 @@ export async function bundleScript(scriptPath: string, options: BundleOptions = 
     entry,
     code,
     files: [entry, ...inputs.filter((file) => file !== entry)],
-    warnings: result.warnings.map((warning) => toBundleWarning(warning, cwd, rewriter)),
+    warnings: result.warnings.filter((warning) => !isRuntimeMemberWarning(warning.text)).map((warning) => toBundleWarning(warning, cwd, rewriter)),
     imports: rewriter.runtimeReferences((file) => displayPath(file, cwd)),
     mapPosition: (line, column) => positions.map(line, column),
     mapStack: (stack, bundleFileName, lineOffset) => positions.mapStack(stack, bundleFileName, lineOffset),
@@ -114,7 +114,11 @@ function isBuildFailure(error: unknown): error is BuildFailure {
 function bundleError(errors: readonly Message[], cwd: string, rewriter: LazyScriptRewriter): WskError {
   const messages = errors.map((error) => {
     const located = locate(error, cwd, rewriter);
-    return located === undefined ? error.text : formatLocated(located, displayPath(located.file, cwd));
+    const missing = missingRuntimeExport(error.text);
+    if (located === undefined) return missing ?? error.text;
+    const file = displayPath(located.file, cwd);
+    // A missing runtime export reads as the sandbox reports one: a line each, at the imported name.
+    return missing === undefined ? formatLocated(located, file) : `${file}:${located.line}:${located.column + 1}: ${missing}`;
   });
   return scriptError('SCRIPT_SYNTAX', messages.length === 0 ? 'bundling failed' : messages.join('\n'));
 }

@@ -1,7 +1,7 @@
 /**
  * The esbuild plugin that makes a user's script a wsk bundle: each runtime module (`wsk`, `k6`,
- * and their sub-modules) becomes a one-line CommonJS module that `require()`s its wsk id from the
- * sandbox, so the bundle keeps no import statement and runs as a function body; npm packages are
+ * and their sub-modules) becomes a stand-in module that `require()`s its wsk id from the sandbox,
+ * so the bundle keeps no import statement and runs as a function body; npm packages are
  * bundled from the node_modules above the script, as Node would find them, except those that need
  * Node's own modules, which VUs cannot have; remote modules (by URL) come from `RemoteModules`, in
  * their own namespace; anything else is an error naming what is importable. Each of the user's own
@@ -11,6 +11,7 @@ import type { OnLoadResult, OnResolveArgs, OnResolveResult, Plugin, PluginBuild 
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { quote } from '../errors.js';
+import { noExportMessage } from '../../runtime/import-messages.js';
 import { toEsbuildMessage } from './messages.js';
 import type { RemoteModules } from './remote.js';
 import { normalizeUrl, REMOTE_NAMESPACE, remoteImport } from './remote-url.js';
@@ -32,7 +33,7 @@ export function wskPlugin(rewriter: LazyScriptRewriter, table: RuntimeTable, rem
         // The require() of a runtime module's stand-in: the sandbox's own require.
         if (args.namespace === RUNTIME_NAMESPACE) return { path: args.path, external: true };
         const id = runtimeModuleOf(table, args.path);
-        if (id !== undefined) return { path: id, namespace: RUNTIME_NAMESPACE };
+        if (id !== undefined) return { path: args.path, namespace: RUNTIME_NAMESPACE };
         const builtin = nodeBuiltin(args.path);
         if (builtin !== undefined) {
           // A package's require() may sit in code that never runs in a VU (papaparse's Node streams):
@@ -45,10 +46,7 @@ export function wskPlugin(rewriter: LazyScriptRewriter, table: RuntimeTable, rem
         if (isRuntimeLike(args.path) || !isPackageName(args.path)) return { errors: [{ text: unavailableModuleMessage(args.path, table) }] };
         return resolvePackage(build, args, table);
       });
-      build.onLoad({ filter: /.*/, namespace: RUNTIME_NAMESPACE }, (args): OnLoadResult => ({
-        contents: `module.exports = require(${JSON.stringify(args.path)});`,
-        loader: 'js',
-      }));
+      build.onLoad({ filter: /.*/, namespace: RUNTIME_NAMESPACE }, (args): OnLoadResult => ({ contents: standIn(args.path, table), loader: 'js' }));
       build.onLoad({ filter: /.*/, namespace: REMOTE_NAMESPACE }, async (args): Promise<OnLoadResult> => {
         if (!isScriptModule(args.path)) return { contents: remote.host.readFile(args.path) ?? '', loader: 'json' };
         return (await rewritten(args.path, rewriter)) ?? { errors: [{ text: `${quote(args.path)} was not fetched` }] };
@@ -57,6 +55,41 @@ export function wskPlugin(rewriter: LazyScriptRewriter, table: RuntimeTable, rem
       build.onLoad({ filter: SCRIPT_FILE, namespace: 'file' }, (args) => (insidePackage(args.path) === undefined ? rewritten(args.path, rewriter) : undefined));
     },
   };
+}
+
+/**
+ * The module that stands for runtime module `specifier` (as the script wrote it: `k6/http`, so
+ * esbuild's errors name it so). Its default export is the module object itself, as a CommonJS
+ * module's is. When the table lists the module's names, an ES module that reads each once: the
+ * script's imports are then plain variables. A CommonJS stand-in would cost every VU a getter per
+ * name (esbuild's interop copies the object with one each), which thousands of VUs feel.
+ */
+function standIn(specifier: string, table: RuntimeTable): string {
+  const id = runtimeModuleOf(table, specifier) ?? specifier;
+  const module = `require(${JSON.stringify(id)})`;
+  const names = table.exports?.[id];
+  if (names === undefined) return `module.exports = ${module};`;
+  const named = names.filter((name) => name !== 'default');
+  const reads = named.map((name, i) => `, e${i} = m[${JSON.stringify(name)}]`).join('');
+  const exported = named.map((name, i) => `, e${i} as ${JSON.stringify(name)}`).join('');
+  return `const m = ${module}${reads};\nexport { m as default${exported} };`;
+}
+
+const NO_MATCHING_EXPORT = new RegExp(`^No matching export in "${RUNTIME_NAMESPACE}:([^"]+)" for import "([^"]+)"$`);
+const ALWAYS_UNDEFINED = new RegExp(`no matching export in "${RUNTIME_NAMESPACE}:`);
+
+/** esbuild's error for a named import a runtime module's stand-in lacks, in the words the sandbox uses for one; undefined for other errors. */
+export function missingRuntimeExport(text: string): string | undefined {
+  const match = NO_MATCHING_EXPORT.exec(text);
+  return match === null ? undefined : noExportMessage(match[1]!, match[2]!);
+}
+
+/**
+ * esbuild's warning that a member of a runtime module's namespace (`http.foo` after `import * as
+ * http`) is always undefined: the sandbox stops such a script before its VUs start, naming it.
+ */
+export function isRuntimeMemberWarning(text: string): boolean {
+  return ALWAYS_UNDEFINED.test(text);
 }
 
 /** A user file or remote module through the auto-await rewrite; undefined when unreadable (esbuild's own loader reports a file). */
@@ -80,8 +113,7 @@ async function resolveRemote(url: string, remote: RemoteModules): Promise<OnReso
 function resolveInRemoteModule(args: OnResolveArgs, table: RuntimeTable, remote: RemoteModules): Promise<OnResolveResult> | OnResolveResult {
   const url = remoteImport(args.path, args.importer);
   if (url !== undefined) return resolveRemote(url, remote);
-  const id = runtimeModuleOf(table, args.path);
-  if (id !== undefined) return { path: id, namespace: RUNTIME_NAMESPACE };
+  if (runtimeModuleOf(table, args.path) !== undefined) return { path: args.path, namespace: RUNTIME_NAMESPACE };
   return { errors: [{ text: `cannot import ${quote(args.path)} in a remote module: remote modules can import ${importableModules(table).join(', ')}, URLs, and paths relative to their own URL` }] };
 }
 

@@ -15,6 +15,11 @@ export interface RuntimeTable {
   readonly aliases: Readonly<Record<string, string>>;
   /** wsk module id → its declaration file, for the protocols' modules (the core's are in types/wsk). */
   readonly declarations?: Readonly<Record<string, string>>;
+  /**
+   * wsk module id → every name its module object has, for the modules whose members are all plain
+   * values (no getter): their stand-ins in the bundle bind each name once (see plugin.ts).
+   */
+  readonly exports?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The wsk module id `specifier` names (a wsk id, or a k6 alias), or undefined. */

@@ -56,25 +56,28 @@ function runtimeTable(protocols: readonly Protocol[]): RuntimeTable {
   const blocking: Record<string, RuntimeTable['blocking'][string]> = {};
   const aliases: Record<string, string> = {};
   const declarations: Record<string, string> = {};
+  const exports: Record<string, readonly string[]> = {};
   const claim = (id: string, by: string): void => {
     if (Object.hasOwn(blocking, id) || Object.hasOwn(aliases, id)) throw new Error(`protocol ${by}: module id "${id}" is taken`);
   };
   for (const module of CORE_MODULES) {
     blocking[module.id] = module.blocking;
     aliases[module.k6] = module.id;
+    if (module.exports !== undefined) exports[module.id] = module.exports;
   }
   for (const protocol of protocols) {
     for (const module of protocol.modules) {
       claim(module.id, protocol.name);
       blocking[module.id] = module.blocking;
       declarations[module.id] = module.declarations;
+      if (module.exports !== undefined) exports[module.id] = module.exports;
       for (const alias of typeof module.k6 === 'string' ? [module.k6] : module.k6 ?? []) {
         claim(alias, protocol.name);
         aliases[alias] = module.id;
       }
     }
   }
-  return { blocking, aliases, declarations };
+  return { blocking, aliases, declarations, exports };
 }
 
 function metricDefinitions(protocols: readonly Protocol[]): MetricDefinition[] {

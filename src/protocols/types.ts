@@ -36,6 +36,12 @@ export interface ProtocolModule {
   readonly blocking: { readonly named: readonly string[]; readonly defaultMembers: readonly string[] };
   /** Absolute path of its declaration file, for `--typecheck` and editors. */
   readonly declarations: string;
+  /**
+   * Every name its module object has, when none is a getter: importers then bind each once, where
+   * otherwise each VU gets a getter per name (see RuntimeTable.exports). test/integration/modules
+   * checks each list against the module itself.
+   */
+  readonly exports?: readonly string[];
 }
 
 /** What a protocol's host side has of the worker that hosts it. */

@@ -15,6 +15,7 @@ const http: Protocol = {
       id: 'wsk/http',
       k6: 'k6/http',
       blocking: { named: BLOCKING, defaultMembers: BLOCKING },
+      exports: [...BLOCKING, 'asyncRequest', 'url', 'expectedStatuses', 'setResponseCallback', 'cookieJar', 'CookieJar', 'file'],
       declarations: protocolFile(import.meta.url, 'api.d.ts'),
     },
   ],

@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -162,5 +164,34 @@ describe('bundleScript', () => {
     wake();
     expect(Object.keys(await init)).toEqual(['default', 'options']);
     expect((await init)['options']).toEqual({ vus: 3 });
+  });
+
+  it('binds each name of a module the table lists once, without a getter per name; a module it does not list stays CommonJS', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wsk-stand-in-'));
+    try {
+      writeFileSync(
+        path.join(dir, 'script.ts'),
+        `import { sleep } from 'k6';\nimport ws, { open } from 'wsk/ws';\nimport exec from 'wsk/execution';\n` +
+          `export default function () { return [sleep, ws, open, exec.vu]; }\n`,
+      );
+      const table = PROTOCOLS.runtimeTable;
+      expect(table.exports?.['wsk']).toContain('sleep');
+      expect(table.exports?.['wsk/execution']).toBeUndefined();
+      const bundle = await bundleScript('script.ts', { cwd: dir });
+      // esbuild's interop (a copy of the module object with a getter per name) is left for wsk/execution alone.
+      expect(bundle.code.match(/__toESM\(/g)).toHaveLength(1);
+      expect(bundle.code).toMatch(/= __toESM\(require_execution\(\)\)/);
+      const wsk = { sleep: () => {} };
+      const wsModule = { open: () => {}, connect: () => {} };
+      const execution = {
+        get vu() {
+          return 'vu of the iteration';
+        },
+      };
+      const exports = await instantiate(bundle, { wsk, 'wsk/ws': wsModule, 'wsk/execution': execution });
+      expect(await exports.default()).toEqual([wsk.sleep, wsModule, wsModule.open, 'vu of the iteration']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
