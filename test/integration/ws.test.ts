@@ -392,6 +392,32 @@ describe('wsk/ws async API against a real server', () => {
     expect(code).toBe(0);
     expect(stderr).toMatch(/ERROR \[VU 1\] Error: send\(\) on a closed socket .*code 4000: asked to.* at script\.ts:7:\d+/);
   });
+
+  it('settles closed whether it is first read before or after the close, and takes handlers of any event name', async () => {
+    const { code, stdout, stderr } = await runScript(
+      `import { sleep } from 'wsk';
+       import { open } from 'wsk/ws';
+       export const options = { iterations: 1 };
+       export default async function () {
+         const early = await open(__ENV.TARGET);
+         const closes: number[] = [];
+         early.on('toString', () => {});
+         early.on('close', (code) => closes.push(code));
+         const pending = early.closed;
+         early.send(JSON.stringify({ close: 4001 }));
+         const first = await pending;
+         const late = await open(__ENV.TARGET);
+         late.send(JSON.stringify({ close: 4002 }));
+         while (late.isOpen) await sleep(0.01);
+         const second = await late.closed;
+         console.log('CLOSED ' + JSON.stringify([first.code, closes, early.closed === pending, second.code, late.closed === late.closed]));
+       }`,
+      ['-e', `TARGET=${url}`],
+    );
+    expect(stderr).not.toContain('ERROR');
+    expect(code).toBe(0);
+    expect(stdout + stderr).toContain(`CLOSED ${JSON.stringify([4001, [4001], true, 4002, true])}`);
+  });
 });
 
 describe('built-in targets and network options', () => {

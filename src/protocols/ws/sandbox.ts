@@ -70,19 +70,21 @@ class Socket implements Ws.Socket, SocketSink {
   protocol = '';
   headers: Record<string, string> = {};
   bufferedAmount = 0;
-  readonly closed: Promise<Ws.CloseInfo>;
   readonly #state: VuState;
   readonly #sockets: Map<number, SocketSink>;
   readonly #id: number;
   readonly #tags: Record<string, string> | null;
-  readonly #handlers = new Map<string, Handler[]>();
+  /** The script's handlers by event (read with #handlersOf): a plain object is a fraction of a Map's size for the few events a socket has. */
+  readonly #handlers: Record<string, Handler[]> = {};
   readonly #receivers: Receiver[] = [];
   readonly #collectors: Collector[] = [];
   readonly #inbox: Data[] = [];
   #closeInfo: Ws.CloseInfo | undefined;
   /** The host knows the socket has message handlers (see wsListen). */
   #listening = false;
-  #resolveClosed!: (info: Ws.CloseInfo) => void;
+  /** `closed`, made when first asked for: a fleet of idle sockets mostly never is. */
+  #closed: Promise<Ws.CloseInfo> | undefined;
+  #resolveClosed: ((info: Ws.CloseInfo) => void) | undefined;
 
   constructor(state: VuState, sockets: Map<number, SocketSink>, id: number, url: string, tags: Record<string, string> | null) {
     this.#state = state;
@@ -91,9 +93,19 @@ class Socket implements Ws.Socket, SocketSink {
     this.#id = id;
     this.url = url;
     this.#tags = tags;
-    this.closed = new Promise((resolve) => {
-      this.#resolveClosed = resolve;
-    });
+  }
+
+  get closed(): Promise<Ws.CloseInfo> {
+    if (this.#closed === undefined) {
+      const info = this.#closeInfo;
+      this.#closed =
+        info !== undefined
+          ? Promise.resolve(info)
+          : new Promise((resolve) => {
+              this.#resolveClosed = resolve;
+            });
+    }
+    return this.#closed;
   }
 
   get isOpen(): boolean {
@@ -107,8 +119,8 @@ class Socket implements Ws.Socket, SocketSink {
 
   on(event: Ws.SocketEvent, handler: Handler): void {
     if (typeof handler !== 'function') throw new TypeError(`socket.on("${String(event)}"): the handler must be a function`);
-    const list = this.#handlers.get(event);
-    if (list === undefined) this.#handlers.set(event, [handler]);
+    const list = this.#handlersOf(event);
+    if (list === undefined) this.#handlers[event] = [handler];
     else list.push(handler);
     if ((event === 'message' || event === 'binaryMessage') && !this.#listening) {
       this.#listening = true;
@@ -252,7 +264,7 @@ class Socket implements Ws.Socket, SocketSink {
       receiver.resolve(data);
       return;
     }
-    if (this.#handlers.has('message') || this.#handlers.has('binaryMessage')) return;
+    if (this.#handlersOf('message') !== undefined || this.#handlersOf('binaryMessage') !== undefined) return;
     if (this.#inbox.length >= INBOX_LIMIT) this.#inbox.shift();
     this.#inbox.push(data);
   }
@@ -264,11 +276,11 @@ class Socket implements Ws.Socket, SocketSink {
     for (const collector of [...this.#collectors]) collector.finish(true);
     for (const receiver of this.#receivers.splice(0)) receiver.reject(this.#closedError('receive'));
     this.#emit('close', info.code, info.reason);
-    this.#resolveClosed(info);
+    this.#resolveClosed?.(info);
   }
 
   #emit(event: string, ...args: unknown[]): void {
-    const handlers = this.#handlers.get(event);
+    const handlers = this.#handlersOf(event);
     if (handlers === undefined) return;
     for (const handler of handlers) {
       try {
@@ -277,6 +289,11 @@ class Socket implements Ws.Socket, SocketSink {
         this.#state.services.report(this.vu, error, `in a socket '${event}' handler`);
       }
     }
+  }
+
+  /** Own properties only: a script may name any event, 'toString' included. */
+  #handlersOf(event: string): Handler[] | undefined {
+    return Object.hasOwn(this.#handlers, event) ? this.#handlers[event] : undefined;
   }
 
   /** A script predicate's answer; one that throws is reported as the VU's error and answers false. */
