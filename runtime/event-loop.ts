@@ -1,3 +1,8 @@
+/** How the code of a loop ended: its value, or the error it failed with. */
+export type Outcome = { readonly value: unknown } | { readonly error: unknown };
+
+const SETTLED = Promise.resolve();
+
 /**
  * The event loop of one iteration, as k6 has one: the iteration is over when its function has
  * returned (its promise settled) and nothing it started still holds the loop, such as an open
@@ -11,8 +16,10 @@ export class EventLoop {
    * every iteration has a loop, few iterations hold theirs (a fleet of sleeping VUs keeps thousands).
    */
   #holds: Map<object, () => void> | undefined;
-  /** Wakes `run` to look again: a hold let go, a failure, the function's promise settled. */
-  #wake: (() => void) | undefined;
+  /** What `run` calls once the loop is over: set by `run`, cleared as it is called. */
+  #done: ((outcome: Outcome) => void) | undefined;
+  /** How the function's own promise settled, once it has. */
+  #settled: Outcome | undefined;
   /** The first failure. */
   #failure: { readonly error: unknown } | undefined;
   #over: boolean;
@@ -37,45 +44,49 @@ export class EventLoop {
     const holds = (this.#holds ??= new Map());
     holds.set(key, abandon);
     return () => {
-      if (holds.delete(key) && holds.size === 0) this.#wake?.();
+      if (holds.delete(key) && holds.size === 0) this.#look();
     };
   }
 
   /** A callback on the loop threw: the iteration fails with `error` (the first one, if several). */
   fail(error: unknown): void {
     this.#failure ??= { error };
-    this.#wake?.();
+    this.#look();
   }
 
   /**
-   * Resolves with what `result` resolves to once nothing holds the loop; rejects with the first failure.
-   * One promise and a wake-up function per iteration, not an async function's: a sleeping fleet keeps one each.
+   * Calls `done` once `result` (the function's return value) has settled and nothing holds the
+   * loop, with its value; or with the first failure, at once (a rejection ends the iteration as an
+   * exception of a plain function does). `done` runs as a microtask, where a promise's reaction
+   * would. A callback rather than a promise: a sleeping fleet keeps one of these per VU, and a
+   * promise with its resolvers and reactions costs several times the bytes.
    */
-  run(result: unknown): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      let outcome: { readonly value: unknown } | { readonly error: unknown } | undefined;
-      // A rejection ends the iteration at once, as an exception of a plain function does.
-      const wake = (): void => {
-        if (this.#failure !== undefined) reject(this.#failure.error);
-        else if (outcome === undefined || ('value' in outcome && this.held)) return;
-        else if ('error' in outcome) reject(outcome.error);
-        else resolve(outcome.value);
-        this.#wake = undefined;
-      };
-      this.#wake = wake;
-      // A callback may have failed the loop already.
-      wake();
-      Promise.resolve(result).then(
-        (value: unknown) => {
-          outcome = { value };
-          this.#wake?.();
-        },
-        (error: unknown) => {
-          outcome = { error };
-          this.#wake?.();
-        },
-      );
-    });
+  run(result: unknown, done: (outcome: Outcome) => void): void {
+    this.#done = done;
+    // A callback may have failed the loop already.
+    this.#look();
+    Promise.resolve(result).then(
+      (value: unknown) => {
+        this.#settled = { value };
+        this.#look();
+      },
+      (error: unknown) => {
+        this.#settled = { error };
+        this.#look();
+      },
+    );
+  }
+
+  /** Calls `run`'s `done` if the loop is over: a hold let go, a failure, the function's promise settled. */
+  #look(): void {
+    const done = this.#done;
+    if (done === undefined) return;
+    const settled = this.#settled;
+    const outcome = this.#failure ?? (settled === undefined || ('value' in settled && this.held) ? undefined : settled);
+    if (outcome === undefined) return;
+    this.#done = undefined;
+    // The sandbox has no queueMicrotask: a reaction of a settled promise is the same one turn later.
+    void SETTLED.then(() => done(outcome));
   }
 
   /** The iteration is over: what still holds the loop is abandoned. */

@@ -185,16 +185,11 @@ export function bootRealm(
     const { vu, returned } = created;
     // Init code has an event loop of its own, as an iteration has: it ends once its timers are over too.
     const loop = vu.state.loop;
-    loop.run(returned).then(
-      () => {
-        loop.end();
-        ready(null, vu);
-      },
-      (error: unknown) => {
-        loop.end();
-        ready(error);
-      },
-    );
+    loop.run(returned, (outcome) => {
+      loop.end();
+      if ('error' in outcome) ready(outcome.error);
+      else ready(null, vu);
+    });
     // The rest of the init code runs in later crossings: first the microtasks of this one, still its own.
     pending = true;
     initializing.set(id, vu.state);
@@ -203,12 +198,8 @@ export function bootRealm(
   }
 
   function iterate(vuId: number, token: number, exec: string, iterInScenario: number, scenario: string, scenarioIndex: number): void {
-    const wantResult = exec === 'setup' || exec === 'handleSummary';
-    const end = (error: ScriptErrorInfo | null, result: unknown): void => {
-      outbox.push(['end', vuId, token, error, error === null && wantResult ? resultJson(result) : '']);
-    };
     const vu = vus.get(vuId);
-    if (vu === undefined) return end({ message: `VU ${vuId} does not exist in this realm`, stack: '' }, undefined);
+    if (vu === undefined) return endIteration(vuId, token, exec, { message: `VU ${vuId} does not exist in this realm`, stack: '' }, undefined);
     const { state } = vu;
     enter(vuId);
     // A VU's own tags and metadata last while it stays in one scenario, as in k6.
@@ -227,27 +218,33 @@ export function bootRealm(
     // What an iteration the host interrupted left open (sockets, timers) ends before this one starts.
     state.loop.end();
     const loop = (state.loop = new EventLoop());
-    const finish = (error: ScriptErrorInfo | null, result: unknown): void => {
-      loop.end();
-      end(error, result);
-    };
     let result: unknown;
     try {
       const fn = vu.exports[exec];
       if (typeof fn !== 'function') throw new TypeError(`the script exports no function named "${exec}"`);
       result = (fn as (data: unknown) => unknown)(setupData(vu, setupJson));
     } catch (error) {
-      return finish(errorInfo(error), undefined);
+      loop.end();
+      return endIteration(vuId, token, exec, errorInfo(error), undefined);
     }
     if (result instanceof Promise || loop.held) {
       // The iteration ends when its promise has settled and nothing it started (a socket, a timer) holds its event loop.
-      loop.run(result).then(
-        (value) => finish(null, value),
-        (error: unknown) => finish(errorInfo(error), undefined),
-      );
+      // One closure per running iteration: a sleeping fleet keeps one each.
+      loop.run(result, (outcome) => {
+        loop.end();
+        if ('error' in outcome) endIteration(vuId, token, exec, errorInfo(outcome.error), undefined);
+        else endIteration(vuId, token, exec, null, outcome.value);
+      });
     } else {
-      finish(null, result);
+      loop.end();
+      endIteration(vuId, token, exec, null, result);
     }
+  }
+
+  /** The iteration's `end` for the host: its error, or the result the host wants of setup() and handleSummary(). */
+  function endIteration(vuId: number, token: number, exec: string, error: ScriptErrorInfo | null, result: unknown): void {
+    const wantResult = error === null && (exec === 'setup' || exec === 'handleSummary');
+    outbox.push(['end', vuId, token, error, wantResult ? resultJson(result) : '']);
   }
 
   function dispatch(events: SandboxEvent[]): void {
