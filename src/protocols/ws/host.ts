@@ -5,7 +5,7 @@
 import { handlers } from '../../../runtime/protocol.js';
 import type { ProtocolContext, ProtocolHost, VuPort } from '../types.js';
 import type { SocketAction } from './messages.js';
-import { HostSocket } from './socket.js';
+import { HostSocket, type SocketOwner } from './socket.js';
 import { pacerReady, stopPacer } from './pacer.js';
 import { releaseBytes } from '../../net/held-bytes.js';
 
@@ -33,24 +33,10 @@ export function openWs(context: ProtocolContext): ProtocolHost {
           warmPacer = false;
           pacerReady();
         }
-        const mine = socketsOf(vu);
-        let made: HostSocket | undefined;
-        const owner = {
-          deliver: vu.deliver,
-          tags: vu.tags,
-          record: context.record,
-          forget: () => {
-            mine.delete(id);
-            if (mine.size === 0 && sockets.get(vu.id) === mine) sockets.delete(vu.id);
-          },
-          // Traffic only comes after the constructor returned (ws connects asynchronously).
-          active: () => {
-            if (made !== undefined) active.add(made);
-          },
-        };
+        const home = new SocketHome(vu, id, socketsOf(vu), sockets, active, context.record);
         try {
-          made = new HostSocket(owner, op, id, url, options, context.network());
-          mine.set(id, made);
+          home.socket = new HostSocket(home, op, id, url, options, context.network());
+          home.mine.set(id, home.socket);
         } catch (error) {
           // The ws library refuses a malformed URL before any connection is tried.
           vu.deliver(['reject', op, `${options.call}(${url}): ${(error as Error).message}`]);
@@ -96,4 +82,43 @@ export function openWs(context: ProtocolContext): ProtocolHost {
     // The pacer thread would keep the worker alive once its sockets are gone.
     close: stopPacer,
   };
+}
+
+/**
+ * Where a socket reports to: its VU and the worker's tables. An object of its own per socket, with
+ * methods on the class, where an object literal with closures cost a few hundred bytes more in a
+ * fleet of idle sockets.
+ */
+class SocketHome implements SocketOwner {
+  /** The socket, once its constructor has returned (ws connects asynchronously, so no traffic comes before). */
+  socket: HostSocket | undefined;
+  readonly mine: Map<number, HostSocket>;
+  readonly deliver: VuPort['deliver'];
+  readonly tags: VuPort['tags'];
+  readonly record: ProtocolContext['record'];
+  readonly #vu: number;
+  readonly #id: number;
+  readonly #sockets: Map<number, Map<number, HostSocket>>;
+  readonly #withTraffic: Set<HostSocket>;
+
+  /** `mine`: the VU's sockets, in `sockets`; `withTraffic`: the sockets the next count visits. */
+  constructor(vu: VuPort, id: number, mine: Map<number, HostSocket>, sockets: Map<number, Map<number, HostSocket>>, withTraffic: Set<HostSocket>, record: ProtocolContext['record']) {
+    this.mine = mine;
+    this.deliver = vu.deliver;
+    this.tags = vu.tags;
+    this.record = record;
+    this.#vu = vu.id;
+    this.#id = id;
+    this.#sockets = sockets;
+    this.#withTraffic = withTraffic;
+  }
+
+  forget(): void {
+    this.mine.delete(this.#id);
+    if (this.mine.size === 0 && this.#sockets.get(this.#vu) === this.mine) this.#sockets.delete(this.#vu);
+  }
+
+  active(): void {
+    if (this.socket !== undefined) this.#withTraffic.add(this.socket);
+  }
 }

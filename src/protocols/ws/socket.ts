@@ -62,15 +62,19 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
   readonly #owner: SocketOwner;
   readonly #id: number;
   readonly #tags: Tags;
-  /** Open correlated requests: when each was sent, and when it times out (Infinity once it has). */
-  readonly #requests = new Map<number, { sentAt: number; deadline: number }>();
+  /**
+   * Open correlated requests: when each was sent, and when it times out (Infinity once it has).
+   * This and the other collections below are made by their first entry: an idle fleet's sockets
+   * mostly never have one, and an empty Map is some 200 bytes.
+   */
+  #requests: Map<number, { sentAt: number; deadline: number }> | undefined;
   /** Open requests the host correlates itself (wsRequest): their replies never cross one by one. */
   readonly #hostRequests = new HostRequests();
   /** The script has message handlers on this socket: replies the host takes reach them too. */
   #listening = false;
   readonly #pings: { op: number; at: number }[] = [];
   /** Requests sent after the session ended, counted as failed then (see #requestNotSent). */
-  readonly #counted = new Set<number>();
+  #counted: Set<number> | undefined;
   #net: NetSocket | undefined;
   #bytesRead = 0;
   #bytesWritten = 0;
@@ -81,13 +85,15 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
   #active = false;
   #openedAt = 0;
   /** Each unfinished stream() by its op. */
-  readonly #streams = new Map<number, OpenStream>();
+  #streams: Map<number, OpenStream> | undefined;
   /** The pacer thread writes this socket's frames (and its other writes) while it streams. */
   #paced: PacedConnection | undefined;
   /** Bytes the pacer wrote since the last count. */
   #pacedBytes = 0;
   /** What runs when the send buffer has drained (streams held back by a slow reader). */
   #drainWaiters: (() => void)[] = [];
+  /** ws's callback once a compressed message is written (made with the first one). */
+  #onWritten: (() => void) | undefined;
   /** Why the session ended, for the requests it cut off (the `error` tag of their ws_req_failed); undefined while open. */
   #cutOff: string | undefined;
   /** The kind of the session's first error (see #sessionError). */
@@ -277,9 +283,9 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
     clearTimeout(this.#cutOffTimer);
     if (this.#closed) return;
     this.#closed = true;
-    for (const op of [...this.#streams.keys()]) this.#streamOver(op);
+    for (const op of [...(this.#streams?.keys() ?? [])]) this.#streamOver(op);
     this.#drainWaiters = [];
-    this.#requests.clear();
+    this.#requests?.clear();
     this.#hostRequests.cutOff();
     this.#countTraffic();
     if (this.#openedAt > 0) this.#owner.record(WsMetric.sessionDuration, performance.now() - this.#openedAt, this.#tags);
@@ -316,7 +322,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
   #write(data: string | ArrayBuffer): void {
     // A compressed frame is written later (deflate is asynchronous), so only then is the write watched.
     const compressed = this.#ws.extensions !== '';
-    this.#ws.send(typeof data === 'string' ? data : Buffer.from(data), { binary: typeof data !== 'string' }, compressed ? this.#onWritten : undefined);
+    this.#ws.send(typeof data === 'string' ? data : Buffer.from(data), { binary: typeof data !== 'string' }, compressed ? (this.#onWritten ??= () => this.#reportBuffered()) : undefined);
     this.#sent++;
     this.#markActive();
     this.#afterWrite();
@@ -349,7 +355,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
 
   #requestSent(request: number, timeoutMs: number): void {
     const now = performance.now();
-    this.#requests.set(request, { sentAt: now, deadline: now + timeoutMs });
+    (this.#requests ??= new Map()).set(request, { sentAt: now, deadline: now + timeoutMs });
     requestDeadlines.watch(this);
   }
 
@@ -363,7 +369,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
       this.#requestSent(request, timeoutMs);
       return;
     }
-    this.#counted.add(request);
+    (this.#counted ??= new Set()).add(request);
     this.#owner.record(WsMetric.reqFailed, 1, { ...this.#tagsFor('', null), error: this.#cutOff ?? 'closed' });
   }
 
@@ -372,19 +378,24 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
     this.#reportBuffered();
     if (this.#reportedBuffered > 0 && !this.#watchingDrain && this.#net !== undefined) {
       this.#watchingDrain = true;
-      this.#net.once('drain', this.#onDrain);
+      // A listener per wait rather than one kept per socket: a healthy socket never waits.
+      this.#net.once('drain', () => this.#drained());
     }
   }
 
-  readonly #onWritten = (): void => this.#reportBuffered();
-
-  readonly #onDrain = (): void => {
+  /** The send buffer drained: the sandbox hears so, and held-back streams go on. */
+  #drained(): void {
     this.#watchingDrain = false;
     this.#reportBuffered();
     const waiters = this.#drainWaiters;
     this.#drainWaiters = [];
     for (const waiter of waiters) waiter();
-  };
+  }
+
+  /** Requests the sandbox correlates that are still open. */
+  get #openRequests(): number {
+    return this.#requests?.size ?? 0;
+  }
 
   /**
    * Tells the sandbox the send buffer's size when it changed: only a target that reads slower than
@@ -401,13 +412,13 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
   checkDeadlines(now: number): boolean {
     // A closed socket's requests are over in the sandbox already (its close ended them).
     if (this.#closed) return false;
-    for (const [request, open] of this.#requests) {
+    for (const [request, open] of this.#requests ?? []) {
       if (open.deadline > now) continue;
       open.deadline = Infinity;
       this.#event(['ws', this.#id, 'timeout', request, null, now]);
     }
     for (const request of this.#hostRequests.expired(now)) this.#endHostRequest(request, 'timeout');
-    return this.#requests.size > 0 || this.#hostRequests.size > 0;
+    return this.#openRequests > 0 || this.#hostRequests.size > 0;
   }
 
   /**
@@ -416,19 +427,19 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
    * socket counts them itself, with its own tags.
    */
   #forgetOnceReported(): void {
-    if (this.#requests.size === 0) {
+    if (this.#openRequests === 0) {
       this.#owner.forget();
       return;
     }
     this.#cutOffTimer = setTimeout(() => {
-      for (const request of [...this.#requests.keys()]) this.#requestEnded(request, 0, 0, true, this.#tagsFor('', null));
+      for (const request of [...(this.#requests?.keys() ?? [])]) this.#requestEnded(request, 0, 0, true, this.#tagsFor('', null));
     }, CUT_OFF_REPORT_MS);
   }
 
   #requestEnded(request: number, firstAt: number, lastAt: number, failed: boolean, tags: Tags): void {
-    if (this.#counted.delete(request)) return;
-    const open = this.#requests.get(request);
-    this.#requests.delete(request);
+    if (this.#counted?.delete(request) === true) return;
+    const open = this.#requests?.get(request);
+    this.#requests?.delete(request);
     if (failed) {
       // Why it failed: it timed out, or the session ended under it.
       const error = open === undefined || open.deadline === Infinity || this.#cutOff === undefined ? 'timeout' : this.#cutOff;
@@ -436,7 +447,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
     } else {
       this.#owner.record(WsMetric.reqFailed, 0, tags);
     }
-    if (this.#cutOff !== undefined && this.#requests.size === 0) {
+    if (this.#cutOff !== undefined && this.#openRequests === 0) {
       clearTimeout(this.#cutOffTimer);
       this.#owner.forget();
     }
@@ -457,7 +468,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
       this.#owner.deliver(['reject', op, 'stream(): its bytes are gone from the host']);
       return;
     }
-    this.#streams.set(op, { held, tags, timer: undefined });
+    (this.#streams ??= new Map()).set(op, { held, tags, timer: undefined });
     if (this.#ws.readyState !== WebSocket.OPEN) {
       this.#streamEnded(op, ['reject', op, 'stream(): the socket closed before the last frame']);
       return;
@@ -480,7 +491,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
 
   /** Frames of a paced stream went out: each records how late it left. */
   sent(op: number, lags: readonly number[]): void {
-    const stream = this.#streams.get(op);
+    const stream = this.#streams?.get(op);
     if (stream === undefined) return;
     this.#sent += lags.length;
     this.#markActive();
@@ -528,7 +539,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
     const bufferLimit = Math.max(STREAM_BUFFER_BYTES, 2 * frameBytes);
     let index = 0;
     const sendDue = (): void => {
-      const stream = this.#streams.get(op);
+      const stream = this.#streams?.get(op);
       if (stream === undefined) return; // ended meanwhile (the socket closed)
       stream.timer = undefined;
       if (this.#ws.readyState !== WebSocket.OPEN) {
@@ -573,9 +584,9 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
 
   /** Forgets stream `op` and lets go of its bytes; false if it was over already. */
   #streamOver(op: number): boolean {
-    const stream = this.#streams.get(op);
+    const stream = this.#streams?.get(op);
     if (stream === undefined) return false;
-    this.#streams.delete(op);
+    this.#streams?.delete(op);
     clearTimeout(stream.timer);
     releaseBytes(stream.held);
     return true;
@@ -606,7 +617,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
   }
 
   #endStreams(reason: string): void {
-    for (const op of [...this.#streams.keys()]) this.#streamEnded(op, ['reject', op, reason]);
+    for (const op of [...(this.#streams?.keys() ?? [])]) this.#streamEnded(op, ['reject', op, reason]);
     this.#drainWaiters = [];
   }
 
