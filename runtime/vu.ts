@@ -29,10 +29,11 @@ export type ModuleFactory = (
   open: (path: string, mode?: string) => unknown,
   setIterationHook: (hook: (iteration: number, env: Readonly<Record<string, string>>) => void) => void,
   Math: Math,
-  setTimeout: TimerApi['setTimeout'],
-  clearTimeout: TimerApi['clearTimeout'],
-  setInterval: TimerApi['setInterval'],
-  clearInterval: TimerApi['clearInterval'],
+  // Undefined for code that names none of them (see namesTimerGlobals).
+  setTimeout: TimerApi['setTimeout'] | undefined,
+  clearTimeout: TimerApi['clearTimeout'] | undefined,
+  setInterval: TimerApi['setInterval'] | undefined,
+  clearInterval: TimerApi['clearInterval'] | undefined,
 ) => unknown;
 
 /** Host services a VU needs, shared by every VU of a realm. */
@@ -124,8 +125,8 @@ export interface VuState {
   setIteration: (iteration: number, env: Readonly<Record<string, string>>) => void;
   /** What the VU's `Math.random` returns: the realm's until `randomSeed()` gives the VU a seeded generator. */
   random: () => number;
-  /** The timers its code sets: each holds the event loop of the code that set it until it is over. */
-  readonly timers: TimerApi;
+  /** The timers its code sets (see timersOf): each holds the event loop of the code that set it until it is over. */
+  timers: TimerApi | undefined;
 }
 
 export interface Vu {
@@ -169,7 +170,7 @@ const CORE_MODULES: ProtocolModules = {
   'wsk/crypto': (vu) => createCryptoModule(vu.services),
   'wsk/summary': (vu) => createSummaryModule(vu.services),
   'wsk/html': () => createHtmlModule(),
-  'wsk/timers': (vu) => vu.timers,
+  'wsk/timers': (vu) => timersOf(vu),
 };
 
 /** The VU whose init code (module top level) is running, if any: what it creates is its own. */
@@ -211,6 +212,7 @@ export interface InstantiatedVu {
 /**
  * Instantiates the user's module code for one VU; throws what the init code throws before it
  * returns or first awaits. The VU's event loop is its init code's until the caller ends it.
+ * `timerGlobals`: whether the code names one (namesTimerGlobals), else its VUs get none.
  */
 export function instantiateVu(
   factory: ModuleFactory,
@@ -219,6 +221,7 @@ export function instantiateVu(
   services: RealmServices,
   protocolModules: ProtocolModules,
   imports: readonly ImportReference[] = [],
+  timerGlobals = true,
 ): InstantiatedVu {
   const state: VuState = {
     id,
@@ -235,8 +238,7 @@ export function instantiateVu(
     metadata: undefined,
     setIteration: () => {},
     random: Math.random,
-    // The loop is read as each timer is set: the one of the code running then.
-    timers: createTimers(id, services, () => state.loop),
+    timers: undefined,
   };
   const cache: Record<string, unknown> = {};
   const require = (id: string): unknown => {
@@ -255,7 +257,7 @@ export function instantiateVu(
   let returned: unknown;
   initializing = state;
   try {
-    const { setTimeout, clearTimeout, setInterval, clearInterval } = state.timers;
+    const { setTimeout, clearTimeout, setInterval, clearInterval } = timerGlobals ? timersOf(state) : NO_TIMERS;
     const setIterationHook = (hook: VuState['setIteration']): void => {
       state.setIteration = hook;
     };
@@ -264,6 +266,25 @@ export function instantiateVu(
     initializing = undefined;
   }
   return { vu: new VuRecord(state, module), returned };
+}
+
+/** The VU's timers (the globals and `wsk/timers`), made when first asked for. */
+function timersOf(state: VuState): TimerApi {
+  // The loop is read as each timer is set: the one of the code running then.
+  return (state.timers ??= createTimers(state.id, state.services, () => state.loop));
+}
+
+/** What code that names no timer global gets for them: it cannot reach them, so no VU makes them. */
+const NO_TIMERS: Partial<TimerApi> = {};
+
+/**
+ * Whether the user's code names a timer global (`setTimeout` and the others are parameters of its
+ * wrapper, so only code that names one can reach it). A fleet that never sets a timer is spared
+ * four closures and their state per VU. The wrapper's own first line, which lists them, is skipped.
+ */
+export function namesTimerGlobals(factory: ModuleFactory): boolean {
+  const source = Function.prototype.toString.call(factory);
+  return /\b(?:set|clear)(?:Timeout|Interval)\b/.test(source.slice(source.indexOf('\n') + 1));
 }
 
 /**
