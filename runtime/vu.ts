@@ -280,11 +280,12 @@ const NO_TIMERS: Partial<TimerApi> = {};
 /**
  * Whether the user's code names a timer global (`setTimeout` and the others are parameters of its
  * wrapper, so only code that names one can reach it). A fleet that never sets a timer is spared
- * four closures and their state per VU. The wrapper's own first line, which lists them, is skipped.
+ * four closures and their state per VU. The wrapper's parameter list, which names them, is skipped:
+ * the body starts at its first `{`.
  */
 export function namesTimerGlobals(factory: ModuleFactory): boolean {
   const source = Function.prototype.toString.call(factory);
-  return /\b(?:set|clear)(?:Timeout|Interval)\b/.test(source.slice(source.indexOf('\n') + 1));
+  return /\b(?:set|clear)(?:Timeout|Interval)\b/.test(source.slice(source.indexOf('{')));
 }
 
 /**

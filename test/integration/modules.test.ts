@@ -68,4 +68,13 @@ describe('runtime modules', () => {
     expect(code).toBe(0);
     expect(stdout).toContain(`SAME ${JSON.stringify([true, true, true, true, true, true, true, true])}`);
   });
+
+  it("stop a script at bundling or before its VUs start when it uses a name a module lacks, however it imports it", async () => {
+    const named = await runScript(`import { sleep, nosuch } from 'k6';\nexport default function () { sleep(1); nosuch(); }`, [], 'script.js');
+    expect(named.code).toBe(107);
+    expect(named.stderr).toBe(`ERROR script.js:1:17: k6 has no export "nosuch" in wsk; see "Coming from k6" in wsk's README for what is supported\n`);
+    const member = await runScript(`import * as k6 from 'k6';\nexport default function () { k6.nosuch(); }`, [], 'script.js');
+    expect(member.code).toBe(107);
+    expect(member.stderr).toMatch(/^ERROR script\.js:2:\d+: k6 has no export "nosuch" in wsk; .*\n$/);
+  });
 });
