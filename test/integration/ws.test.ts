@@ -402,6 +402,7 @@ describe('wsk/ws async API against a real server', () => {
          const early = await open(__ENV.TARGET);
          const closes: number[] = [];
          early.on('toString', () => {});
+         early.on('__proto__' as 'close', () => closes.push(-1));
          early.on('close', (code) => closes.push(code));
          const pending = early.closed;
          early.send(JSON.stringify({ close: 4001 }));

@@ -120,7 +120,8 @@ class Socket implements Ws.Socket, SocketSink {
   on(event: Ws.SocketEvent, handler: Handler): void {
     if (typeof handler !== 'function') throw new TypeError(`socket.on("${String(event)}"): the handler must be a function`);
     const list = this.#handlersOf(event);
-    if (list === undefined) this.#handlers[event] = [handler];
+    // Defined, not assigned: an event named '__proto__' is an own property like any other.
+    if (list === undefined) Object.defineProperty(this.#handlers, event, { value: [handler], writable: true, enumerable: true, configurable: true });
     else list.push(handler);
     if ((event === 'message' || event === 'binaryMessage') && !this.#listening) {
       this.#listening = true;
