@@ -22,7 +22,6 @@ import {
   errorInfo,
   initializingVu,
   instantiateVu,
-  namesTimerGlobals,
   REALM_SHARED,
   type ActionDescription,
   type InstantiatedVu,
@@ -86,7 +85,6 @@ export function bootRealm(
   const vus = new Map<number, Vu>();
   let setupJson = '';
   const baseEnv = Object.freeze({ ...config.env });
-  const timerGlobals = namesTimerGlobals(factory);
   const scenarioEnv = new Map<string, Readonly<Record<string, string>>>();
   for (const [name, env] of Object.entries(config.scenarioEnv)) {
     scenarioEnv.set(name, Object.freeze({ ...config.env, ...env }));
@@ -179,7 +177,7 @@ export function bootRealm(
     };
     let created: InstantiatedVu;
     try {
-      created = instantiateVu(factory, id, baseEnv, services, modules, config.imports, timerGlobals);
+      created = instantiateVu(factory, id, baseEnv, services, modules, config.imports, config.timerGlobals);
     } catch (error) {
       ready(error);
       return result!;

@@ -158,6 +158,8 @@ export interface RealmConfig {
   readonly scenarioEnv: Record<string, Record<string, string>>;
   /** What the user's code takes from the runtime's modules: each VU checks them before its code runs. */
   readonly imports: readonly ImportReference[];
+  /** Whether the user's code names a timer global: if not, its VUs get none (src/sandbox/code.ts, namesTimerGlobals). */
+  readonly timerGlobals: boolean;
 }
 
 /** Result of creating a VU: its exports' shape, or the init error. */

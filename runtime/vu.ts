@@ -29,7 +29,7 @@ export type ModuleFactory = (
   open: (path: string, mode?: string) => unknown,
   setIterationHook: (hook: (iteration: number, env: Readonly<Record<string, string>>) => void) => void,
   Math: Math,
-  // Undefined for code that names none of them (see namesTimerGlobals).
+  // Undefined for code that names none of them (RealmConfig.timerGlobals).
   setTimeout: TimerApi['setTimeout'] | undefined,
   clearTimeout: TimerApi['clearTimeout'] | undefined,
   setInterval: TimerApi['setInterval'] | undefined,
@@ -212,7 +212,7 @@ export interface InstantiatedVu {
 /**
  * Instantiates the user's module code for one VU; throws what the init code throws before it
  * returns or first awaits. The VU's event loop is its init code's until the caller ends it.
- * `timerGlobals`: whether the code names one (namesTimerGlobals), else its VUs get none.
+ * `timerGlobals`: whether the code names a timer global (RealmConfig), else its VUs get none.
  */
 export function instantiateVu(
   factory: ModuleFactory,
@@ -276,17 +276,6 @@ function timersOf(state: VuState): TimerApi {
 
 /** What code that names no timer global gets for them: it cannot reach them, so no VU makes them. */
 const NO_TIMERS: Partial<TimerApi> = {};
-
-/**
- * Whether the user's code names a timer global (`setTimeout` and the others are parameters of its
- * wrapper, so only code that names one can reach it). A fleet that never sets a timer is spared
- * four closures and their state per VU. The wrapper's parameter list, which names them, is skipped:
- * the body starts at its first `{`.
- */
-export function namesTimerGlobals(factory: ModuleFactory): boolean {
-  const source = Function.prototype.toString.call(factory);
-  return /\b(?:set|clear)(?:Timeout|Interval)\b/.test(source.slice(source.indexOf('{')));
-}
 
 /**
  * Stops a script that uses a runtime export wsk lacks before its code runs, naming the export and

@@ -9,7 +9,7 @@ import type { PlannedScenario, ScriptOptions } from '../types.js';
 import { bundleScript, type Bundle } from '../bundle/index.js';
 import { remoteOptions } from '../bundle/remote.js';
 import { runtimeCode } from '../bundle/runtime-code.js';
-import { USER_CODE_LINE_OFFSET, wrapUserCode, type Isolation, type SandboxCode } from '../sandbox/code.js';
+import { namesTimerGlobals, USER_CODE_LINE_OFFSET, wrapUserCode, type Isolation, type SandboxCode } from '../sandbox/code.js';
 import { planScenarios, type ScenarioSelection } from '../options/scenarios.js';
 import { definedEnv, type ConfigLayers } from '../options/sources.js';
 import { readSystemTags } from '../options/system-tags.js';
@@ -98,7 +98,13 @@ export async function prepareScript(
   for (const warning of bundle.warnings) {
     io.stderr.write(`WARN ${warning.file}:${warning.line}:${warning.column}: ${warning.message}\n`);
   }
-  const code: SandboxCode = { runtime: await runtimeCode(), user: wrapUserCode(bundle.code), userFileName: 'wsk-script.js', imports: bundle.imports };
+  const code: SandboxCode = {
+    runtime: await runtimeCode(),
+    user: wrapUserCode(bundle.code),
+    userFileName: 'wsk-script.js',
+    imports: bundle.imports,
+    timerGlobals: namesTimerGlobals(bundle.code),
+  };
   // The sandbox settings are needed to run the script that holds the options, so they are read from
   // the layers below and above the script's; the script cannot set them (they are not options).
   const cli = mergeLayers([overridesLayer(request.overrides, request.sources), runSettingsLayer(request, request.sources)]);

@@ -16,6 +16,8 @@ export interface SandboxCode {
   readonly userFileName: string;
   /** What the user's code takes from the runtime's modules, checked before it runs (none in tests that build code by hand). */
   readonly imports?: readonly ImportReference[];
+  /** Whether the user's code names a timer global (see namesTimerGlobals); taken as true when absent. */
+  readonly timerGlobals?: boolean;
 }
 
 /** Lines `wrapUserCode` puts before the bundle's first line. */
@@ -33,6 +35,15 @@ export function wrapUserCode(bundle: string): string {
     bundle +
     '\n})'
   );
+}
+
+/**
+ * Whether the bundle names a timer global. `setTimeout` and the others are parameters of the
+ * wrapper around it (wrapUserCode), so only code that names one can reach it; the VUs of code that
+ * names none are spared four closures and their state each. Read once per run, on the bundle itself.
+ */
+export function namesTimerGlobals(bundle: string): boolean {
+  return /\b(?:set|clear)(?:Timeout|Interval)\b/.test(bundle);
 }
 
 export interface SandboxLimits {

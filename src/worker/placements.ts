@@ -112,6 +112,7 @@ export class Placements {
       env: this.#setup.env,
       scenarioEnv: this.#setup.scenarioEnv,
       imports: this.#setup.code.imports ?? [],
+      timerGlobals: this.#setup.code.timerGlobals ?? true,
     });
     const place: Placement = { isolate, realm, vus, queue: [], queued: [], oneVuPerCrossing: false, initializing: 0 };
     if (this.#testInfoJson !== '') this.#queue.enqueue(place, ['testInfo', this.#testInfoJson], null);
