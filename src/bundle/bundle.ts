@@ -6,12 +6,13 @@
  * its top level; a small entry in front of the script hands its exports to the sandbox
  * (`__wskExports`, see wrapUserCode), so no import or export statement is left.
  */
-import { build, type BuildFailure, type BuildResult, type Message } from 'esbuild';
+import type { BuildFailure, BuildResult, Message } from 'esbuild';
 import { stat } from 'node:fs/promises';
 import type { SourceMapPayload } from 'node:module';
 import path from 'node:path';
 import { configError, quote, scriptError, type WskError } from '../errors.js';
 import { displayPath } from './display-path.js';
+import { esbuild } from './esbuild.js';
 import { formatLocated, locate } from './messages.js';
 import { isRuntimeMemberWarning, missingRuntimeExport, RUNTIME_NAMESPACE, wskPlugin } from './plugin.js';
 import { BundlePositions } from './positions.js';
@@ -77,7 +78,7 @@ type Output = BuildResult<{ write: false; metafile: true }>;
 
 async function runEsbuild(entry: string, cwd: string, rewriter: LazyScriptRewriter, table: RuntimeTable, remote: RemoteModules): Promise<Output> {
   try {
-    return await build({
+    return await esbuild().build({
       stdin: {
         contents: `import * as script from ${JSON.stringify(entry)};\n__wskExports(script);\n`,
         resolveDir: path.dirname(entry),

@@ -7,12 +7,12 @@
  * size and modification time of every file that went into it: a run whose inputs are unchanged reads
  * it instead of running esbuild (a third of a one-second test's start-up).
  */
-import { build, version as esbuildVersion } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { packageRoot } from '../package-root.js';
+import { esbuild } from './esbuild.js';
 import { PROTOCOLS } from '../protocols/index.js';
 
 /** The name esbuild gives the generated entry. */
@@ -37,7 +37,7 @@ interface CachedRuntime {
 
 /** Where the runtime with `sandboxFiles` is kept between runs. */
 export function runtimeCacheFile(sandboxFiles: readonly string[]): string {
-  const key = createHash('sha256').update(`${esbuildVersion}\n${sandboxFiles.join('\n')}`).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(`${esbuild().version}\n${sandboxFiles.join('\n')}`).digest('hex').slice(0, 16);
   return path.join(packageRoot(fileURLToPath(import.meta.url)), 'dist', '.runtime-cache', `${key}.json`);
 }
 
@@ -55,7 +55,7 @@ export async function buildRuntime(sandboxFiles: readonly string[]): Promise<str
     `const protocols = [${sandboxFiles.map((_, i) => `protocol${i}`).join(', ')}];`,
     'export function boot(...args) { return bootRealm(protocols, ...args); }',
   ].join('\n');
-  const result = await build({
+  const result = await esbuild().build({
     stdin: { contents: entry, resolveDir: root, sourcefile: ENTRY_NAME, loader: 'js' },
     absWorkingDir: root,
     metafile: true,
