@@ -31,12 +31,27 @@ const HIGHEST_RECORDED = Number.MAX_SAFE_INTEGER;
 /** Values a trend keeps as a list before it builds its histograms. */
 const FEW_VALUES = 32;
 
-/** A trend histogram as plain, structured-clonable (and JSON-safe once count > 0) data. */
-export interface EncodedTrend {
+/**
+ * A trend histogram as plain, structured-clonable (and JSON-safe once count > 0) data: a trend with
+ * few values sends the values themselves, one with many its histograms. Reading HDR's encoding back
+ * takes histograms of 10,000 buckets or more, so sending a handful of values that way (as every
+ * series of a short test does) cost milliseconds per series, most of a one-second test's merging.
+ */
+export type EncodedTrend = EncodedExact & (EncodedValues | EncodedHistograms);
+
+interface EncodedExact {
   readonly count: number;
   readonly sum: number;
   readonly min: number;
   readonly max: number;
+}
+
+interface EncodedValues {
+  /** The values (at most FEW_VALUES), in the order recorded. */
+  readonly values: readonly number[];
+}
+
+interface EncodedHistograms {
   /** Values >= 0, as HDR's compressed base64 (V2) encoding. */
   readonly positive: string;
   /** Magnitudes of the values < 0; absent when there were none. */
@@ -94,7 +109,9 @@ export class TrendHistogram {
 
   /** Adds everything an encoded histogram (from `encode`, maybe of another thread or process) recorded. */
   addEncoded(encoded: EncodedTrend): void {
-    if (this.histograms === undefined && this.few.length + encoded.count <= FEW_VALUES) {
+    if ('values' in encoded) {
+      for (const value of encoded.values) this.place(value);
+    } else if (this.histograms === undefined && this.few.length + encoded.count <= FEW_VALUES) {
       // Read back, each value lands in the bucket it was encoded from.
       readValues(encoded.positive, 1, this.few);
       if (encoded.negative !== undefined) readValues(encoded.negative, -1, this.few);
@@ -108,11 +125,12 @@ export class TrendHistogram {
 
   encode(): EncodedTrend {
     const exact = { count: this.countValue, sum: this.sumValue, min: this.minValue, max: this.maxValue };
-    return this.withHistograms(({ positive, negative }) => {
-      const encodedPositive = positive.encodeIntoCompressedBase64();
-      if (negative === undefined || negative.totalCount === 0) return { ...exact, positive: encodedPositive };
-      return { ...exact, positive: encodedPositive, negative: negative.encodeIntoCompressedBase64() };
-    });
+    const histograms = this.histograms;
+    if (histograms === undefined) return { ...exact, values: [...this.few] };
+    const positive = histograms.positive.encodeIntoCompressedBase64();
+    const negative = histograms.negative;
+    if (negative === undefined || negative.totalCount === 0) return { ...exact, positive };
+    return { ...exact, positive, negative: negative.encodeIntoCompressedBase64() };
   }
 
   static decode(encoded: EncodedTrend): TrendHistogram {
@@ -125,21 +143,34 @@ export class TrendHistogram {
   distribution(): TrendDistribution {
     const values: number[] = [];
     const ends: number[] = [];
-    let cumulative = 0;
-    const collect = (histogram: JsHistogram, index: number, sign: 1 | -1): void => {
-      const count = histogram.getCountAtIndex(index);
-      if (count === 0) return;
-      cumulative += count;
-      // The middle of the bucket: unbiased, and within half a bucket (< 0.05%) of every value in it.
-      values.push((sign * histogram.medianEquivalentValue(histogram.valueFromIndex(index))) / SCALE);
-      ends.push(cumulative);
-    };
-    this.withHistograms(({ positive, negative }) => {
+    const histograms = this.histograms;
+    if (histograms === undefined) {
+      // Each listed value as the middle of the bucket it would be recorded in, sorted: the list a
+      // histogram of these values gives, without walking its buckets.
+      const middles = this.few.map(bucketMiddle).sort((a, b) => a - b);
+      middles.forEach((value, i) => {
+        if (value === values.at(-1)) ends[ends.length - 1] = i + 1;
+        else {
+          values.push(value);
+          ends.push(i + 1);
+        }
+      });
+    } else {
+      let cumulative = 0;
+      const collect = (histogram: JsHistogram, index: number, sign: 1 | -1): void => {
+        const count = histogram.getCountAtIndex(index);
+        if (count === 0) return;
+        cumulative += count;
+        // The middle of the bucket: unbiased, and within half a bucket (< 0.05%) of every value in it.
+        values.push((sign * histogram.medianEquivalentValue(histogram.valueFromIndex(index))) / SCALE);
+        ends.push(cumulative);
+      };
+      const { positive, negative } = histograms;
       if (negative !== undefined) {
         for (let index = negative.countsArrayLength - 1; index >= 0; index--) collect(negative, index, -1);
       }
       for (let index = 0; index < positive.countsArrayLength; index++) collect(positive, index, 1);
-    });
+    }
     return new TrendDistribution(this.countValue, this.sumValue, this.minValue, this.maxValue, values, ends);
   }
 
@@ -174,19 +205,6 @@ export class TrendHistogram {
     this.few = [];
     this.histograms = histograms;
     return histograms;
-  }
-
-  /** Calls `use` with the histograms; listed values are put in histograms made for the call. */
-  private withHistograms<T>(use: (histograms: Histograms) => T): T {
-    if (this.histograms !== undefined) return use(this.histograms);
-    const made: Histograms = { positive: createHistogram(), negative: undefined };
-    try {
-      for (const value of this.few) recordIn(made, value);
-      return use(made);
-    } finally {
-      made.positive.destroy();
-      made.negative?.destroy();
-    }
   }
 
   private addExact(count: number, sum: number, min: number, max: number): void {
@@ -250,6 +268,16 @@ export class TrendDistribution {
     const clamped = Math.min(Math.max(value, this.minValue), this.maxValue);
     return clamped === 0 ? 0 : clamped; // never -0
   }
+}
+
+/** Bucket arithmetic for values that are not recorded anywhere: a histogram's is the same at any size. */
+let buckets: JsHistogram | undefined;
+
+/** The middle of the bucket `value` is recorded in, as the value a histogram holding it reads back. */
+function bucketMiddle(value: number): number {
+  buckets ??= createHistogram();
+  const sign = value < 0 ? -1 : 1;
+  return (sign * buckets.medianEquivalentValue(toRecorded(sign * value))) / SCALE;
 }
 
 function createHistogram(): JsHistogram {

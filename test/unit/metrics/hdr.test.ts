@@ -105,11 +105,14 @@ describe('TrendHistogram', () => {
     }
   });
 
-  it('encodes as plain data, with the negative histogram only when there are negative values', () => {
-    const encoded = histogramOf([1, 2]).encode();
-    expect(Object.keys(encoded)).toEqual(['count', 'sum', 'min', 'max', 'positive']);
-    expect(structuredClone(encoded)).toEqual(encoded);
-    expect(histogramOf([-1]).encode().negative).toEqual(expect.any(String));
+  it('encodes few values as themselves and many as histograms, the negative one only when there are negative values', () => {
+    const few = histogramOf([1, -2.5, 1]).encode();
+    expect(few).toEqual({ count: 3, sum: -0.5, min: -2.5, max: 1, values: [1, -2.5, 1] });
+    const many = Array.from({ length: 40 }, (_, i) => i + 0.5);
+    const positive = histogramOf(many).encode();
+    expect(Object.keys(positive)).toEqual(['count', 'sum', 'min', 'max', 'positive']);
+    expect(histogramOf([...many, -1]).encode()).toEqual({ ...histogramOf([...many, -1]).encode(), negative: expect.any(String) });
+    for (const encoded of [few, positive]) expect(JSON.parse(JSON.stringify(structuredClone(encoded)))).toEqual(encoded);
   });
 
   it('resets to empty and reports zeros when empty', () => {

@@ -33,11 +33,11 @@ describe('SampleAggregator', () => {
     });
   });
 
-  it('ships trends as encoded histograms with exact count, sum, min and max', () => {
+  it('ships trends encoded, with exact count, sum, min and max (a few values as themselves)', () => {
     const aggregator = new SampleAggregator();
     for (const value of [4, 1.5, 10]) aggregator.add(LATENCY, value, { scenario: 'default' });
     const [series] = aggregator.drain().series;
-    expect(series?.data).toEqual({ type: 'trend', histogram: { count: 3, sum: 15.5, min: 1.5, max: 10, positive: expect.any(String) } });
+    expect(series?.data).toEqual({ type: 'trend', histogram: { count: 3, sum: 15.5, min: 1.5, max: 10, values: [4, 1.5, 10] } });
   });
 
   it('starts afresh after each drain and drops series that stayed idle', () => {
