@@ -25,7 +25,7 @@
  *   GET  /html               200 a fixed page (text/html): a title, a list of links (a.nav), a login form
  *                            (#login: text, password, hidden, checkbox, select, textarea, submit) and a table of
  *                            ITEMS (#items, a header row and one row per item, each with data-id)
- *   GET  /bytes/N            N 0..10000000: N deterministic bytes (application/octet-stream), byte i = BLOCK[i % 65536]
+ *   GET  /bytes/N            N 0..10000000: N deterministic bytes (application/octet-stream), byte i = byte i % 65536 of a fixed block
  *   anything else            404 "not found"; a known path with another method 405 (with `Allow`);
  *                            a body over 10 MiB 413, and the connection is closed
  *
@@ -86,7 +86,8 @@ export const HTML_PAGE = Buffer.from(
 );
 // A fixed length, so the benchmarks' answer is one write without chunked framing.
 const HEALTH = { 'content-type': 'text/plain', 'content-length': '2' } as const;
-const BLOCK = bytesBlock(65_536);
+/** GET /bytes' repeating block, made on the first such request: every `wsk` command loads this module. */
+let repeatingBlock: Buffer | undefined;
 // RFC 6265: a cookie name is an HTTP token, a value is cookie-octets (no space, quote, comma, semicolon or backslash).
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
@@ -432,7 +433,8 @@ function mediaType(request: IncomingMessage): string {
 }
 
 function* blocks(n: number): Generator<Buffer> {
-  for (let sent = 0; sent < n; sent += BLOCK.length) yield BLOCK.subarray(0, Math.min(BLOCK.length, n - sent));
+  const block = (repeatingBlock ??= bytesBlock(65_536));
+  for (let sent = 0; sent < n; sent += block.length) yield block.subarray(0, Math.min(block.length, n - sent));
 }
 
 /** The repeating block of GET /bytes: a fixed seed, so every target sends the same bytes. */
