@@ -34,6 +34,16 @@ const ownImportMeta = {
   },
 };
 
+// hdr-histogram-js compresses with Node's zlib when it has it, and requires pako (130 KB, parsed in
+// every thread) for browsers only: here it is an empty module.
+const withoutPako = {
+  name: 'without-pako',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^pako$/ }, () => ({ path: 'pako', namespace: 'without-pako' }));
+    esbuild.onLoad({ filter: /.*/, namespace: 'without-pako' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
 await build({
   entryPoints: Object.entries(ENTRIES).map(([out, file]) => ({ in: path.join(dist, file), out })),
   outdir: path.join(root, 'dist', 'bundle'),
@@ -46,6 +56,6 @@ await build({
   external: ['esbuild', 'isolated-vm', 'typescript'],
   // CommonJS packages inside an ES module bundle still call require() for Node's own modules.
   banner: { js: "import { createRequire as wskCreateRequire } from 'node:module'; const require = wskCreateRequire(import.meta.url);" },
-  plugins: [ownImportMeta],
+  plugins: [ownImportMeta, withoutPako],
   logLevel: 'warning',
 });
