@@ -15,6 +15,10 @@
  * in the global object's prototype chain turns every new global into an error at the write that
  * names the variable and the way out. (k6 gives each VU a global object of its own, as
  * `--isolation context` does, where such code runs as in k6.)
+ *
+ * The prototypes of arrays and typed arrays are frozen another way (see freezeElementHolder): V8
+ * stores into every typed array ten times slower, and appends to arrays slower, once a prototype
+ * on their chain went through Object.freeze. Audio made in init code is such a loop.
  */
 
 const SHADOWABLE: ReadonlyArray<readonly [object, readonly string[]]> = [
@@ -91,6 +95,34 @@ function guardNewGlobals(): void {
   Object.setPrototypeOf(globalThis, guard);
 }
 
+/** The prototypes an indexed store into an array or a typed array may consult. */
+function elementHolderPrototypes(): Set<object> {
+  const TypedArray = Object.getPrototypeOf(Int8Array) as { prototype: object };
+  const typedArrays = [
+    Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+    Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+  ];
+  return new Set([Object.prototype, Array.prototype, TypedArray.prototype, ...typedArrays.map((C) => C.prototype)]);
+}
+
+/**
+ * Object.freeze for a prototype that indexed stores consult, without what Object.freeze also does in
+ * V8: mark the object's elements frozen, after which every store into an array or typed array below
+ * it checks its prototypes on a slow path. Sealing, then making each data property read-only, leaves
+ * the object as frozen (Object.isFrozen is true) with its elements merely sealed. Redefining the
+ * properties one by one puts the object in V8's slow dictionary form until it is next made a
+ * prototype, which Object.create does: a typed array's `length` is a slow read meanwhile.
+ */
+function freezeElementHolder(proto: object): void {
+  Object.seal(proto);
+  for (const key of Reflect.ownKeys(proto)) {
+    const descriptor = Reflect.getOwnPropertyDescriptor(proto, key);
+    if (descriptor !== undefined && 'value' in descriptor && descriptor.writable === true) Object.defineProperty(proto, key, { writable: false });
+  }
+  void Object.create(proto);
+  if (!Object.isFrozen(proto)) throw new Error('lockdown: a prototype of arrays is not frozen');
+}
+
 /** `shared`: the runtime's own objects that every VU of the realm can reach (see REALM_SHARED in vu.ts). */
 export function lockdown(shared: readonly object[]): void {
   for (const [proto, names] of SHADOWABLE) for (const name of names) makeShadowable(proto, name);
@@ -98,6 +130,7 @@ export function lockdown(shared: readonly object[]): void {
   for (const name of REGEXP_STATICS) {
     if (!Reflect.deleteProperty(RegExp, name)) throw new Error(`lockdown: cannot remove RegExp.${name}`);
   }
+  const elementHolders = elementHolderPrototypes();
   const seen = new Set<object>();
   const pending: unknown[] = [globalThis, ...hiddenIntrinsics(), ...shared];
   while (pending.length > 0) {
@@ -112,6 +145,7 @@ export function lockdown(shared: readonly object[]): void {
       else pending.push(descriptor.get, descriptor.set);
     }
     pending.push(Object.getPrototypeOf(value));
-    Object.freeze(value);
+    if (elementHolders.has(value)) freezeElementHolder(value);
+    else Object.freeze(value);
   }
 }

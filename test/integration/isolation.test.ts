@@ -231,6 +231,68 @@ describe.each(ISOLATIONS)('isolation %s: VU 1 attacks VU 2', (isolation) => {
     });
   });
 
+  it('cannot patch or fill in the prototypes of arrays and typed arrays', async () => {
+    // These prototypes are frozen differently from the rest of the realm (lockdown.ts), so that
+    // stores into typed arrays keep their speed: they must refuse the same writes.
+    const { code, stderr } = await attack(
+      isolation,
+      `import { sleep } from 'wsk';
+       ${options(1)}
+       const TypedArray = Object.getPrototypeOf(Uint8Array);
+       export default async function () {
+         if (__VU === 1) {
+           attempt('assign Array.prototype[1]', () => {
+             (Array.prototype as any)[1] = 'VU 1';
+           });
+           attempt('assign Object.prototype[2]', () => {
+             (Object.prototype as any)[2] = 'VU 1';
+           });
+           attempt('assign Uint8Array.prototype.fill', () => {
+             Uint8Array.prototype.fill = function () {
+               console.log('stolen by VU 1 through Uint8Array.prototype.fill');
+               return this;
+             };
+           });
+           attempt('assign TypedArray.prototype.subarray', () => {
+             TypedArray.prototype.subarray = () => 'VU 1';
+           });
+           attempt('define Array.prototype.marker', () => {
+             Object.defineProperty(Array.prototype, 'marker', { value: 'VU 1' });
+           });
+           attempt('assign Float64Array.prototype[0]', () => {
+             (Float64Array.prototype as any)[0] = 1;
+           });
+           return;
+         }
+         await sleep(0.3);
+         const holes = new Array(3);
+         if (holes[1] !== undefined || ({} as any)[2] !== undefined) console.log('VU 2 sees an element left by VU 1');
+         if ((Array.prototype as any).marker !== undefined) console.log('VU 2 sees a marker left by VU 1 on Array.prototype');
+         const bytes = new Uint8Array(4).fill(7);
+         bytes[1] = 300;
+         console.log('VU 2 bytes: ' + Array.from(bytes.subarray(0, 3)).join(','));
+         console.log('VU 2 prototypes frozen: ' + [Object.prototype, Array.prototype, TypedArray.prototype, Uint8Array.prototype].map(Object.isFrozen).join(','));
+       }`,
+    );
+    expect(stderr).not.toContain('ERROR');
+    expect(code).toBe(0);
+    expect(stderr).not.toContain('stolen');
+    expect(stderr).not.toContain('VU 2 sees');
+    expect(stderr).toContain('VU 2 bytes: 7,44,7');
+    const frozen = isolation === 'compartment' ? 'true,true,true,true' : 'false,false,false,false';
+    expect(stderr).toContain(`VU 2 prototypes frozen: ${frozen}`);
+    expectWrites(stderr, isolation, {
+      shared: [
+        'assign Array.prototype[1]',
+        'assign Object.prototype[2]',
+        'assign Uint8Array.prototype.fill',
+        'assign TypedArray.prototype.subarray',
+        'define Array.prototype.marker',
+        'assign Float64Array.prototype[0]',
+      ],
+    });
+  });
+
   it("reaches no runtime function through .caller, so cannot replace another VU's setup() data", async () => {
     const { code, stderr } = await attack(
       isolation,
