@@ -17,6 +17,9 @@
 //       connected by then), offset by its index × interval / VUs. Frames due at one instant all together
 //       would make the last one late by the cost of sending the others, for any client.
 //
+// Every workload also shows `start s`: seconds from spawn to the start of the load (for wsk, start-up,
+// bundling and every VU's init code, where W3 makes its audio).
+//
 // Flags: --only=W1,W3  --seconds=5 (every workload's duration)  --repeat=3 (prints medians)
 //        --fleet=50000 (W2's size)  --wsk-args=--workers,2 (flags for wsk run; default --workers 1 when pinned)
 //
@@ -209,6 +212,7 @@ async function runClient(name, workload, client, seconds, dir) {
       : [process.execPath, BARE, `--url=${server.url}`, `--conns=${workload.conns}`, `--seconds=${seconds}`, ...workload.bareArgs(seconds)];
   // A stalled run must not hang the bench: allow for creating the VUs, the run, and a graceful stop.
   const limitMs = (seconds + 120) * 1000;
+  const spawnedAt = performance.now();
   const child = (workload.measure === 'total' ? spawnTimed : spawnOn)(GENERATOR_CORE, argv, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   const killer = setTimeout(() => child.kill('SIGKILL'), limitMs);
   let stopping;
@@ -252,7 +256,9 @@ async function runClient(name, workload, client, seconds, dir) {
     const outcome = client === 'wsk' ? wskOutcome(path.join(dir, `${name}-summary.json`), workload) : bareOutcome(bareConnected, bareDone, workload);
     const atServer = await stopServer();
     const peak = workload.server === 'stream' ? { maxRssMB: await peakRss } : {};
-    return { ...measured, ...outcome, ...atServer, ...peak, elapsedS: (performance.now() - startedAt) / 1000 };
+    // From spawn to the load: start-up, the bundle, and each VU's init code (W3's makes its audio).
+    const start = startedAt === undefined ? {} : { startS: (startedAt - spawnedAt) / 1000 };
+    return { ...measured, ...outcome, ...atServer, ...peak, ...start, elapsedS: (performance.now() - startedAt) / 1000 };
   } finally {
     clearTimeout(killer);
     await stopServer();
@@ -317,6 +323,7 @@ function bareOutcome(connected, done, workload) {
 
 const COLUMNS = [
   { key: 'cpuSeconds', title: 'CPU s', digits: 3 },
+  { key: 'startS', title: 'start s', digits: 2 },
   { key: 'cpuUsPerOp', title: 'CPU-µs/op', digits: 1 },
   { key: 'opsPerSecond', title: 'ops/s', digits: 0 },
   { key: 'cpuShare', title: 'CPU share', digits: 2 },
