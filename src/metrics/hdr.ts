@@ -12,8 +12,8 @@
  *   32-bit counts (wrapping silently at 2^32) could.
  * - A trend with few values keeps the values themselves and builds no histogram: a histogram's counts
  *   array takes 20 to 80 KB, and a series that sees a handful of samples (one per distinct tag value)
- *   would pay that for each. Its encoding, merging and percentiles are those of the histogram it
- *   would have built, so the two forms cannot be told apart from outside.
+ *   would pay that for each. It is encoded as those values too. Its merging and percentiles are those
+ *   of the histogram it would have built, so the two forms cannot be told apart by their answers.
  */
 // The modules of the JavaScript histograms only: the package's index also loads its WebAssembly
 // build and an AssemblyScript loader, about 50 ms of each thread's start-up, which wsk never uses.
