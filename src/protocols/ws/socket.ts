@@ -4,6 +4,7 @@
  * metrics, and hands socket events back to the realm that owns the socket.
  */
 import WebSocket from 'ws';
+import type { IncomingMessage } from 'node:http';
 import type { Socket as NetSocket } from 'node:net';
 import type { SandboxEvent } from '../../../runtime/protocol.js';
 import type { SocketAction, SocketEvent, SocketOpenAction, SocketOpenOptions, SocketRequestAction } from './messages.js';
@@ -50,6 +51,27 @@ const CUT_OFF_REPORT_MS = 2000;
 /** Close codes of an orderly end: normal, going away, and "no status" (a close frame without a code). */
 const ORDERLY_CLOSE = new Set([1000, 1001, 1005]);
 
+/**
+ * A ws client that hands its events straight to the HostSocket that made it, as ws's own classes hand
+ * theirs to it: no listener closures and no table of listeners per socket, about 1 KB of every idle
+ * socket in a fleet. Listeners added with on() still hear every event.
+ */
+class HostWebSocket extends WebSocket {
+  readonly #host: HostSocket;
+
+  constructor(host: HostSocket, ...args: ConstructorParameters<typeof WebSocket>) {
+    super(...args);
+    this.#host = host;
+  }
+
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    const taken = this.#host.wsEvent(event, args);
+    // An 'error' nobody else listens for is taken: emitting it again would throw.
+    if (taken && this.listenerCount(event) === 0) return true;
+    return super.emit(event, ...args) || taken;
+  }
+}
+
 /** An unfinished stream(): the key of its bytes (src/net/held-bytes.ts), its tags, and the timer of its next frame when the worker paces it. */
 interface OpenStream {
   readonly held: number;
@@ -58,9 +80,14 @@ interface OpenStream {
 }
 
 export class HostSocket implements DeadlineWatcher, PacedSocket {
-  readonly #ws: WebSocket;
+  readonly #ws: HostWebSocket;
   readonly #owner: SocketOwner;
   readonly #id: number;
+  /** The op of the open() that made it, settled by the handshake. */
+  readonly #openOp: number;
+  readonly #startedAt: number;
+  /** The handshake completed ('open'). */
+  #isOpen = false;
   readonly #tags: Tags;
   /**
    * Open correlated requests: when each was sent, and when it times out (Infinity once it has).
@@ -123,12 +150,12 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
   constructor(owner: SocketOwner, op: number, id: number, url: string, options: SocketOpenOptions, network: NetworkOptions) {
     this.#owner = owner;
     this.#id = id;
+    this.#openOp = op;
     this.#call = options.call;
     this.perIteration = options.perIteration;
     this.#tags = owner.tags(options.group, { url, name: url, ...options.tags });
-    const started = performance.now();
-    let opened = false;
-    this.#ws = new WebSocket(url, options.subprotocols, {
+    this.#startedAt = performance.now();
+    this.#ws = new HostWebSocket(this, url, options.subprotocols, {
       ...connectOptions(network, new URL(url)),
       headers: options.headers,
       perMessageDeflate: options.compression,
@@ -137,86 +164,120 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
     });
     // Buffers: a text message decodes straight from one; a binary one is sliced to an exact-size ArrayBuffer.
     this.#ws.binaryType = 'nodebuffer';
-    this.#ws.on('upgrade', (response) => {
-      this.#net = response.socket as NetSocket;
-      this.#headers = flatHeaders(response.headers);
-      // After the handshake the ws library swallows socket errors (a reset only shows as close 1006),
-      // so the socket is watched here to tell a reset from a close.
-      this.#net.on('error', (error: NodeJS.ErrnoException) => {
-        if (opened) this.#sessionError(error);
-      });
-    });
-    this.#ws.on('unexpected-response', (_request, response) => {
-      this.#fail(op, 'handshake_status', `handshake answered with HTTP ${response.statusCode}`, { status: String(response.statusCode) });
-      response.resume();
-      this.#ws.terminate();
-    });
-    this.#ws.on('open', () => {
-      opened = true;
-      this.#openedAt = performance.now();
-      owner.record(WsMetric.connecting, this.#openedAt - started, this.#tags);
-      owner.record(WsMetric.connectionFailed, 0, this.#tags);
-      owner.record(WsMetric.sessions, 1, this.#tags);
-      this.#markActive();
-      owner.deliver(['resolve', op, { protocol: this.#ws.protocol, headers: this.#headers }]);
-      // The script sets its handlers after open() resolves, in a crossing of its own: events that
-      // arrive meanwhile (a greeting, a ping) wait for the next crossing instead of finding none.
-      this.#held = [];
-      setImmediate(() => {
-        const held = this.#held ?? [];
-        this.#held = undefined;
-        for (const event of held) owner.deliver(event);
-      });
-    });
-    this.#ws.on('message', (data: Buffer, binary: boolean) => {
-      const at = performance.now();
-      this.#received++;
-      this.#markActive();
-      const payload = binary ? toArrayBuffer(data) : data.toString('utf8');
-      const request = this.#hostRequests.offer(payload, at);
-      if (request === undefined) {
-        this.#event(['ws', id, 'message', payload, binary, at]);
-        return;
+  }
+
+  /** An event of the ws client (see HostWebSocket); false for one this socket does not take. */
+  wsEvent(event: string | symbol, args: unknown[]): boolean {
+    switch (event) {
+      case 'upgrade':
+        this.#upgraded(args[0] as IncomingMessage);
+        return true;
+      case 'unexpected-response': {
+        const response = args[1] as IncomingMessage;
+        this.#fail(this.#openOp, 'handshake_status', `handshake answered with HTTP ${response.statusCode}`, { status: String(response.statusCode) });
+        response.resume();
+        this.#ws.terminate();
+        return true;
       }
-      if (this.#listening) this.#event(['ws', id, 'taken', payload, binary, at]);
-      if (request.done) this.#endHostRequest(request, undefined);
-    });
-    this.#ws.on('ping', () => {
-      // ws answers with a pong: bytes both ways.
-      this.#markActive();
-      this.#event(['ws', id, 'ping', null, null, performance.now()]);
-    });
-    this.#ws.on('pong', () => {
-      const ping = this.#pings.shift();
-      if (ping === undefined) return;
-      const rtt = performance.now() - ping.at;
-      owner.record(WsMetric.ping, rtt, this.#tags);
-      owner.deliver(['resolve', ping.op, rtt]);
-    });
-    this.#ws.on('error', (error: NodeJS.ErrnoException) => {
-      if (opened) this.#sessionError(error);
-      else this.#fail(op, classify(error), error.message);
-    });
-    this.#ws.on('close', (code: number, reason: Buffer) => {
-      if (!opened) {
-        owner.forget();
-        // Every handshake failure should have come as an error first; this settles open() if one did not.
-        this.#fail(op, 'closed_abnormally', `closed with code ${code} during the handshake`, { close_code: String(code) });
-        return;
+      case 'open':
+        this.#opened();
+        return true;
+      case 'message':
+        this.#message(args[0] as Buffer, args[1] as boolean);
+        return true;
+      case 'ping':
+        // ws answers with a pong: bytes both ways.
+        this.#markActive();
+        this.#event(['ws', this.#id, 'ping', null, null, performance.now()]);
+        return true;
+      case 'pong':
+        this.#pong();
+        return true;
+      case 'error': {
+        const error = args[0] as NodeJS.ErrnoException;
+        if (this.#isOpen) this.#sessionError(error);
+        else this.#fail(this.#openOp, classify(error), error.message);
+        return true;
       }
-      if (this.#closed) return;
-      this.#closed = true;
-      this.#countTraffic();
-      owner.record(WsMetric.sessionDuration, performance.now() - this.#openedAt, this.#tags);
-      if (!this.#errored && !this.#closedByScript && !ORDERLY_CLOSE.has(code)) owner.record(WsMetric.errors, 1, { ...this.#tags, error: 'closed_abnormally', close_code: String(code) });
-      const why = `the socket closed with code ${code}`;
-      for (const ping of this.#pings.splice(0)) owner.deliver(['reject', ping.op, `ping(): ${why}`]);
-      this.#endStreams(`stream(): ${why} before the last frame`);
-      this.#cutOff = this.#errorKind ?? (this.#closedByScript ? 'closed_by_script' : ORDERLY_CLOSE.has(code) ? 'closed' : 'closed_abnormally');
-      for (const request of this.#hostRequests.cutOff()) this.#endHostRequest(request, this.#cutOff);
-      this.#event(['ws', id, 'close', code, reason.toString('utf8'), performance.now()]);
-      this.#forgetOnceReported();
+      case 'close':
+        this.#closedWith(args[0] as number, args[1] as Buffer);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  #upgraded(response: IncomingMessage): void {
+    this.#net = response.socket as NetSocket;
+    this.#headers = flatHeaders(response.headers);
+    // After the handshake the ws library swallows socket errors (a reset only shows as close 1006),
+    // so the socket is watched here to tell a reset from a close.
+    this.#net.on('error', (error: NodeJS.ErrnoException) => {
+      if (this.#isOpen) this.#sessionError(error);
     });
+  }
+
+  #opened(): void {
+    const owner = this.#owner;
+    this.#isOpen = true;
+    this.#openedAt = performance.now();
+    owner.record(WsMetric.connecting, this.#openedAt - this.#startedAt, this.#tags);
+    owner.record(WsMetric.connectionFailed, 0, this.#tags);
+    owner.record(WsMetric.sessions, 1, this.#tags);
+    this.#markActive();
+    owner.deliver(['resolve', this.#openOp, { protocol: this.#ws.protocol, headers: this.#headers }]);
+    // The script sets its handlers after open() resolves, in a crossing of its own: events that
+    // arrive meanwhile (a greeting, a ping) wait for the next crossing instead of finding none.
+    this.#held = [];
+    setImmediate(() => {
+      const held = this.#held ?? [];
+      this.#held = undefined;
+      for (const event of held) owner.deliver(event);
+    });
+  }
+
+  #message(data: Buffer, binary: boolean): void {
+    const at = performance.now();
+    this.#received++;
+    this.#markActive();
+    const payload = binary ? toArrayBuffer(data) : data.toString('utf8');
+    const request = this.#hostRequests.offer(payload, at);
+    if (request === undefined) {
+      this.#event(['ws', this.#id, 'message', payload, binary, at]);
+      return;
+    }
+    if (this.#listening) this.#event(['ws', this.#id, 'taken', payload, binary, at]);
+    if (request.done) this.#endHostRequest(request, undefined);
+  }
+
+  #pong(): void {
+    const ping = this.#pings.shift();
+    if (ping === undefined) return;
+    const rtt = performance.now() - ping.at;
+    this.#owner.record(WsMetric.ping, rtt, this.#tags);
+    this.#owner.deliver(['resolve', ping.op, rtt]);
+  }
+
+  #closedWith(code: number, reason: Buffer): void {
+    const owner = this.#owner;
+    if (!this.#isOpen) {
+      owner.forget();
+      // Every handshake failure should have come as an error first; this settles open() if one did not.
+      this.#fail(this.#openOp, 'closed_abnormally', `closed with code ${code} during the handshake`, { close_code: String(code) });
+      return;
+    }
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#countTraffic();
+    owner.record(WsMetric.sessionDuration, performance.now() - this.#openedAt, this.#tags);
+    if (!this.#errored && !this.#closedByScript && !ORDERLY_CLOSE.has(code)) owner.record(WsMetric.errors, 1, { ...this.#tags, error: 'closed_abnormally', close_code: String(code) });
+    const why = `the socket closed with code ${code}`;
+    for (const ping of this.#pings.splice(0)) owner.deliver(['reject', ping.op, `ping(): ${why}`]);
+    this.#endStreams(`stream(): ${why} before the last frame`);
+    this.#cutOff = this.#errorKind ?? (this.#closedByScript ? 'closed_by_script' : ORDERLY_CLOSE.has(code) ? 'closed' : 'closed_abnormally');
+    for (const request of this.#hostRequests.cutOff()) this.#endHostRequest(request, this.#cutOff);
+    this.#event(['ws', this.#id, 'close', code, reason.toString('utf8'), performance.now()]);
+    this.#forgetOnceReported();
   }
 
   #event(event: SocketEvent): void {
