@@ -142,3 +142,41 @@ describe('textSummary from wsk/summary', () => {
     expect(stdout).toContain('█ TOTAL RESULTS');
   });
 });
+
+describe("a trend's values on their way from the worker to the summary", () => {
+  /** k6's percentile of `values`: linear interpolation between the sorted values' ranks. */
+  function exactPercentile(values: readonly number[], percent: number): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    const rank = (percent / 100) * (sorted.length - 1);
+    const below = sorted[Math.floor(rank)]!;
+    return below + (sorted[Math.ceil(rank)]! - below) * (rank - Math.floor(rank));
+  }
+
+  // A handful of values cross as themselves, many as compressed histograms: both must arrive whole.
+  it.each([
+    ['a few values', 7],
+    ['many values', 400],
+  ])('%s: count, min, max and avg exact, percentiles within 0.1%%', async (_, count) => {
+    const values = Array.from({ length: count }, (_, i) => 0.5 + ((i * 37) % count) * 1.25);
+    const { code, dir } = await runScript(
+      `import { Trend } from 'wsk/metrics';
+       const sizes = new Trend('sizes');
+       export const options = { vus: 1, iterations: 2, summaryTrendStats: ['count', 'min', 'max', 'avg', 'med', 'p(90)', 'p(99)'] };
+       const values = ${JSON.stringify(values)};
+       export default function () {
+         const half = values.length / 2;
+         for (const value of __ITER === 0 ? values.slice(0, half) : values.slice(half)) sizes.add(value);
+       }`,
+      ['--workers', '1', '--summary-export', 'summary.json'],
+    );
+    expect(code).toBe(0);
+    const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as { metrics: Record<string, { values: Record<string, number> }> };
+    const trend = summary.metrics['sizes']!.values;
+    expect([trend['count'], trend['min'], trend['max']]).toEqual([count, Math.min(...values), Math.max(...values)]);
+    expect(trend['avg']).toBeCloseTo(values.reduce((a, b) => a + b, 0) / count, 9);
+    for (const [stat, percent] of [['med', 50], ['p(90)', 90], ['p(99)', 99]] as const) {
+      const exact = exactPercentile(values, percent);
+      expect(Math.abs(trend[stat]! - exact) / exact).toBeLessThan(1e-3);
+    }
+  });
+});
