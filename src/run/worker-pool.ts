@@ -153,6 +153,9 @@ export class WorkerPool implements VuPool {
   readonly #looping = new Map<number, { readonly token: number; readonly resolve: (result: LoopResult) => void }>();
   readonly #scenarioIndex: Map<string, number>;
   readonly #events: PoolEvents;
+  /** The VUs each signal interrupts, and the signal each VU listens to (see #listen). */
+  readonly #interruptible = new WeakMap<AbortSignal, Set<number>>();
+  readonly #signalOf = new Map<number, AbortSignal>();
   #tokens = 0;
 
   /** `threadFor` says where each worker runs: by default, each in a thread of its own. */
@@ -207,27 +210,14 @@ export class WorkerPool implements VuPool {
     const link = this.#owner.get(id);
     if (link === undefined) throw new Error(`VU ${id} was not created`);
     const iterations = new Map<string, number>();
-    // Executors reuse a VU's signal across iterations: listen once per signal, not once per iteration.
-    let listened: AbortSignal | undefined;
-    let current = 0;
-    const onAbort = (): void => {
-      if (this.#waiting.get(id)?.token === current || this.#looping.get(id)?.token === current) link.queueInterrupt(id, current);
-    };
-    const listen = (signal: AbortSignal): void => {
-      if (signal === listened) return;
-      listened?.removeEventListener('abort', onAbort);
-      listened = signal;
-      signal.addEventListener('abort', onAbort, { once: true });
-    };
     return {
       id,
       runLoop: (scenario, limits, signal) => {
         const none: LoopResult = { completed: 0, failed: 0, interrupted: 0 };
         if (signal.aborted || link.exited) return Promise.resolve(none);
         const token = ++this.#tokens;
-        current = token;
         const first = iterations.get(scenario.name) ?? 0;
-        listen(signal);
+        this.#listen(id, signal);
         link.queueLoop(id, token, this.#scenarioIndex.get(scenario.name) ?? 0, first, limits.maxIterations, limits.untilEpochMs);
         return new Promise<LoopResult>((resolve) => {
           this.#looping.set(id, {
@@ -243,10 +233,9 @@ export class WorkerPool implements VuPool {
         // A dead worker runs nothing more: its VUs' iterations end at once instead of never.
         if (signal.aborted || link.exited) return Promise.resolve('interrupted');
         const token = ++this.#tokens;
-        current = token;
         const iteration = iterations.get(scenario.name) ?? 0;
         iterations.set(scenario.name, iteration + 1);
-        listen(signal);
+        this.#listen(id, signal);
         const index = this.#scenarioIndex.get(scenario.name) ?? 0;
         link.queueRun(id, token, index, iteration);
         return new Promise<IterationResult>((resolve) => {
@@ -254,6 +243,34 @@ export class WorkerPool implements VuPool {
         });
       },
     };
+  }
+
+  /**
+   * Interrupts VU `id`'s next iteration or loop when `signal` aborts. Executors hand many VUs one
+   * signal, and a VU the same one run after run: a signal gets one listener, however many VUs it
+   * interrupts, and a VU listens to the signal of its latest iteration or loop only.
+   */
+  #listen(id: number, signal: AbortSignal): void {
+    const previous = this.#signalOf.get(id);
+    if (previous === signal) return;
+    if (previous !== undefined) this.#interruptible.get(previous)?.delete(id);
+    this.#signalOf.set(id, signal);
+    let ids = this.#interruptible.get(signal);
+    if (ids === undefined) {
+      const listening = new Set<number>();
+      this.#interruptible.set(signal, listening);
+      signal.addEventListener('abort', () => {
+        for (const vu of listening) this.#interrupt(vu);
+      }, { once: true });
+      ids = listening;
+    }
+    ids.add(id);
+  }
+
+  /** Interrupts what VU `id` runs now: its iteration or its loop. */
+  #interrupt(id: number): void {
+    const token = this.#waiting.get(id)?.token ?? this.#looping.get(id)?.token;
+    if (token !== undefined) this.#owner.get(id)?.queueInterrupt(id, token);
   }
 
   /** Stops every worker; resolves with their last metric batches once they have exited. */
