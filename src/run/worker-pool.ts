@@ -6,7 +6,7 @@
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { threadEntry } from '../threads.js';
 import { onNextTurn } from '../next-turn.js';
-import type { IterationResult, LoopResult, PlannedScenario, VirtualUser } from '../types.js';
+import type { IterationResult, LoopLimits, LoopResult, PlannedScenario, VirtualUser } from '../types.js';
 import type { ScriptErrorInfo } from '../../runtime/protocol.js';
 import type { MetricBatch } from '../metrics/sink.js';
 import { IterationStatus, type FromWorker, type ToWorker, type WorkerError, type WorkerLog, type WorkerSetup } from '../worker/messages.js';
@@ -39,6 +39,48 @@ interface Waiting {
   readonly token: number;
   readonly scenario: number;
   readonly resolve: (result: IterationResult) => void;
+}
+
+/** A loop a VU runs on its worker, until the worker reports its end, the worker dies or the pool stops. */
+interface Looping {
+  readonly token: number;
+  readonly vu: PooledVu;
+  readonly scenario: string;
+  /** The VU's iterations of the scenario before this loop. */
+  readonly first: number;
+  readonly resolve: (result: LoopResult) => void;
+}
+
+/** Settles a loop, counting its iterations as the VU's. */
+function endLoop(looping: Looping, result: LoopResult): void {
+  looping.vu.iterations.set(looping.scenario, looping.first + result.completed + result.failed + result.interrupted);
+  looping.resolve(result);
+}
+
+/** How the pool runs what its VUs' handles are asked for: made once per pool, shared by every handle. */
+interface VuRuns {
+  loop(vu: PooledVu, scenario: PlannedScenario, limits: LoopLimits, signal: AbortSignal): Promise<LoopResult>;
+  iteration(vu: PooledVu, scenario: PlannedScenario, signal: AbortSignal): Promise<IterationResult>;
+}
+
+/** The executors' handle on VU `id` (WorkerPool.virtualUser): what it runs goes to the worker `link` leads to. */
+class PooledVu implements VirtualUser {
+  /** Iterations of each scenario (by name) started through this handle. */
+  readonly iterations = new Map<string, number>();
+
+  constructor(
+    readonly id: number,
+    readonly link: WorkerLink,
+    private readonly runs: VuRuns,
+  ) {}
+
+  runLoop(scenario: PlannedScenario, limits: LoopLimits, signal: AbortSignal): Promise<LoopResult> {
+    return this.runs.loop(this, scenario, limits, signal);
+  }
+
+  runIteration(scenario: PlannedScenario, signal: AbortSignal): Promise<IterationResult> {
+    return this.runs.iteration(this, scenario, signal);
+  }
 }
 
 /** The worker thread's module: always the built one, also when this module runs from TypeScript sources (vitest). */
@@ -150,7 +192,7 @@ export class WorkerPool implements VuPool {
   readonly #links: WorkerLink[] = [];
   readonly #owner = new Map<number, WorkerLink>();
   readonly #waiting = new Map<number, Waiting>();
-  readonly #looping = new Map<number, { readonly token: number; readonly resolve: (result: LoopResult) => void }>();
+  readonly #looping = new Map<number, Looping>();
   readonly #scenarioIndex: Map<string, number>;
   readonly #events: PoolEvents;
   /** The VUs each signal interrupts, and the signal each VU listens to (see #listen). */
@@ -205,45 +247,39 @@ export class WorkerPool implements VuPool {
     for (const link of this.#links) link.post({ type: 'setupData', json });
   }
 
-  /** A handle on VU `id` for the executors. */
+  /** A handle on VU `id` for the executors; its count of iterations starts at 0. */
   virtualUser(id: number): VirtualUser {
     const link = this.#owner.get(id);
     if (link === undefined) throw new Error(`VU ${id} was not created`);
-    const iterations = new Map<string, number>();
-    return {
-      id,
-      runLoop: (scenario, limits, signal) => {
-        const none: LoopResult = { completed: 0, failed: 0, interrupted: 0 };
-        if (signal.aborted || link.exited) return Promise.resolve(none);
-        const token = ++this.#tokens;
-        const first = iterations.get(scenario.name) ?? 0;
-        this.#listen(id, signal);
-        link.queueLoop(id, token, this.#scenarioIndex.get(scenario.name) ?? 0, first, limits.maxIterations, limits.untilEpochMs);
-        return new Promise<LoopResult>((resolve) => {
-          this.#looping.set(id, {
-            token,
-            resolve: (result) => {
-              iterations.set(scenario.name, first + result.completed + result.failed + result.interrupted);
-              resolve(result);
-            },
-          });
-        });
-      },
-      runIteration: (scenario, signal) => {
-        // A dead worker runs nothing more: its VUs' iterations end at once instead of never.
-        if (signal.aborted || link.exited) return Promise.resolve('interrupted');
-        const token = ++this.#tokens;
-        const iteration = iterations.get(scenario.name) ?? 0;
-        iterations.set(scenario.name, iteration + 1);
-        this.#listen(id, signal);
-        const index = this.#scenarioIndex.get(scenario.name) ?? 0;
-        link.queueRun(id, token, index, iteration);
-        return new Promise<IterationResult>((resolve) => {
-          this.#waiting.set(id, { token, scenario: index, resolve });
-        });
-      },
-    };
+    return new PooledVu(id, link, this.#runs);
   }
+
+  readonly #runs: VuRuns = {
+    loop: (vu, scenario, limits, signal) => {
+      const none: LoopResult = { completed: 0, failed: 0, interrupted: 0 };
+      if (signal.aborted || vu.link.exited) return Promise.resolve(none);
+      const token = ++this.#tokens;
+      const first = vu.iterations.get(scenario.name) ?? 0;
+      this.#listen(vu.id, signal);
+      vu.link.queueLoop(vu.id, token, this.#scenarioIndex.get(scenario.name) ?? 0, first, limits.maxIterations, limits.untilEpochMs);
+      return new Promise<LoopResult>((resolve) => {
+        this.#looping.set(vu.id, { token, vu, scenario: scenario.name, first, resolve });
+      });
+    },
+    iteration: (vu, scenario, signal) => {
+      // A dead worker runs nothing more: its VUs' iterations end at once instead of never.
+      if (signal.aborted || vu.link.exited) return Promise.resolve('interrupted');
+      const token = ++this.#tokens;
+      const iteration = vu.iterations.get(scenario.name) ?? 0;
+      vu.iterations.set(scenario.name, iteration + 1);
+      this.#listen(vu.id, signal);
+      const index = this.#scenarioIndex.get(scenario.name) ?? 0;
+      vu.link.queueRun(vu.id, token, index, iteration);
+      return new Promise<IterationResult>((resolve) => {
+        this.#waiting.set(vu.id, { token, scenario: index, resolve });
+      });
+    },
+  };
 
   /**
    * Interrupts VU `id`'s next iteration or loop when `signal` aborts. Executors hand many VUs one
@@ -285,7 +321,7 @@ export class WorkerPool implements VuPool {
     }
     for (const [id, looping] of this.#looping) {
       this.#looping.delete(id);
-      looping.resolve({ completed: 0, failed: 0, interrupted: 1 });
+      endLoop(looping, { completed: 0, failed: 0, interrupted: 1 });
     }
     return batches;
   }
@@ -310,7 +346,7 @@ export class WorkerPool implements VuPool {
           const looping = this.#looping.get(vu);
           if (looping === undefined || looping.token !== token) continue;
           this.#looping.delete(vu);
-          looping.resolve({ completed, failed, interrupted });
+          endLoop(looping, { completed, failed, interrupted });
         }
         return;
       case 'aborted':
@@ -344,7 +380,7 @@ export class WorkerPool implements VuPool {
     for (const [id, looping] of this.#looping) {
       if (this.#owner.get(id) !== link) continue;
       this.#looping.delete(id);
-      looping.resolve({ completed: 0, failed: 0, interrupted: 1 });
+      endLoop(looping, { completed: 0, failed: 0, interrupted: 1 });
     }
     this.#events.crashed(error);
   }
