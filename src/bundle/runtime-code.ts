@@ -8,10 +8,11 @@
  * it instead of running esbuild (a third of a one-second test's start-up).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { packageRoot } from '../package-root.js';
+import { writeAtomically } from '../write-atomically.js';
 import { esbuild } from './esbuild.js';
 import { PROTOCOLS } from '../protocols/index.js';
 
@@ -40,6 +41,12 @@ type CachedInputs = [file: string, size: number, mtimeMs: number][];
 export function runtimeCacheFile(sandboxFiles: readonly string[]): string {
   const key = createHash('sha256').update(`${esbuild().version}\n${sandboxFiles.join('\n')}`).digest('hex').slice(0, 16);
   return path.join(packageRoot(fileURLToPath(import.meta.url)), 'dist', '.runtime-cache', `${key}.cache`);
+}
+
+/** Where V8's code cache of `code` (a built runtime) is kept: named by a hash of the code, which V8 does not check. */
+export function runtimeCodeCacheFile(code: string): string {
+  const key = createHash('sha256').update(code).digest('hex').slice(0, 16);
+  return path.join(packageRoot(fileURLToPath(import.meta.url)), 'dist', '.runtime-cache', `${key}.v8`);
 }
 
 /** The runtime from its cache if its inputs are unchanged, else built (and cached); runtimeCode() does this once per process. */
@@ -109,11 +116,8 @@ function writeCached(file: string, code: string, inputs: readonly string[]): voi
       const stat = statSync(input);
       return [input, stat.size, stat.mtimeMs];
     });
-    mkdirSync(path.dirname(file), { recursive: true });
-    // Written whole, then renamed: runs that start together never read half a file.
-    const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-    writeFileSync(partial, `${JSON.stringify(described)}\n${code}`);
-    renameSync(partial, file);
+    // Whole or not at all: runs that start together never read half a file.
+    writeAtomically(file, `${JSON.stringify(described)}\n${code}`);
   } catch {
     // Read-only install: nothing to keep.
   }

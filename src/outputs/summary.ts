@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import { quote } from '../errors.js';
-import { printSummary, writeAtomically, type PrintSummaryInput } from '../run/results.js';
+import { printSummary, type PrintSummaryInput } from '../run/results.js';
+import { writeAtomically } from '../write-atomically.js';
 import { summaryJson } from '../summary/data.js';
 import type { Output } from './types.js';
 

@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { ExitCode, WskError, configError, quote, type ExitCodeValue } from '../errors.js';
 import type { Io } from '../io.js';
-import { checkWritable, writeAtomically } from '../run/results.js';
+import { checkWritable } from '../run/results.js';
+import { writeAtomically } from '../write-atomically.js';
 import { renderReport } from './html.js';
 import { readResults } from './load.js';
 

@@ -10,7 +10,8 @@
  */
 import path from 'node:path';
 import { configError, quote, type WskError } from '../errors.js';
-import { checkWritable, writeAtomically } from '../run/results.js';
+import { checkWritable } from '../run/results.js';
+import { writeAtomically } from '../write-atomically.js';
 import { csvFailuresFile, csvFiles, failuresCsv, historyCsv, statsCsv } from './csv.js';
 import { resultsJson } from './json.js';
 import { resultsJunit } from './junit.js';

@@ -8,7 +8,7 @@ import type { Io } from '../io.js';
 import type { PlannedScenario, ScriptOptions } from '../types.js';
 import { bundleScript, type Bundle } from '../bundle/index.js';
 import { remoteOptions } from '../bundle/remote.js';
-import { runtimeCode } from '../bundle/runtime-code.js';
+import { runtimeCode, runtimeCodeCacheFile } from '../bundle/runtime-code.js';
 import { namesTimerGlobals, USER_CODE_LINE_OFFSET, wrapUserCode, type Isolation, type SandboxCode } from '../sandbox/code.js';
 import { planScenarios, type ScenarioSelection } from '../options/scenarios.js';
 import { definedEnv, type ConfigLayers } from '../options/sources.js';
@@ -98,12 +98,14 @@ export async function prepareScript(
   for (const warning of bundle.warnings) {
     io.stderr.write(`WARN ${warning.file}:${warning.line}:${warning.column}: ${warning.message}\n`);
   }
+  const runtime = await runtimeCode();
   const code: SandboxCode = {
-    runtime: await runtimeCode(),
+    runtime,
     user: wrapUserCode(bundle.code),
     userFileName: 'wsk-script.js',
     imports: bundle.imports,
     timerGlobals: namesTimerGlobals(bundle.code),
+    runtimeCodeCache: runtimeCodeCacheFile(runtime),
   };
   // The sandbox settings are needed to run the script that holds the options, so they are read from
   // the layers below and above the script's; the script cannot set them (they are not options).

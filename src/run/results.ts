@@ -3,10 +3,11 @@
  * default text summary on stdout (the summary output, outputs/summary.ts). Files are written atomically
  * (a temporary file, then rename), so an interrupted write never leaves half a report.
  */
-import { accessSync, constants, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { configError, quote } from '../errors.js';
 import path from 'node:path';
 import type { Io } from '../io.js';
+import { writeAtomically } from '../write-atomically.js';
 import type { MetricStore } from '../metrics/store.js';
 import type { ThresholdOutcome } from '../thresholds/index.js';
 import { buildSummaryData, type SummaryData } from '../summary/data.js';
@@ -119,9 +120,3 @@ export function checkWritable(file: string, cwd: string, flag: string): void {
   }
 }
 
-export function writeAtomically(file: string, content: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, content);
-  renameSync(temporary, file);
-}

@@ -18,6 +18,8 @@ export interface SandboxCode {
   readonly imports?: readonly ImportReference[];
   /** Whether the user's code names a timer global (see namesTimerGlobals); taken as true when absent. */
   readonly timerGlobals?: boolean;
+  /** Where V8's code cache of `runtime` is kept between runs (see compileRuntime); none: compiled from source each time. */
+  readonly runtimeCodeCache?: string;
 }
 
 /** Lines `wrapUserCode` puts before the bundle's first line. */
