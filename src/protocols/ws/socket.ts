@@ -86,8 +86,6 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
   /** The op of the open() that made it, settled by the handshake. */
   readonly #openOp: number;
   readonly #startedAt: number;
-  /** The handshake completed ('open'). */
-  #isOpen = false;
   readonly #tags: Tags;
   /**
    * Open correlated requests: when each was sent, and when it times out (Infinity once it has).
@@ -110,6 +108,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
   #received = 0;
   /** The owner has been told of traffic not yet counted (see SocketOwner.active). */
   #active = false;
+  /** When the handshake completed ('open'); 0 before. */
   #openedAt = 0;
   /** Each unfinished stream() by its op. */
   #streams: Map<number, OpenStream> | undefined;
@@ -166,6 +165,11 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
     this.#ws.binaryType = 'nodebuffer';
   }
 
+  /** The handshake completed (it stays true once the session ends). */
+  get #isOpen(): boolean {
+    return this.#openedAt > 0;
+  }
+
   /** An event of the ws client (see HostWebSocket); false for one this socket does not take. */
   wsEvent(event: string | symbol, args: unknown[]): boolean {
     switch (event) {
@@ -219,7 +223,6 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
 
   #opened(): void {
     const owner = this.#owner;
-    this.#isOpen = true;
     this.#openedAt = performance.now();
     owner.record(WsMetric.connecting, this.#openedAt - this.#startedAt, this.#tags);
     owner.record(WsMetric.connectionFailed, 0, this.#tags);
@@ -349,7 +352,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
     this.#requests?.clear();
     this.#hostRequests.cutOff();
     this.#countTraffic();
-    if (this.#openedAt > 0) this.#owner.record(WsMetric.sessionDuration, performance.now() - this.#openedAt, this.#tags);
+    if (this.#isOpen) this.#owner.record(WsMetric.sessionDuration, performance.now() - this.#openedAt, this.#tags);
     this.#ws.terminate();
   }
 
