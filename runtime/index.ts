@@ -6,6 +6,8 @@
 import {
   isCoreAction,
   isCoreEvent,
+  unpackBytes,
+  type BytePlaces,
   type CoreAction,
   type CoreEvent,
   type ProtocolEvent,
@@ -47,7 +49,8 @@ interface Pending {
 
 export interface Router {
   createVu(id: number): VuInitResult;
-  dispatch(events: SandboxEvent[]): void;
+  /** `places`: where bytes the host left in the inbox go (BytePlaces in protocol.ts). */
+  dispatch(events: SandboxEvent[], places?: BytePlaces): void;
   drain(): SandboxAction[];
   /**
    * After the host failed to copy what `drain` returned (a value the script handed over that cannot
@@ -73,8 +76,10 @@ export function bootRealm(
   hostCall: (name: string, args: unknown[]) => unknown = () => {
     throw new Error('the host computes nothing for this realm');
   },
+  inboxCell?: ArrayBufferLike,
 ): Router {
   const running = new Int32Array(runningCell);
+  const inbox = new Uint8Array(inboxCell ?? new ArrayBuffer(0));
   let outbox: SandboxAction[] = [];
   /** What the last drain handed out, kept until the next one in case the host cannot copy it. */
   let drained: SandboxAction[] = [];
@@ -247,8 +252,9 @@ export function bootRealm(
     outbox.push(['end', vuId, token, error, wantResult ? resultJson(result) : '']);
   }
 
-  function dispatch(events: SandboxEvent[]): void {
+  function dispatch(events: SandboxEvent[], places?: BytePlaces): void {
     enterInit(undefined);
+    if (places !== undefined) unpackBytes(events, places, inbox);
     for (const event of events) {
       try {
         deliver(event);

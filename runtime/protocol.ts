@@ -57,6 +57,28 @@ export type CoreAction = SleepAction | CancelAction | MetricAction | DefineMetri
 export type ProtocolAction = readonly [kind: string, vu: number, ...rest: unknown[]];
 export type SandboxAction = CoreAction | ProtocolAction;
 
+/**
+ * Bytes in an event (a binary WebSocket message, say) cross without the host making an ArrayBuffer
+ * of them: a Node Buffer (any Uint8Array) at the top level of a host's event is copied into the
+ * realm's inbox, memory the host and the realm share (src/sandbox/inbox.ts), and its place in the
+ * tuple crosses as null. These places come with the batch, four numbers each: the event's index in
+ * the batch, the value's index in the event, and the bytes' offset and length in the inbox. Before it
+ * delivers the batch, the realm puts an ArrayBuffer copy of the bytes in each place (`unpackBytes`), so
+ * a handler gets an ArrayBuffer as it would have. A host ArrayBuffer per message made the worker's
+ * heap run a full garbage collection every few hundred ms under a stream of audio.
+ */
+export type BytePlaces = number[];
+
+/** Puts the bytes the host left in the inbox into the events of a batch (see BytePlaces). */
+export function unpackBytes(events: readonly SandboxEvent[], places: BytePlaces, inbox: Uint8Array): void {
+  for (let at = 0; at + 3 < places.length; at += 4) {
+    const offset = places[at + 2]!;
+    const copy = new Uint8Array(places[at + 3]!);
+    copy.set(inbox.subarray(offset, offset + copy.byteLength));
+    (events[places[at]!] as unknown[])[places[at + 1]!] = copy.buffer;
+  }
+}
+
 /** A message of either direction, as a protocol's handler tables see it. */
 export type ProtocolMessage = readonly [kind: string, ...rest: unknown[]];
 

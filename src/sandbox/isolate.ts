@@ -8,6 +8,7 @@ import ivm from 'isolated-vm';
 import { readFileSync } from 'node:fs';
 import { writeAtomically } from '../write-atomically.js';
 import { callHostFunction } from './host-functions.js';
+import { Inbox } from './inbox.js';
 import type { RealmConfig, SandboxAction, SandboxEvent, VuInitResult } from '../../runtime/protocol.js';
 import type { SandboxCode, SandboxLimits } from './code.js';
 
@@ -48,6 +49,8 @@ export class SandboxIsolate {
   });
   readonly #limits: SandboxLimits;
   readonly #realms = new Set<Realm>();
+  /** Where the bytes of a crossing's events wait (inbox.ts): one for every realm, since realms cross one at a time. */
+  readonly inbox = new Inbox();
 
   /** Counters every VU of the run shares (see runtime/modules/data.ts); none: each realm has its own. */
   readonly #counters: SharedArrayBuffer | undefined;
@@ -95,6 +98,7 @@ export class SandboxIsolate {
         this.#now,
         this.#counters === undefined ? undefined : new ivm.ExternalCopy(this.#counters).copyInto({ release: true }),
         this.#host,
+        new ivm.ExternalCopy(this.inbox.memory).copyInto({ release: true }),
       ],
       { result: { reference: true }, ...options },
     ) as ivm.Reference<Record<string, unknown>>;
@@ -149,7 +153,11 @@ export class Realm {
   /** Delivers `events` and returns the actions they caused (and any that init code left). */
   flush(events: readonly SandboxEvent[]): SandboxAction[] {
     return this.#call(() => {
-      if (events.length > 0) this.#dispatch.applySync(undefined, [events], { arguments: { copy: true }, timeout: this.#timeout });
+      if (events.length > 0) {
+        const batch = this.#owner.inbox.stage(events);
+        const args = batch.places === undefined ? [batch.events] : [batch.events, batch.places];
+        this.#dispatch.applySync(undefined, args, { arguments: { copy: true }, timeout: this.#timeout });
+      }
       return this.#drainAll();
     }) as SandboxAction[];
   }

@@ -20,12 +20,18 @@ beforeAll(async () => {
       const text = data.toString();
       const request = (() => {
         try {
-          return JSON.parse(text) as { id?: number; reply?: number; close?: number };
+          return JSON.parse(text) as { id?: number; reply?: number; close?: number; burst?: number };
         } catch {
           return {};
         }
       })();
       if (request.close !== undefined) return socket.close(request.close, 'asked to');
+      // `burst` binary messages at once, message m's byte i being (m * 7 + i) % 251: 50,000 bytes each,
+      // but the tenth 1,100,000 (more than a crossing's inbox holds).
+      if (request.burst !== undefined) {
+        for (let m = 0; m < request.burst; m++) socket.send(Buffer.from(Array.from({ length: m === 10 ? 1_100_000 : 50_000 }, (_, i) => (m * 7 + i) % 251)));
+        return;
+      }
       if (request.reply === undefined) return socket.send(text);
       for (let part = 0; part <= request.reply; part++) {
         setTimeout(() => socket.send(JSON.stringify(part < request.reply! ? { id: request.id, part } : { id: request.id, done: true })), 20 * (part + 1));
@@ -282,6 +288,35 @@ describe('wsk/ws async API against a real server', () => {
     expect(output).toMatch(/iterations\.+: 10\b/);
     expect({ code, signal }).toEqual({ code: 0, signal: null });
   }, 60_000);
+
+  it('delivers a burst of binary messages, one larger than a crossing carries in shared memory, each an exact ArrayBuffer', async () => {
+    const { code, stderr, stdout } = await runScript(
+      `import { open } from 'wsk/ws';
+       import { sleep } from 'wsk';
+       export const options = { vus: 2, iterations: 2 };
+       const BURST = 60;
+       export default async function () {
+         const s = await open(__ENV.TARGET);
+         const problems: string[] = [];
+         let count = 0;
+         s.on('binaryMessage', (b) => {
+           const m = count++;
+           if (!(b instanceof ArrayBuffer) || b.byteLength !== (m === 10 ? 1100000 : 50000)) return problems.push(m + ': ' + String(b) + ' ' + b.byteLength);
+           const bytes = new Uint8Array(b);
+           const wrong = bytes.findIndex((byte, i) => byte !== (m * 7 + i) % 251);
+           if (wrong >= 0) problems.push(m + ': byte ' + wrong);
+         });
+         s.send(JSON.stringify({ burst: BURST }));
+         for (let i = 0; i < 250 && count < BURST; i++) await sleep(0.02);
+         console.log('vu ' + __VU + ' got ' + count + ' problems ' + JSON.stringify(problems.slice(0, 3)));
+         s.close();
+       }`,
+      ['-e', `TARGET=${url}`],
+    );
+    expect(stderr).not.toContain('ERROR');
+    expect(code).toBe(0);
+    expect((stdout + stderr).match(/vu \d got 60 problems \[\]/g)).toHaveLength(2);
+  });
 
   it('streams the bytes as they were when stream() was called', async () => {
     const { code, stderr, stdout } = await runScript(

@@ -243,6 +243,12 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
     const at = performance.now();
     this.#received++;
     this.#markActive();
+    // Bytes no request takes cross as ws's own Buffer, which the crossing copies into the realm's
+    // inbox (src/sandbox/inbox.ts): an ArrayBuffer per message on the host cost full garbage collections.
+    if (this.#hostRequests.size === 0) {
+      this.#event(['ws', this.#id, 'message', binary ? data : data.toString('utf8'), binary, at]);
+      return;
+    }
     const payload = binary ? toArrayBuffer(data) : data.toString('utf8');
     const request = this.#hostRequests.offer(payload, at);
     if (request === undefined) {

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { Inbox } from '../../../src/sandbox/inbox.js';
+import { unpackBytes, type SandboxEvent } from '../../../runtime/protocol.js';
+
+/** What the realm gets: a structured copy of the staged batch, with the bytes put back from the shared inbox. */
+function cross(inbox: Inbox, events: SandboxEvent[]): unknown[][] {
+  const batch = inbox.stage(events);
+  const copied = structuredClone(batch.events) as SandboxEvent[];
+  if (batch.places !== undefined) unpackBytes(copied, structuredClone(batch.places), new Uint8Array(inbox.memory));
+  return copied as unknown as unknown[][];
+}
+
+describe('the inbox that carries bytes into a realm', () => {
+  it('crosses every Uint8Array at the top level of an event as an ArrayBuffer of exactly its bytes', () => {
+    const pooled = Buffer.from([9, 9, 1, 2, 3, 9, 9]);
+    const view = pooled.subarray(2, 5);
+    const events: SandboxEvent[] = [
+      ['ws', 1, 'message', 'text', false, 5],
+      ['ws', 1, 'message', view, true, 6],
+      ['ws', 2, 'message', Buffer.from([]), true, 7],
+      ['two', new Uint8Array([4, 5]), Buffer.from('ab')],
+    ];
+    const crossed = cross(new Inbox(), events);
+    expect(crossed[0]).toEqual(['ws', 1, 'message', 'text', false, 5]);
+    expect(crossed[1]![3]).toBeInstanceOf(ArrayBuffer);
+    expect([...new Uint8Array(crossed[1]![3] as ArrayBuffer)]).toEqual([1, 2, 3]);
+    expect((crossed[2]![3] as ArrayBuffer).byteLength).toBe(0);
+    expect([...new Uint8Array(crossed[3]![1] as ArrayBuffer)]).toEqual([4, 5]);
+    expect(new TextDecoder().decode(crossed[3]![2] as ArrayBuffer)).toBe('ab');
+    // The host's events are left as they were: a queue that keeps them sees its own bytes.
+    expect(events[1]![3]).toBe(view);
+  });
+
+  it('hands a batch without bytes over as it is', () => {
+    const events: SandboxEvent[] = [['resolve', 3, { data: new Uint8Array([1]) }], ['iterate', 1, 2, 'default', 0, 's', 0]];
+    const batch = new Inbox().stage(events);
+    expect(batch.events).toBe(events);
+    expect(batch.places).toBeUndefined();
+  });
+
+  it('copies what does not fit into an ArrayBuffer of its own, and starts over with each crossing', () => {
+    const inbox = new Inbox(8);
+    const first = cross(inbox, [
+      ['b', Buffer.from([1, 2, 3, 4, 5, 6])],
+      ['b', Buffer.from([7, 8, 9])],
+      ['b', Buffer.from([10, 11])],
+    ]);
+    expect(first.map((event) => [...new Uint8Array(event[1] as ArrayBuffer)])).toEqual([[1, 2, 3, 4, 5, 6], [7, 8, 9], [10, 11]]);
+    const places = inbox.stage([['b', Buffer.from([1, 2, 3, 4, 5, 6])], ['b', Buffer.from([7, 8, 9])], ['b', Buffer.from([10, 11])]]).places;
+    // The first and the third are in the inbox; the second found no room.
+    expect(places).toEqual([0, 1, 0, 6, 2, 1, 6, 2]);
+    const second = cross(inbox, [['b', Buffer.from([42, 43, 44, 45, 46, 47, 48, 49])]]);
+    expect([...new Uint8Array(second[0]![1] as ArrayBuffer)]).toEqual([42, 43, 44, 45, 46, 47, 48, 49]);
+  });
+});
