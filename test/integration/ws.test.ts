@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
@@ -7,6 +7,18 @@ import { spawn } from 'node:child_process';
 import { runScript, scriptDir, WSK } from './harness.js';
 
 type Summary = { metrics: Record<string, { values: Record<string, number> }> };
+
+/** The nice value of each thread of process `pid`, by thread id (field 19 of /proc/<pid>/task/<tid>/stat). */
+function threadNices(pid: number): Map<number, number> {
+  const nices = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    // The fields after the command's closing parenthesis start with the state, field 3.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    nices.set(Number(tid), Number(fields[19 - 3]));
+  }
+  return nices;
+}
 const summaryOf = (dir: string): Summary => JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary;
 
 /** A target on 127.0.0.1: echoes, except `{ id, reply: n }` gets n JSON parts then `{ id, done: true }` 20 ms apart. */
@@ -287,6 +299,41 @@ describe('wsk/ws async API against a real server', () => {
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
     expect(output).toMatch(/iterations\.+: 10\b/);
     expect({ code, signal }).toEqual({ code: 0, signal: null });
+  }, 60_000);
+
+  it("runs the stream pacer's thread 10 nice values above the process where the system allows it, else at the process's", async () => {
+    const dir = scriptDir({
+      'script.ts': `import { open } from 'wsk/ws';
+        export const options = { iterations: 1 };
+        const audio = new Uint8Array(3200 * 100);
+        export default async function () {
+          const s = await open(__ENV.TARGET);
+          const streaming = s.stream(audio, { frameBytes: 3200, intervalMs: 20 });
+          console.log('streaming');
+          await streaming;
+          s.close();
+        }`,
+    });
+    const child = spawn(process.execPath, ['--no-node-snapshot', WSK, 'run', '--quiet', '--workers', '1', 'script.ts', '-e', `TARGET=${url}`], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const streaming = new Promise<void>((resolve) => {
+      const seen = (chunk: Buffer): void => {
+        output += chunk.toString();
+        if (output.includes('streaming')) resolve();
+      };
+      child.stdout.on('data', seen);
+      child.stderr.on('data', seen);
+    });
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await streaming;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const nices = threadNices(child.pid!);
+    expect(await closed).toBe(0);
+    const processNice = nices.get(child.pid!)!;
+    const raised = [...nices.values()].filter((nice) => nice < processNice);
+    // Whether this system lets a process lower a nice value (root or CAP_SYS_NICE on Linux).
+    const allowed = await new Promise<boolean>((resolve) => spawn(process.execPath, ['-e', 'require("os").setPriority(process.pid, require("os").getPriority(process.pid) - 1)']).on('close', (code) => resolve(code === 0)));
+    expect(raised).toEqual(allowed ? [Math.max(-20, processNice - 10)] : []);
   }, 60_000);
 
   it('delivers a burst of binary messages, one larger than a crossing carries in shared memory, each an exact ArrayBuffer', async () => {
