@@ -89,7 +89,16 @@ const streams = new Map<number, Stream>();
 const schedule: Stream[] = [];
 let timer: NodeJS.Timeout | undefined;
 let retryTimer: NodeJS.Timeout | undefined;
-const maskBuffer = Buffer.alloc(4);
+/** How every frame is made: one object for all of them, since nothing in it changes. */
+const FRAME: FrameOptions = {
+  fin: true,
+  opcode: 2,
+  mask: true,
+  maskBuffer: Buffer.alloc(4),
+  generateMask: randomMask,
+  readOnly: true,
+  rsv1: false,
+};
 
 port.on('message', (command: PacerCommand) => {
   switch (command.kind) {
@@ -159,11 +168,16 @@ function stop(connection: Connection): void {
 
 /** Puts the stream in the schedule at the due time of its next frame, and the timer on the earliest. */
 function plan(stream: Stream): void {
+  insert(stream);
+  arm();
+}
+
+/** Puts the stream in the schedule at the due time of its next frame (a tick arms the timer once, when it is done). */
+function insert(stream: Stream): void {
   const due = dueOf(stream);
   let at = schedule.length;
   while (at > 0 && dueOf(schedule[at - 1]!) > due) at--;
   schedule.splice(at, 0, stream);
-  arm();
 }
 
 function dueOf(stream: Stream): number {
@@ -194,21 +208,13 @@ function tick(): void {
     const due = dueOf(stream);
     const offset = stream.index * stream.frameBytes;
     const data = stream.audio.subarray(offset, Math.min(offset + stream.frameBytes, stream.audio.byteLength));
-    const framed = Sender.frame(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
-      fin: true,
-      opcode: 2,
-      mask: true,
-      maskBuffer,
-      generateMask: randomMask,
-      readOnly: true,
-      rsv1: false,
-    });
+    const framed = Sender.frame(Buffer.from(data.buffer, data.byteOffset, data.byteLength), FRAME);
     for (const piece of framed) queue(connection, piece);
     flush(connection);
     stream.lags.push(performance.now() - due);
     stream.index++;
     if (stream.index >= stream.frames) end(stream, null);
-    else plan(stream);
+    else insert(stream);
   }
   arm();
 }
