@@ -48,7 +48,8 @@ interface Pending {
 }
 
 export interface Router {
-  createVu(id: number): VuInitResult;
+  /** `describe`: the result names the VU's exports; the host asks only of the first VU (every VU runs the same script). */
+  createVu(id: number, describe?: boolean): VuInitResult;
   /** `places`: where bytes the host left in the inbox go (BytePlaces in protocol.ts). */
   dispatch(events: SandboxEvent[], places?: BytePlaces): void;
   drain(): SandboxAction[];
@@ -165,7 +166,7 @@ export function bootRealm(
     enterInit(initializing.get(vu));
   }
 
-  function createVu(id: number): VuInitResult {
+  function createVu(id: number, describe = true): VuInitResult {
     enterInit(undefined);
     running[0] = id;
     let pending = false;
@@ -175,7 +176,7 @@ export function bootRealm(
       if (result !== undefined) return;
       // exec.test.abort() in init code: the abort, even when the code caught it.
       if (aborted !== undefined) result = { error: aborted, aborted: true, functions: [], options: '' };
-      else result = vu === undefined ? { error: errorInfo(error), functions: [], options: '' } : exportsOf(vu);
+      else result = vu === undefined ? { error: errorInfo(error), functions: [], options: '' } : describe ? exportsOf(vu) : UNDESCRIBED;
       if (result.error === null) vus.set(id, vu!);
       initializing.delete(id);
       if (pending) outbox.push(['ready', id, result]);
@@ -454,6 +455,12 @@ function setupData(vu: Vu, json: string): unknown {
   }
   return vu.setupData;
 }
+
+/**
+ * A VU the host did not ask to describe: its exports are the first VU's. Describing each of 10,000
+ * VUs cost a JSON of the options per VU, and its copy out of the realm.
+ */
+const UNDESCRIBED: VuInitResult = Object.freeze({ error: null, functions: [], options: '' });
 
 /** The shape of a VU's exports, or the error of an `options` export that is not JSON. */
 function exportsOf(vu: Vu): VuInitResult {

@@ -145,9 +145,9 @@ export class Realm {
     this.#running = running;
   }
 
-  /** Runs one VU's init code (the script's top level) in this realm. */
-  createVu(id: number): VuInitResult {
-    return this.#call(() => this.#createVu.applySync(undefined, [id], { result: { copy: true }, timeout: this.#timeout })) as VuInitResult;
+  /** Runs one VU's init code (the script's top level) in this realm; `describe`: the result names its exports. */
+  createVu(id: number, describe: boolean): VuInitResult {
+    return this.#call(() => this.#createVu.applySync(undefined, [id, describe], { result: { copy: true }, timeout: this.#timeout })) as VuInitResult;
   }
 
   /** Delivers `events` and returns the actions they caused (and any that init code left). */

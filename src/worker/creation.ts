@@ -68,7 +68,8 @@ export class VuCreation {
         const id = ids[request.next++]!;
         let result: VuInitResult;
         try {
-          result = this.#createVu(id);
+          // Every VU runs the same script: the answer names the exports of the first that got through init.
+          result = this.#createVu(id, request.exports === null);
         } catch (error) {
           // The crossing was stopped: nothing of it is left to flush.
           const info = error instanceof CrossingError ? { message: `${error.message} in init code`, stack: error.stack_ } : { message: String(error), stack: '' };
@@ -135,10 +136,10 @@ export class VuCreation {
     this.#options.send({ type: 'vusCreated', count, error: failure, exports: request.exports });
   }
 
-  #createVu(id: number): VuInitResult {
+  #createVu(id: number, describe: boolean): VuInitResult {
     const { placements, vus, queue, port } = this.#options;
     const place = placements.withRoom();
-    const result = place.realm.createVu(id);
+    const result = place.realm.createVu(id, describe);
     if (result.error !== null) return result;
     const vu: HostVu = {
       id,

@@ -25,8 +25,8 @@ export interface HostTimers {
 
 /** A realm (V8 context) as the host drives it: src/sandbox/isolate.ts `Realm`. */
 export interface HostRealm {
-  /** Runs one VU's init code in this realm. */
-  createVu(id: number): VuInitResult;
+  /** Runs one VU's init code in this realm; `describe`: the result names its exports (else they are left empty). */
+  createVu(id: number, describe: boolean): VuInitResult;
   /** Delivers events and returns the actions they caused; a stopped crossing throws a CrossingError. */
   flush(events: readonly SandboxEvent[]): SandboxAction[];
 }

@@ -95,7 +95,8 @@ export class Placements {
       // Its init runs again in a new realm, whose VU has set no tags yet.
       vu.tags = null;
       vu.initializing = false;
-      this.#reinit(vu, place.realm.createVu(vu.id));
+      // Its exports were described when it was first made.
+      this.#reinit(vu, place.realm.createVu(vu.id, false));
     }
     this.#queue.markDirty(place);
   }

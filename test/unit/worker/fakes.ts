@@ -102,8 +102,12 @@ export class FakeRealm implements HostRealm {
     readonly config: RealmConfig,
   ) {}
 
-  createVu(id: number): VuInitResult {
+  /** Whether the host asked each VU to describe its exports, in order. */
+  readonly described: boolean[] = [];
+
+  createVu(id: number, describe: boolean): VuInitResult {
     this.vus.push(id);
+    this.described.push(describe);
     let awaits: { readonly awaitsMs: number } | void;
     try {
       awaits = this.isolate.sandbox.program.init?.(id, this);

@@ -458,6 +458,18 @@ describe('VuHost: reporting', () => {
   });
 });
 
+describe('VuHost: creating VUs', () => {
+  it("asks only each request's first VU to describe the exports, which every VU of the script shares", () => {
+    const t = start();
+    t.host.receive({ type: 'createVus', ids: [1, 2, 3] });
+    expect(t.of('vusCreated')).toEqual([{ type: 'vusCreated', count: 3, error: null, exports: { functions: ['default'], options: '' } }]);
+    t.host.receive({ type: 'createVus', ids: [4] });
+    expect(t.of('vusCreated').at(-1)).toEqual({ type: 'vusCreated', count: 1, error: null, exports: { functions: ['default'], options: '' } });
+    expect(realm(t.env).vus).toEqual([1, 2, 3, 4]);
+    expect(realm(t.env).described).toEqual([true, false, false, true]);
+  });
+});
+
 describe('VuHost: init code that awaits', () => {
   it('serves its sleeps, crosses its events one VU at a time, and reports the VUs once every init is ready', () => {
     const t = start({ init: (vu) => ({ awaitsMs: vu * 100 }) });
@@ -469,6 +481,8 @@ describe('VuHost: init code that awaits', () => {
     expect(t.of('vusCreated')).toEqual([]);
     t.env.advance(100);
     expect(t.of('vusCreated')).toEqual([{ type: 'vusCreated', count: 2, error: null, exports: { functions: ['default'], options: '' } }]);
+    // While the first VU's init code awaited, no VU had described the exports yet: the second was asked to as well.
+    expect(realm(t.env).described).toEqual([true, true]);
     // Each resolve crossed alone: the realm can tell whose init code it runs.
     expect(t.sandbox.crossingsWith('resolve')).toEqual([[['resolve', 1, undefined]], [['resolve', 2, undefined]]]);
     t.host.receive({ type: 'run', items: [1, 7, 0, 0] });
