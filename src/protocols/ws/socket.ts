@@ -243,19 +243,16 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
     const at = performance.now();
     this.#received++;
     this.#markActive();
-    // Bytes no request takes cross as ws's own Buffer, which the crossing copies into the realm's
-    // inbox (src/sandbox/inbox.ts): an ArrayBuffer per message on the host cost full garbage collections.
-    if (this.#hostRequests.size === 0) {
-      this.#event(['ws', this.#id, 'message', binary ? data : data.toString('utf8'), binary, at]);
-      return;
-    }
-    const payload = binary ? toArrayBuffer(data) : data.toString('utf8');
-    const request = this.#hostRequests.offer(payload, at);
+    // Bytes cross to the handlers as ws's own Buffer, which the crossing copies into the realm's inbox
+    // (src/sandbox/inbox.ts): an ArrayBuffer per message on the host cost full garbage collections. Only
+    // bytes offered to the open requests are made one, since a reply crosses inside its request's result.
+    const text = binary ? undefined : data.toString('utf8');
+    const request = this.#hostRequests.size === 0 ? undefined : this.#hostRequests.offer(text ?? toArrayBuffer(data), at);
     if (request === undefined) {
-      this.#event(['ws', this.#id, 'message', payload, binary, at]);
+      this.#event(['ws', this.#id, 'message', text ?? data, binary, at]);
       return;
     }
-    if (this.#listening) this.#event(['ws', this.#id, 'taken', payload, binary, at]);
+    if (this.#listening) this.#event(['ws', this.#id, 'taken', text ?? data, binary, at]);
     if (request.done) this.#endHostRequest(request, undefined);
   }
 
