@@ -7,6 +7,7 @@
 import ivm from 'isolated-vm';
 import { readFileSync } from 'node:fs';
 import { writeAtomically } from '../write-atomically.js';
+import { toArrayBuffer } from '../net/bytes.js';
 import { callHostFunction } from './host-functions.js';
 import { Inbox } from './inbox.js';
 import type { RealmConfig, SandboxAction, SandboxEvent, VuInitResult } from '../../runtime/protocol.js';
@@ -242,8 +243,7 @@ export function compileRuntime(isolate: ivm.Isolate, source: string, cacheFile: 
 
 function readIfPresent(file: string): ArrayBuffer | undefined {
   try {
-    const bytes = readFileSync(file);
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    return toArrayBuffer(readFileSync(file));
   } catch {
     return undefined;
   }
