@@ -8,6 +8,7 @@ import type { Cancel, Timers } from '../clock.js';
 import { parseDuration } from '../duration.js';
 import { maxVus } from '../executors/plan.js';
 import { Metric } from '../metrics/builtin.js';
+import { fleetWarning, openFilesLimit } from '../net/open-files.js';
 import type { PlannedScenario } from '../types.js';
 import type { ScriptErrorInfo } from '../../runtime/protocol.js';
 import type { RunContext } from './context.js';
@@ -27,6 +28,8 @@ export async function initVus(run: RunContext): Promise<void> {
   const { io, pool, script, settings } = run;
   const total = totalVus(script.scenarios);
   const workers = pool.size;
+  const crowded = fleetWarning(total, openFilesLimit());
+  if (crowded !== undefined) io.stderr.write(`WARN ${crowded}\n`);
   if (!settings.quiet) io.stderr.write(`initialising ${total} VUs on ${workers} worker${workers === 1 ? '' : 's'}...\n`);
   const started = run.env.clock.now();
   try {

@@ -26,14 +26,23 @@ export interface Running {
   output(): string;
 }
 
+export interface StartOptions {
+  readonly cwd?: string;
+  readonly env?: Record<string, string>;
+  /** The open-files limit wsk gets (soft and hard), set by the shell that starts it. */
+  readonly openFiles?: number;
+}
+
 /**
  * Starts `wsk <args>` in `cwd`. A `wsk run` gets one worker thread unless the test says otherwise:
  * a run taking both cores while vitest runs other files beside it makes timing tests flaky.
  */
-export function start(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Running {
+export function start(args: readonly string[], options: StartOptions = {}): Running {
   const setsWorkers = args.some((arg) => arg === '--workers' || arg === '-w' || arg.startsWith('--workers='));
-  const argv = args[0] === 'run' && !setsWorkers ? ['run', '--workers', '1', ...args.slice(1)] : args;
-  const child = spawn(process.execPath, [WSK, ...argv], {
+  const argv = [WSK, ...(args[0] === 'run' && !setsWorkers ? ['run', '--workers', '1', ...args.slice(1)] : args)];
+  const [command, commandArgs] =
+    options.openFiles === undefined ? [process.execPath, argv] : ['bash', ['-c', `ulimit -n ${options.openFiles} && exec "$0" "$@"`, process.execPath, ...argv]];
+  const child = spawn(command, commandArgs, {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -76,7 +85,7 @@ export function start(args: readonly string[], options: { cwd?: string; env?: Re
   };
 }
 
-export function wsk(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<RunResult> {
+export function wsk(args: readonly string[], options: StartOptions = {}): Promise<RunResult> {
   return start(args, options).done;
 }
 

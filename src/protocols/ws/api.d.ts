@@ -110,7 +110,7 @@ export interface Socket {
   close(code?: number, reason?: string): void;
 }
 
-/** Opens a socket; rejects (an error naming the kind: refused, dns, timeout, handshake_status, tls, ...) if it cannot. */
+/** Opens a socket; rejects (an error naming the kind: refused, dns, timeout, handshake_status, tls, open_files, ...) if it cannot. */
 export function open(url: string, params?: OpenParams): Promise<Socket>;
 
 // ---------------------------------------------------------------------------------------------

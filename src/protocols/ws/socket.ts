@@ -12,6 +12,7 @@ import { Metric } from '../../metrics/builtin.js';
 import { WsMetric } from './metrics.js';
 import { connectOptions } from '../../net/connect-options.js';
 import { toArrayBuffer } from '../../net/bytes.js';
+import { outOfFiles, outOfFilesText } from '../../net/open-files.js';
 import type { NetworkOptions } from '../../options/network.js';
 import type { Tags } from '../../types.js';
 import { requestDeadlines, type DeadlineWatcher } from './deadlines.js';
@@ -37,7 +38,7 @@ export interface SocketOwner {
 }
 
 /** The kinds of ws_errors (the `error` tag). */
-export type SocketErrorKind = 'dns' | 'refused' | 'timeout' | 'tls' | 'handshake_status' | 'reset' | 'protocol' | 'closed_abnormally';
+export type SocketErrorKind = 'dns' | 'refused' | 'timeout' | 'tls' | 'handshake_status' | 'reset' | 'open_files' | 'protocol' | 'closed_abnormally';
 
 /**
  * A stream stops reading ahead while more than this many bytes (or two frames, if larger) wait in the
@@ -200,7 +201,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
       case 'error': {
         const error = args[0] as NodeJS.ErrnoException;
         if (this.#isOpen) this.#sessionError(error);
-        else this.#fail(this.#openOp, classify(error), error.message);
+        else this.#fail(this.#openOp, classify(error), outOfFiles(error) ? outOfFilesText(error) : error.message);
         return true;
       }
       case 'close':
@@ -723,6 +724,7 @@ export function classify(error: NodeJS.ErrnoException): SocketErrorKind {
   const code = error.code ?? '';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns';
   if (code === 'ECONNREFUSED') return 'refused';
+  if (outOfFiles(error)) return 'open_files';
   if (code === 'ETIMEDOUT' || /timed out/i.test(error.message)) return 'timeout';
   if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/.test(error.message)) return 'reset';
   if (code.startsWith('ERR_TLS') || code.startsWith('CERT_') || code.includes('SSL') || code === 'EPROTO' || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN') return 'tls';

@@ -2,6 +2,7 @@
  * k6's HTTP error codes and messages (lib/netext/httpext/error_codes.go), mapped from Node's errors,
  * so `res.error_code` and the `error_code` tag mean the same in wsk as in k6.
  */
+import { outOfFiles, outOfFilesText } from '../../../net/open-files.js';
 
 export const HttpErrorCode = {
   generic: 1000,
@@ -56,6 +57,8 @@ const UNKNOWN_AUTHORITY = new Set([
 export function classifyError(error: NodeJS.ErrnoException): HttpFailure {
   const code = error.code ?? '';
   const syscall = error.syscall ?? '';
+  // No file left for the socket: k6 reports a dial error of an errno it does not name.
+  if (outOfFiles(error)) return { code: HttpErrorCode.dialUnknownErrno, message: `dial: ${outOfFilesText(error)}` };
   if (syscall === 'getaddrinfo') {
     if (code === 'ENOTFOUND') return { code: HttpErrorCode.dnsNoSuchHost, message: 'lookup: no such host' };
     return { code: HttpErrorCode.dns, message: `lookup ${(error as { hostname?: string }).hostname ?? ''}: ${code}` };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyError, statusErrorCode } from '../../../../src/protocols/http/client/errors.js';
+import { openFilesLimit } from '../../../../src/net/open-files.js';
 
 function error(message: string, fields: { code?: string; syscall?: string; hostname?: string } = {}): NodeJS.ErrnoException {
   return Object.assign(new Error(message), fields);
@@ -12,6 +13,7 @@ describe("classifyError: k6's error codes for Node's errors", () => {
     [error('connect ECONNREFUSED 127.0.0.1:9', { code: 'ECONNREFUSED', syscall: 'connect' }), 1212, 'dial: connection refused'],
     [error('connect ETIMEDOUT 10.0.0.1:80', { code: 'ETIMEDOUT', syscall: 'connect' }), 1211, 'dial: i/o timeout'],
     [error('connect EHOSTUNREACH 10.0.0.1:80', { code: 'EHOSTUNREACH', syscall: 'connect' }), 1213, 'dial: EHOSTUNREACH'],
+    [error('connect ENFILE 127.0.0.1:80 - Local (undefined:undefined)', { code: 'ENFILE', syscall: 'connect' }), 1213, 'dial: too many open files in the system (ENFILE): the kernel has no file left for a socket'],
     [error('read ECONNRESET', { code: 'ECONNRESET', syscall: 'read' }), 1220, 'read: connection reset by peer'],
     [error('write ECONNRESET', { code: 'ECONNRESET', syscall: 'write' }), 1220, 'write: connection reset by peer'],
     [error('write EPIPE', { code: 'EPIPE', syscall: 'write' }), 1201, 'write: broken pipe'],
@@ -29,6 +31,12 @@ describe("classifyError: k6's error codes for Node's errors", () => {
     [error('something else'), 1000, 'something else'],
   ])('%s', (input, code, message) => {
     expect(classifyError(input)).toEqual({ code, message });
+  });
+
+  it("names the process's open-files limit when it has no file left for a connection", () => {
+    const failure = classifyError(error('connect EMFILE 127.0.0.1:80 - Local (undefined:undefined)', { code: 'EMFILE', syscall: 'connect' }));
+    expect(failure).toEqual({ code: 1213, message: `dial: too many open files (EMFILE): this process may hold ${openFilesLimit()}, one per connection (\`ulimit -n\`)` });
+    expect(openFilesLimit()).toBeGreaterThan(0);
   });
 
   it.each([

@@ -18,6 +18,8 @@ describe('classify: the error tag of ws_errors', () => {
     [error('certificate has expired', 'CERT_HAS_EXPIRED'), 'tls'],
     [error('wrong version number', 'ERR_SSL_WRONG_VERSION_NUMBER'), 'tls'],
     [error('Unexpected server response: 403'), 'handshake_status'],
+    [error('connect EMFILE 127.0.0.1:80 - Local (undefined:undefined)', 'EMFILE'), 'open_files'],
+    [error('connect ENFILE 127.0.0.1:80 - Local (undefined:undefined)', 'ENFILE'), 'open_files'],
     [error('Invalid WebSocket frame: invalid opcode 15', 'WS_ERR_INVALID_OPCODE'), 'protocol'],
   ] as const)('%s → %s', (input, kind) => {
     expect(classify(input)).toBe(kind);
