@@ -53,7 +53,7 @@ interface Looping {
 
 /** Settles a loop, counting its iterations as the VU's. */
 function endLoop(looping: Looping, result: LoopResult): void {
-  looping.vu.iterations.set(looping.scenario, looping.first + result.completed + result.failed + result.interrupted);
+  looping.vu.setIterations(looping.scenario, looping.first + result.completed + result.failed + result.interrupted);
   looping.resolve(result);
 }
 
@@ -65,8 +65,11 @@ interface VuRuns {
 
 /** The executors' handle on VU `id` (WorkerPool.virtualUser): what it runs goes to the worker `link` leads to. */
 class PooledVu implements VirtualUser {
-  /** Iterations of each scenario (by name) started through this handle. */
-  readonly iterations = new Map<string, number>();
+  // Iterations started through this handle, by scenario: a VU serves one scenario, so a Map (300
+  // bytes a VU on the coordinator) is made only for a second.
+  #scenario: string | undefined;
+  #iterations = 0;
+  #others: Map<string, number> | undefined;
 
   constructor(
     readonly id: number,
@@ -80,6 +83,17 @@ class PooledVu implements VirtualUser {
 
   runIteration(scenario: PlannedScenario, signal: AbortSignal): Promise<IterationResult> {
     return this.runs.iteration(this, scenario, signal);
+  }
+
+  /** Iterations of `scenario` (by name) started through this handle. */
+  iterationsOf(scenario: string): number {
+    return scenario === this.#scenario ? this.#iterations : (this.#others?.get(scenario) ?? 0);
+  }
+
+  setIterations(scenario: string, count: number): void {
+    this.#scenario ??= scenario;
+    if (scenario === this.#scenario) this.#iterations = count;
+    else (this.#others ??= new Map()).set(scenario, count);
   }
 }
 
@@ -259,7 +273,7 @@ export class WorkerPool implements VuPool {
       const none: LoopResult = { completed: 0, failed: 0, interrupted: 0 };
       if (signal.aborted || vu.link.exited) return Promise.resolve(none);
       const token = ++this.#tokens;
-      const first = vu.iterations.get(scenario.name) ?? 0;
+      const first = vu.iterationsOf(scenario.name);
       this.#listen(vu.id, signal);
       vu.link.queueLoop(vu.id, token, this.#scenarioIndex.get(scenario.name) ?? 0, first, limits.maxIterations, limits.untilEpochMs);
       return new Promise<LoopResult>((resolve) => {
@@ -270,8 +284,8 @@ export class WorkerPool implements VuPool {
       // A dead worker runs nothing more: its VUs' iterations end at once instead of never.
       if (signal.aborted || vu.link.exited) return Promise.resolve('interrupted');
       const token = ++this.#tokens;
-      const iteration = vu.iterations.get(scenario.name) ?? 0;
-      vu.iterations.set(scenario.name, iteration + 1);
+      const iteration = vu.iterationsOf(scenario.name);
+      vu.setIterations(scenario.name, iteration + 1);
       this.#listen(vu.id, signal);
       const index = this.#scenarioIndex.get(scenario.name) ?? 0;
       vu.link.queueRun(vu.id, token, index, iteration);
