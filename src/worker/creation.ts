@@ -6,14 +6,15 @@
  * every init is over, or the first failed.
  */
 import type { VuInitResult } from '../../runtime/protocol.js';
-import type { VuPort } from '../protocols/types.js';
 import { CrossingError } from '../sandbox/isolate.js';
 import type { CrossingQueue } from './crossing.js';
 import type { HostTimers } from './environment.js';
 import type { FromWorker } from './messages.js';
+import { PendingOps } from './pending-ops.js';
 import type { Placements } from './placements.js';
 import type { Report } from './report.js';
 import type { Sleeps } from './sleeps.js';
+import type { VuLink } from './vu-link.js';
 import type { HostVu, Placement } from './vus.js';
 
 /** VUs created per event-loop turn, so a large fleet does not stall timers and messages. */
@@ -46,8 +47,8 @@ export interface VuCreationOptions {
   readonly send: (message: FromWorker) => void;
   /** Crosses into every placement with events waiting (what init code left, its `ready` actions). */
   readonly flush: () => void;
-  /** The VU as the protocols see it. */
-  readonly port: (id: number, vu: () => HostVu) => VuPort;
+  /** The VU as the protocols see it; its record is set on it once made. */
+  readonly link: (id: number) => VuLink;
 }
 
 export class VuCreation {
@@ -137,10 +138,11 @@ export class VuCreation {
   }
 
   #createVu(id: number, describe: boolean): VuInitResult {
-    const { placements, vus, queue, port } = this.#options;
+    const { placements, vus, queue, link } = this.#options;
     const place = placements.withRoom();
     const result = place.realm.createVu(id, describe);
     if (result.error !== null) return result;
+    const port = link(id);
     const vu: HostVu = {
       id,
       place,
@@ -148,12 +150,13 @@ export class VuCreation {
       scenario: 0,
       tags: null,
       startedAt: 0,
-      ops: new Map(),
+      ops: new PendingOps(),
       loop: undefined,
-      port: port(id, () => vu),
+      port,
       heapGrowth: 0,
       initializing: false,
     };
+    port.vu = vu;
     place.vus.push(vu);
     vus.set(id, vu);
     if (result.pending === true) awaitInit(vu, place);

@@ -12,7 +12,6 @@
 import { RunMemory } from '../../runtime/run-memory.js';
 import { PROTOCOLS } from '../protocols/index.js';
 import type { ProtocolRegistry } from '../protocols/registry.js';
-import type { VuPort } from '../protocols/types.js';
 import type { NetworkOptions } from '../options/network.js';
 import type { Tags } from '../types.js';
 import { VuCreation } from './creation.js';
@@ -29,6 +28,7 @@ import { Report } from './report.js';
 import { ActionRouter } from './routing.js';
 import { SampleTags } from './sample-tags.js';
 import { Sleeps } from './sleeps.js';
+import { VuLink } from './vu-link.js';
 import type { HostVu } from './vus.js';
 
 export class VuHost {
@@ -64,8 +64,8 @@ export class VuHost {
     const run = setup.counters === undefined ? undefined : new RunMemory(setup.counters);
     const iterations = new Iterations({ vus, scenarios: setup.scenarios, clock: environment, queue, sleeps, report, metrics, protocols: hosts, recordIterations: setup.recordIterations, run });
     const flush = (): void => this.#crossing.flush();
-    const port = (id: number, vu: () => HostVu): VuPort => this.#port(id, vu);
-    const creation = new VuCreation({ vus, placements, queue, sleeps, timers, report, send, flush, port });
+    const link = (id: number): VuLink => new VuLink(id, queue, this.#tags);
+    const creation = new VuCreation({ vus, placements, queue, sleeps, timers, report, send, flush, link });
     const router = new ActionRouter({ vus, protocols: hosts, sleeps, iterations, creation, metrics, report });
     const recovery = new Recovery({ memoryLimitMb: setup.limits.memoryLimitMb, clock: environment, placements, iterations, report });
     this.#protocols = hosts;
@@ -114,19 +114,6 @@ export class VuHost {
         throw new Error(`unexpected message to a worker: ${JSON.stringify(unknown)}`);
       }
     }
-  }
-
-  /**
-   * The VU as protocols see it. Its placement is read on each use, since a rebuild moves the VU;
-   * `vu` is the VU's own record, not a lookup: every delivered event passes through here.
-   */
-  #port(id: number, vu: () => HostVu): VuPort {
-    return {
-      id,
-      deliver: (event) => this.#queue.enqueue(vu().place, event, vu()),
-      // Whole: a socket reads its url back from its tags; record() keys the series.
-      tags: (group, own) => this.#tags.sample(vu().scenario, group, own, vu().tags),
-    };
   }
 
   #stop(): void {

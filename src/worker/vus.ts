@@ -2,7 +2,8 @@
 import type { SandboxEvent } from '../../runtime/protocol.js';
 import type { VuPort } from '../protocols/types.js';
 import type { Tags } from '../types.js';
-import type { HostIsolate, HostRealm, TimerHandle } from './environment.js';
+import type { HostIsolate, HostRealm } from './environment.js';
+import type { PendingOps } from './pending-ops.js';
 
 export interface Placement {
   readonly isolate: HostIsolate;
@@ -30,7 +31,7 @@ export interface HostVu {
   tags: Tags | null;
   startedAt: number;
   /** Pending host operations of the running iteration, with their timers. */
-  readonly ops: Map<number, TimerHandle>;
+  readonly ops: PendingOps;
   /** The loop this VU runs on its own, if the coordinator started one. */
   loop: Loop | undefined;
   /** The VU as the protocols' host sides see it. */

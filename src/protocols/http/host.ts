@@ -3,7 +3,7 @@
  * iterations as in k6; the cookie jars live in the sandbox), the http_req_* samples of every request on the wire (each
  * redirect is one, as in k6), and the answers handed back to the VU's realm.
  */
-import { handlers, type SandboxEvent } from '../../../runtime/protocol.js';
+import { handlers } from '../../../runtime/protocol.js';
 import type { HttpProtocolAction, HttpRequestWire, HttpResponseWire, RequestBodyWire } from './messages.js';
 import { HttpClient, type HttpHop, type HttpResult } from './client/client.js';
 import { CookieJar } from './cookie-jar.js';
@@ -12,16 +12,7 @@ import { Metric } from '../../metrics/builtin.js';
 import { HttpMetric } from './metrics.js';
 import type { NetworkOptions } from '../../options/network.js';
 import type { ProtocolContext, ProtocolHost, VuPort } from '../types.js';
-import type { Tags } from '../../types.js';
 
-/** What a VU's HTTP needs from the worker that hosts it. */
-export interface HttpOwner {
-  /** Queues an event for the VU's realm. */
-  deliver(event: SandboxEvent): void;
-  record(metric: string, value: number, tags: Tags): void;
-  /** The tags of the VU's samples: its scenario's, the group, the script's own. */
-  tags(group: string, own: Record<string, string> | null): Tags;
-}
 
 /** Each VU's client, from its first request on, kept across iterations until the VU stops. */
 export function openHttp(context: ProtocolContext): ProtocolHost {
@@ -29,7 +20,7 @@ export function openHttp(context: ProtocolContext): ProtocolHost {
   const client = (vu: VuPort): VuHttp => {
     let mine = clients.get(vu.id);
     if (mine === undefined) {
-      mine = new VuHttp({ deliver: vu.deliver, tags: vu.tags, record: context.record }, context.network());
+      mine = new VuHttp(vu, context.record, context.network());
       clients.set(vu.id, mine);
     }
     return mine;
@@ -57,13 +48,16 @@ const PHASES = [
 ] as const;
 
 export class VuHttp {
-  readonly #owner: HttpOwner;
+  /** Where its answers go, and how its samples are tagged. */
+  readonly #vu: Pick<VuPort, 'deliver' | 'tags'>;
+  readonly #record: ProtocolContext['record'];
   readonly #network: NetworkOptions;
   readonly #client: HttpClient;
   #closed = false;
 
-  constructor(owner: HttpOwner, network: NetworkOptions) {
-    this.#owner = owner;
+  constructor(vu: Pick<VuPort, 'deliver' | 'tags'>, record: ProtocolContext['record'], network: NetworkOptions) {
+    this.#vu = vu;
+    this.#record = record;
     this.#network = network;
     this.#client = new HttpClient(network, {
       noConnectionReuse: network.noConnectionReuse,
@@ -88,7 +82,7 @@ export class VuHttp {
     void this.#client.request(spec).then((result) => {
       if (this.#closed) return;
       for (const hop of result.hops) this.#recordHop(hop, wire);
-      this.#owner.deliver(['resolve', op, responseWire(result)]);
+      this.#vu.deliver(['resolve', op, responseWire(result)]);
     });
   }
 
@@ -111,8 +105,8 @@ export class VuHttp {
     const expected = wire.expected === null ? undefined : wire.expected.some(([min, max]) => hop.status >= min && hop.status <= max);
     if (expected !== undefined) own['expected_response'] = String(expected);
     if (hop.errorCode !== 0) own['error_code'] = String(hop.errorCode);
-    const tags = this.#owner.tags(wire.group, own);
-    const record = (metric: string, value: number): void => this.#owner.record(metric, value, tags);
+    const tags = this.#vu.tags(wire.group, own);
+    const record = (metric: string, value: number): void => this.#record(metric, value, tags);
     record(HttpMetric.reqs, 1);
     record(HttpMetric.reqDuration, hop.timings.duration);
     for (const [metric, phase] of PHASES) record(metric, hop.timings[phase]);

@@ -2,7 +2,8 @@
  * The host side of `wsk/ws` in one worker: the VUs' sockets (socket.ts), each known by the id its
  * VU's realm gave it, until the sandbox has heard the last of it.
  */
-import { handlers } from '../../../runtime/protocol.js';
+import { handlers, type SandboxEvent } from '../../../runtime/protocol.js';
+import type { Tags } from '../../types.js';
 import type { ProtocolContext, ProtocolHost, VuPort } from '../types.js';
 import type { SocketAction } from './messages.js';
 import { HostSocket, type SocketOwner } from './socket.js';
@@ -93,10 +94,8 @@ class SocketHome implements SocketOwner {
   /** The socket, once its constructor has returned (ws connects asynchronously, so no traffic comes before). */
   socket: HostSocket | undefined;
   readonly mine: Map<number, HostSocket>;
-  readonly deliver: VuPort['deliver'];
-  readonly tags: VuPort['tags'];
   readonly record: ProtocolContext['record'];
-  readonly #vu: number;
+  readonly #vu: VuPort;
   readonly #id: number;
   readonly #sockets: Map<number, Map<number, HostSocket>>;
   readonly #withTraffic: Set<HostSocket>;
@@ -104,18 +103,24 @@ class SocketHome implements SocketOwner {
   /** `mine`: the VU's sockets, in `sockets`; `withTraffic`: the sockets the next count visits. */
   constructor(vu: VuPort, id: number, mine: Map<number, HostSocket>, sockets: Map<number, Map<number, HostSocket>>, withTraffic: Set<HostSocket>, record: ProtocolContext['record']) {
     this.mine = mine;
-    this.deliver = vu.deliver;
-    this.tags = vu.tags;
     this.record = record;
-    this.#vu = vu.id;
+    this.#vu = vu;
     this.#id = id;
     this.#sockets = sockets;
     this.#withTraffic = withTraffic;
   }
 
+  deliver(event: SandboxEvent): void {
+    this.#vu.deliver(event);
+  }
+
+  tags(group: string, own: Record<string, string> | null): Tags {
+    return this.#vu.tags(group, own);
+  }
+
   forget(): void {
     this.mine.delete(this.#id);
-    if (this.mine.size === 0 && this.#sockets.get(this.#vu) === this.mine) this.#sockets.delete(this.#vu);
+    if (this.mine.size === 0 && this.#sockets.get(this.#vu.id) === this.mine) this.#sockets.delete(this.#vu.id);
   }
 
   active(): void {

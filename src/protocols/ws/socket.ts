@@ -98,7 +98,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
   readonly #hostRequests = new HostRequests();
   /** The script has message handlers on this socket: replies the host takes reach them too. */
   #listening = false;
-  readonly #pings: { op: number; at: number }[] = [];
+  #pings: { op: number; at: number }[] | undefined;
   /** Requests sent after the session ended, counted as failed then (see #requestNotSent). */
   #counted: Set<number> | undefined;
   #net: NetSocket | undefined;
@@ -118,7 +118,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
   /** Bytes the pacer wrote since the last count. */
   #pacedBytes = 0;
   /** What runs when the send buffer has drained (streams held back by a slow reader). */
-  #drainWaiters: (() => void)[] = [];
+  #drainWaiters: (() => void)[] | undefined;
   /** ws's callback once a compressed message is written (made with the first one). */
   #onWritten: (() => void) | undefined;
   /** Why the session ended, for the requests it cut off (the `error` tag of their ws_req_failed); undefined while open. */
@@ -135,7 +135,8 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
   #reportedBuffered = 0;
   /** The send buffer is full: its 'drain' will say when it empties (a healthy socket never waits for it). */
   #watchingDrain = false;
-  #headers: Record<string, string> = {};
+  /** The handshake's response headers, from the upgrade until open() resolves with them. */
+  #headers: Record<string, string> | undefined;
   #plainRequestTags: Tags | undefined;
   /** Socket events held back until the script has seen open() resolve; undefined when not holding. */
   #held: SocketEvent[] | undefined;
@@ -229,7 +230,8 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
     owner.record(WsMetric.connectionFailed, 0, this.#tags);
     owner.record(WsMetric.sessions, 1, this.#tags);
     this.#markActive();
-    owner.deliver(['resolve', this.#openOp, { protocol: this.#ws.protocol, headers: this.#headers }]);
+    owner.deliver(['resolve', this.#openOp, { protocol: this.#ws.protocol, headers: this.#headers ?? {} }]);
+    this.#headers = undefined;
     // The script sets its handlers after open() resolves, in a crossing of its own: events that
     // arrive meanwhile (a greeting, a ping) wait for the next crossing instead of finding none.
     this.#held = [];
@@ -258,7 +260,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
   }
 
   #pong(): void {
-    const ping = this.#pings.shift();
+    const ping = this.#pings?.shift();
     if (ping === undefined) return;
     const rtt = performance.now() - ping.at;
     this.#owner.record(WsMetric.ping, rtt, this.#tags);
@@ -279,7 +281,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
     owner.record(WsMetric.sessionDuration, performance.now() - this.#openedAt, this.#tags);
     if (!this.#errored && !this.#closedByScript && !ORDERLY_CLOSE.has(code)) owner.record(WsMetric.errors, 1, { ...this.#tags, error: 'closed_abnormally', close_code: String(code) });
     const why = `the socket closed with code ${code}`;
-    for (const ping of this.#pings.splice(0)) owner.deliver(['reject', ping.op, `ping(): ${why}`]);
+    for (const ping of this.#pings?.splice(0) ?? []) owner.deliver(['reject', ping.op, `ping(): ${why}`]);
     this.#endStreams(`stream(): ${why} before the last frame`);
     this.#cutOff = this.#errorKind ?? (this.#closedByScript ? 'closed_by_script' : ORDERLY_CLOSE.has(code) ? 'closed' : 'closed_abnormally');
     for (const request of this.#hostRequests.cutOff()) this.#endHostRequest(request, this.#cutOff);
@@ -316,7 +318,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
           this.#owner.deliver(['reject', action[2], 'ping(): the socket is not open']);
           return;
         }
-        this.#pings.push({ op: action[2], at: performance.now() });
+        (this.#pings ??= []).push({ op: action[2], at: performance.now() });
         this.#ws.ping();
         this.#markActive();
         return;
@@ -352,7 +354,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
     if (this.#closed) return;
     this.#closed = true;
     for (const op of [...(this.#streams?.keys() ?? [])]) this.#streamOver(op);
-    this.#drainWaiters = [];
+    this.#drainWaiters = undefined;
     this.#requests?.clear();
     this.#hostRequests.cutOff();
     this.#countTraffic();
@@ -455,8 +457,8 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
   #drained(): void {
     this.#watchingDrain = false;
     this.#reportBuffered();
-    const waiters = this.#drainWaiters;
-    this.#drainWaiters = [];
+    const waiters = this.#drainWaiters ?? [];
+    this.#drainWaiters = undefined;
     for (const waiter of waiters) waiter();
   }
 
@@ -622,7 +624,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
           // The target reads slower than the stream is paced: wait for the buffer to drain (the
           // backlog is reported and 'drain' watched); the frames due meanwhile go out late, and
           // ws_stream_frame_lag says by how much.
-          this.#drainWaiters.push(sendDue);
+          (this.#drainWaiters ??= []).push(sendDue);
           this.#afterWrite();
           return;
         }
@@ -686,7 +688,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
 
   #endStreams(reason: string): void {
     for (const op of [...(this.#streams?.keys() ?? [])]) this.#streamEnded(op, ['reject', op, reason]);
-    this.#drainWaiters = [];
+    this.#drainWaiters = undefined;
   }
 
   #fail(op: number, kind: SocketErrorKind, message: string, extra: Record<string, string> = {}): void {
