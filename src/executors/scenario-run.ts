@@ -116,7 +116,14 @@ export class ScenarioRun {
     }
     const untilEpochMs = performance.timeOrigin + performance.now() + (this.regularEndMs - this.context.clock.now());
     this.activate(1);
-    return vu.runLoop(this.context.scenario, { untilEpochMs, maxIterations }, this.everyIteration.signal).then(this.loopEnded, this.loopFailed);
+    let looping: Promise<LoopResult>;
+    try {
+      looping = vu.runLoop(this.context.scenario, { untilEpochMs, maxIterations }, this.everyIteration.signal);
+    } catch (error) {
+      // A VU that throws instead of rejecting still stops counting as active.
+      return Promise.resolve(error).then(this.loopFailed);
+    }
+    return looping.then(this.loopEnded, this.loopFailed);
   }
 
   /** Reports VUs starting (+) or stopping (-) being busy in this scenario. */

@@ -60,4 +60,21 @@ describe('executors with VUs that loop on their own', () => {
     // VU 1 started all 4; VU 2 started 2 of its 4 before maxDuration.
     expect(dropped).toHaveLength(2);
   });
+
+  it('a VU whose loop fails, by a rejection or a throw, stops counting as active and fails the scenario', async () => {
+    for (const fail of ['reject', 'throw'] as const) {
+      const active: number[] = [];
+      const broken: VirtualUser = {
+        id: 1,
+        runIteration: () => Promise.reject(new Error('the executor should use runLoop')),
+        runLoop: () => {
+          if (fail === 'throw') throw new Error('no loop');
+          return Promise.reject(new Error('no loop'));
+        },
+      };
+      const run = constantVus.run(context({ ...base, executor: 'constant-vus', vus: 1, durationMs: 30_000 }, [broken], active, []));
+      await expect(run).rejects.toThrow('no loop');
+      expect(active).toEqual([1, -1]);
+    }
+  });
 });
