@@ -5,10 +5,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { WebSocketServer } from 'ws';
+import { startTarget } from '../../src/serve/index.js';
+import type { RunningTarget } from '../../src/serve/types.js';
 import { scriptDir, wsk } from './harness.js';
 
 type Summary = { metrics: Record<string, { values: Record<string, number> }> };
@@ -17,39 +16,16 @@ type Summary = { metrics: Record<string, { values: Record<string, number> }> };
 const OPEN_FILES = 100;
 const VUS = 150;
 
-const closers: (() => Promise<void>)[] = [];
+let target: RunningTarget | undefined;
 afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
+  await target?.close();
+  target = undefined;
 });
 
-async function echoServer(): Promise<string> {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  server.on('connection', (socket) => socket.on('message', (data, binary) => socket.send(data, { binary })));
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  closers.push(
-    () =>
-      new Promise((resolve) => {
-        for (const client of server.clients) client.terminate();
-        server.close(() => resolve());
-      }),
-  );
-  return `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-}
-
-/** Answers every request after `delayMs`, so the VUs' connections are all open at once. */
-async function slowHttpServer(delayMs: number): Promise<string> {
-  const server = http.createServer((_request, response) => {
-    setTimeout(() => response.end('ok'), delayMs);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(
-    () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+/** wsk's echo target: WebSocket echoes, and the HTTP API's `GET /delay/MS` on the same port. */
+async function echoTarget(): Promise<RunningTarget> {
+  target = await startTarget('echo');
+  return target;
 }
 
 async function runCrowded(script: string, target: string): Promise<{ metrics: Summary['metrics']; stderr: string }> {
@@ -67,7 +43,7 @@ const count = (metrics: Summary['metrics'], key: string): number => metrics[key]
 
 describe('more VUs than the process may hold connections', () => {
   it('fails the WebSocket connections past the limit as open_files, and the others hold', async () => {
-    const url = await echoServer();
+    const { url } = await echoTarget();
     const { metrics, stderr } = await runCrowded(
       `import { open } from 'wsk/ws';
        import { sleep } from 'wsk';
@@ -93,7 +69,8 @@ describe('more VUs than the process may hold connections', () => {
   });
 
   it("fails the HTTP requests past the limit with k6's dial error 1213, naming the limit", async () => {
-    const url = await slowHttpServer(1_500);
+    // Answered after 1.5 s, so the VUs' connections are all open at once.
+    const url = `${(await echoTarget()).url.replace(/^ws/, 'http')}/delay/1500`;
     const { metrics, stderr } = await runCrowded(
       `import http from 'wsk/http';
        export const options = {
