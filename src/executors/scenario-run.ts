@@ -121,7 +121,7 @@ export class ScenarioRun {
       looping = vu.runLoop(this.context.scenario, { untilEpochMs, maxIterations }, this.everyIteration.signal);
     } catch (error) {
       // A VU that throws instead of rejecting still stops counting as active.
-      return Promise.resolve(error).then(this.loopFailed);
+      looping = Promise.reject(error);
     }
     return looping.then(this.loopEnded, this.loopFailed);
   }

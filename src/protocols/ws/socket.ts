@@ -201,8 +201,12 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
         return true;
       case 'error': {
         const error = args[0] as NodeJS.ErrnoException;
-        if (this.#isOpen) this.#sessionError(error);
-        else this.#fail(this.#openOp, classify(error), outOfFiles(error) ? outOfFilesText(error) : error.message);
+        if (this.#isOpen) {
+          this.#sessionError(error);
+          return true;
+        }
+        const kind = classify(error);
+        this.#fail(this.#openOp, kind, kind === 'open_files' ? outOfFilesText(error) : error.message);
         return true;
       }
       case 'close':
