@@ -50,8 +50,11 @@ interface Pending {
 export interface Router {
   /** `describe`: the result names the VU's exports; the host asks only of the first VU (every VU runs the same script). */
   createVu(id: number, describe?: boolean): VuInitResult;
-  /** `places`: where bytes the host left in the inbox go (BytePlaces in protocol.ts). */
-  dispatch(events: SandboxEvent[], places?: BytePlaces): void;
+  /**
+   * `places`: where bytes the host left in the inbox go (BytePlaces in protocol.ts); `now`: the
+   * host's clock as the crossing begins, which a chaining iteration is weighed by (IterateEvent).
+   */
+  dispatch(events: SandboxEvent[], places?: BytePlaces | null, now?: number): void;
   drain(): SandboxAction[];
   /**
    * After the host failed to copy what `drain` returned (a value the script handed over that cannot
@@ -89,6 +92,9 @@ export function bootRealm(
   const initializing = new Map<number, VuState>();
   const pending = new Map<number, Pending & { vu: number }>();
   const vus = new Map<number, Vu>();
+  /** Crossings so far, and the host's clock as the last one began: whether an iteration chains (IterateEvent). */
+  let crossings = 0;
+  let crossingNow = Infinity;
   let setupJson = '';
   const baseEnv = Object.freeze({ ...config.env });
   const scenarioEnv = new Map<string, Readonly<Record<string, string>>>();
@@ -203,7 +209,16 @@ export function bootRealm(
     return { error: null, functions: [], options: '', pending: true };
   }
 
-  function iterate(vuId: number, token: number, exec: string, iterInScenario: number, scenario: string, scenarioIndex: number): void {
+  function iterate(
+    vuId: number,
+    token: number,
+    exec: string,
+    iterInScenario: number,
+    scenario: string,
+    scenarioIndex: number,
+    chainLeft = 0,
+    chainUntil = 0,
+  ): void {
     const vu = vus.get(vuId);
     if (vu === undefined) return endIteration(vuId, token, exec, { message: `VU ${vuId} does not exist in this realm`, stack: '' }, undefined);
     const { state } = vu;
@@ -221,6 +236,8 @@ export function bootRealm(
     state.iterationInTest = services.run.claimIteration(scenarioIndex);
     state.iterationInInstance++;
     state.setIteration(state.iterationInInstance, scenarioEnv.get(scenario) ?? baseEnv);
+    state.chainToken = chainLeft > 0 ? token : 0;
+    const startedIn = crossings;
     // What an iteration the host interrupted left open (sockets, timers) ends before this one starts.
     state.loop.end();
     const loop = (state.loop = new EventLoop());
@@ -238,8 +255,12 @@ export function bootRealm(
       // One closure per running iteration: a sleeping fleet keeps one each.
       loop.run(result, (outcome) => {
         loop.end();
-        if ('error' in outcome) endIteration(vuId, token, exec, errorInfo(outcome.error), undefined);
-        else endIteration(vuId, token, exec, null, outcome.value);
+        if ('error' in outcome) return endIteration(vuId, token, exec, errorInfo(outcome.error), undefined);
+        // Chained only from a later crossing: an iteration that ends where it began would loop inside one crossing.
+        if (state.chainToken !== token || crossings === startedIn || crossingNow >= chainUntil) return endIteration(vuId, token, exec, null, outcome.value);
+        state.chainToken = 0;
+        endIteration(vuId, token, exec, null, outcome.value, token - 1);
+        iterate(vuId, token - 1, exec, iterInScenario + 1, scenario, scenarioIndex, chainLeft - 1, chainUntil);
       });
     } else {
       loop.end();
@@ -247,15 +268,21 @@ export function bootRealm(
     }
   }
 
-  /** The iteration's `end` for the host: its error, or the result the host wants of setup() and handleSummary(). */
-  function endIteration(vuId: number, token: number, exec: string, error: ScriptErrorInfo | null, result: unknown): void {
+  /**
+   * The iteration's `end` for the host: its error, or the result the host wants of setup() and
+   * handleSummary(); `next`, the token of the iteration chained to it.
+   */
+  function endIteration(vuId: number, token: number, exec: string, error: ScriptErrorInfo | null, result: unknown, next = 0): void {
     const wantResult = error === null && (exec === 'setup' || exec === 'handleSummary');
-    outbox.push(['end', vuId, token, error, wantResult ? resultJson(result) : '']);
+    outbox.push(['end', vuId, token, error, wantResult ? resultJson(result) : '', next]);
   }
 
-  function dispatch(events: SandboxEvent[], places?: BytePlaces): void {
+  function dispatch(events: SandboxEvent[], places?: BytePlaces | null, now?: number): void {
     enterInit(undefined);
-    if (places !== undefined) unpackBytes(events, places, inbox);
+    crossings++;
+    // Without the host's clock, nothing chains.
+    crossingNow = now ?? Infinity;
+    if (places != null) unpackBytes(events, places, inbox);
     for (const event of events) {
       try {
         deliver(event);
@@ -276,8 +303,13 @@ export function bootRealm(
   function deliverCore(event: CoreEvent): void {
     switch (event[0]) {
       case 'iterate':
-        iterate(event[1], event[2], event[3], event[4], event[5], event[6]);
+        iterate(event[1], event[2], event[3], event[4], event[5], event[6], event[7], event[8]);
         return;
+      case 'unchain': {
+        const vu = vus.get(event[1]);
+        if (vu !== undefined) vu.state.chainToken = 0;
+        return;
+      }
       case 'resolve':
       case 'reject': {
         const waiter = pending.get(event[1]);

@@ -8,8 +8,30 @@
  * Start an iteration: VU, token (echoed back at its end), exported function name, the VU's iteration
  * in its scenario, the scenario's name and its index in the plan (-1 for setup() and teardown(),
  * which run outside any scenario).
+ *
+ * An iteration of a VU's own loop may chain: when it ends without error in a later crossing than
+ * the one that started it, the realm starts the next one itself, in the same crossing, as long as
+ * `chainLeft` (iterations the loop may still start) is above 0 and the crossing began before
+ * `chainUntil` (the host's clock, as `dispatch` is given it). The next one's token is this one's
+ * less 1, and its `end` names it. The host stops a chain it no longer wants with `unchain`.
  */
-export type IterateEvent = [kind: 'iterate', vu: number, token: number, exec: string, iterInScenario: number, scenario: string, scenarioIndex: number];
+export type IterateEvent = [
+  kind: 'iterate',
+  vu: number,
+  token: number,
+  exec: string,
+  iterInScenario: number,
+  scenario: string,
+  scenarioIndex: number,
+  chainLeft?: number,
+  chainUntil?: number,
+];
+/**
+ * The VU's running iteration starts no next one itself (see IterateEvent): the host interrupted it,
+ * or stopped its loop. It goes first in its crossing, so nothing the realm runs after the host's
+ * decision chains.
+ */
+export type UnchainEvent = [kind: 'unchain', vu: number];
 /** A host operation (timer, ...) the VU awaits has finished. */
 export type ResolveEvent = [kind: 'resolve', op: number, value: unknown];
 /** A host operation failed; the VU's promise rejects with this message. */
@@ -21,7 +43,7 @@ export type SetupDataEvent = [kind: 'setupData', json: string];
 /** What wsk/execution tells of the test (a TestInfo as JSON), for every VU of the realm, once the options are known. */
 export type TestInfoEvent = [kind: 'testInfo', json: string];
 /** The events of the core: iterations and the host operations every protocol shares. */
-export type CoreEvent = IterateEvent | ResolveEvent | RejectEvent | ForgetEvent | SetupDataEvent | TestInfoEvent;
+export type CoreEvent = IterateEvent | UnchainEvent | ResolveEvent | RejectEvent | ForgetEvent | SetupDataEvent | TestInfoEvent;
 /**
  * An event a protocol adds (its folder under src/protocols declares them): a kind no other
  * protocol uses, then whatever the protocol puts in it.
@@ -40,8 +62,12 @@ export type DefineMetricAction = [kind: 'define', name: string, type: 'counter' 
 export type LogAction = [kind: 'log', vu: number, level: 'log' | 'info' | 'warn' | 'error' | 'debug', text: string];
 /** A VU's init code that awaited ended (its createVu said `pending`): it is ready, or failed. */
 export type ReadyAction = [kind: 'ready', vu: number, result: VuInitResult];
-/** An iteration ended: error is null when it completed; result is the JSON of setup()'s or handleSummary()'s return value, else ''. */
-export type IterationEndAction = [kind: 'end', vu: number, token: number, error: ScriptErrorInfo | null, result: string];
+/**
+ * An iteration ended: error is null when it completed; result is the JSON of setup()'s or
+ * handleSummary()'s return value, else ''; `next` is the token of the iteration the realm chained
+ * to it (IterateEvent), 0 (or absent) for none.
+ */
+export type IterationEndAction = [kind: 'end', vu: number, token: number, error: ScriptErrorInfo | null, result: string, next?: number];
 /**
  * Script code the host did not call directly threw — a socket handler, a request's match/until
  * predicate, a timer callback — or a value the VU handed over could not cross. The VU goes on;
@@ -83,7 +109,7 @@ export function unpackBytes(events: readonly SandboxEvent[], places: BytePlaces,
 /** A message of either direction, as a protocol's handler tables see it. */
 export type ProtocolMessage = readonly [kind: string, ...rest: unknown[]];
 
-const CORE_EVENTS: { readonly [Kind in CoreEvent[0]]: true } = { iterate: true, resolve: true, reject: true, forget: true, setupData: true, testInfo: true };
+const CORE_EVENTS: { readonly [Kind in CoreEvent[0]]: true } = { iterate: true, unchain: true, resolve: true, reject: true, forget: true, setupData: true, testInfo: true };
 const CORE_ACTIONS: { readonly [Kind in CoreAction[0]]: true } = {
   sleep: true,
   cancel: true,

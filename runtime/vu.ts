@@ -113,6 +113,8 @@ export interface VuState {
   loop: EventLoop;
   /** The running iteration's number in its scenario across the whole run, from 0. */
   iterationInTest: number;
+  /** The token of the running iteration when it may chain the next one (IterateEvent), else 0. */
+  chainToken: number;
   /**
    * Tags the script set on the VU (exec.vu.tags): they go on every sample it records until its
    * scenario changes. Made with the VU's wsk/execution object (imported, or first read as wsk's
@@ -234,6 +236,7 @@ export function instantiateVu(
     // Init code's own, until it is over.
     loop: new EventLoop(),
     iterationInTest: 0,
+    chainToken: 0,
     tags: undefined,
     metadata: undefined,
     setIteration: () => {},

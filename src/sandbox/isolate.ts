@@ -151,12 +151,12 @@ export class Realm {
     return this.#call(() => this.#createVu.applySync(undefined, [id, describe], { result: { copy: true }, timeout: this.#timeout })) as VuInitResult;
   }
 
-  /** Delivers `events` and returns the actions they caused (and any that init code left). */
-  flush(events: readonly SandboxEvent[]): SandboxAction[] {
+  /** Delivers `events` at `now` (the worker's clock) and returns the actions they caused (and any that init code left). */
+  flush(events: readonly SandboxEvent[], now: number): SandboxAction[] {
     return this.#call(() => {
       if (events.length > 0) {
         const batch = this.#owner.inbox.stage(events);
-        const args = batch.places === undefined ? [batch.events] : [batch.events, batch.places];
+        const args = [batch.events, batch.places ?? null, now];
         this.#dispatch.applySync(undefined, args, { arguments: { copy: true }, timeout: this.#timeout });
       }
       return this.#drainAll();

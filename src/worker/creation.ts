@@ -152,6 +152,7 @@ export class VuCreation {
       startedAt: 0,
       ops: new PendingOps(),
       loop: undefined,
+      chaining: false,
       port,
       heapGrowth: 0,
       initializing: false,

@@ -4,6 +4,7 @@
  */
 import type { SandboxAction, SandboxEvent } from '../../runtime/protocol.js';
 import { CrossingError } from '../sandbox/isolate.js';
+import type { WorkerEnvironment } from './environment.js';
 import type { Recovery } from './recovery.js';
 import type { Report } from './report.js';
 import type { ActionRouter } from './routing.js';
@@ -45,6 +46,14 @@ export class CrossingQueue {
     if (this.#closed) return;
     place.queue.push(event);
     place.queued.push(vu);
+    this.markDirty(place);
+  }
+
+  /** Queues `event` ahead of everything waiting: the realm takes it before any event queued earlier. */
+  enqueueFirst(place: Placement, event: SandboxEvent, vu: HostVu): void {
+    if (this.#closed) return;
+    place.queue.unshift(event);
+    place.queued.unshift(vu);
     this.markDirty(place);
   }
 
@@ -99,12 +108,14 @@ export class Crossing {
   readonly #router: ActionRouter;
   readonly #recovery: Recovery;
   readonly #report: Report;
+  readonly #clock: Pick<WorkerEnvironment, 'now'>;
 
-  constructor(queue: CrossingQueue, router: ActionRouter, recovery: Recovery, report: Report) {
+  constructor(queue: CrossingQueue, router: ActionRouter, recovery: Recovery, report: Report, clock: Pick<WorkerEnvironment, 'now'>) {
     this.#queue = queue;
     this.#router = router;
     this.#recovery = recovery;
     this.#report = report;
+    this.#clock = clock;
   }
 
   /** One crossing per placement with events waiting (a chunk of its queue), then the results go out; the rest waits a turn. */
@@ -128,7 +139,7 @@ export class Crossing {
     const before = weighed === undefined ? 0 : place.isolate.heapUsed();
     let actions: SandboxAction[];
     try {
-      actions = place.realm.flush(events);
+      actions = place.realm.flush(events, this.#clock.now());
       if (weighed !== undefined) weighed.heapGrowth += place.isolate.heapUsed() - before;
     } catch (error) {
       this.#recovery.recover(place, error instanceof CrossingError ? error : CrossingError.internal(error), vus);

@@ -27,8 +27,11 @@ export interface HostTimers {
 export interface HostRealm {
   /** Runs one VU's init code in this realm; `describe`: the result names its exports (else they are left empty). */
   createVu(id: number, describe: boolean): VuInitResult;
-  /** Delivers events and returns the actions they caused; a stopped crossing throws a CrossingError. */
-  flush(events: readonly SandboxEvent[]): SandboxAction[];
+  /**
+   * Delivers events and returns the actions they caused; a stopped crossing throws a CrossingError.
+   * `now` is the worker's clock (`WorkerEnvironment.now`) as the crossing begins.
+   */
+  flush(events: readonly SandboxEvent[], now: number): SandboxAction[];
 }
 
 /** An isolate as the host uses it: src/sandbox/isolate.ts `SandboxIsolate`. */

@@ -1,7 +1,9 @@
 /**
  * The iterations a worker runs: the ones the coordinator starts one by one, and the loops a VU runs
  * on its own (back to back until a count or a time). Every iteration ends in `#finish`: reported, or
- * counted in its loop, which starts the next.
+ * counted in its loop, which starts the next. A loop's iteration that awaits the host may chain
+ * the next one in the realm, as it ends (IterateEvent in runtime/protocol.ts): the host learns of it
+ * from the `end`, and takes it on as if it had started it itself, one crossing sooner.
  */
 import type { ScriptErrorInfo } from '../../runtime/protocol.js';
 import type { RunMemory } from '../../runtime/run-memory.js';
@@ -57,7 +59,8 @@ export class Iterations {
     this.#run = options.run;
   }
 
-  start(id: number, token: number, scenario: number, iterInScenario: number): void {
+  /** Starts one iteration; `loop`, when it is the VU's loop's, lets the realm chain the loop's next ones. */
+  start(id: number, token: number, scenario: number, iterInScenario: number, loop?: Loop): void {
     const vu = this.#vus.get(id);
     const definition = this.#scenarios[scenario];
     if (vu === undefined || definition === undefined) {
@@ -67,10 +70,18 @@ export class Iterations {
     }
     vu.token = token;
     vu.scenario = scenario;
-    vu.startedAt = this.#clock.now();
+    const now = (vu.startedAt = this.#clock.now());
     // The lifecycle VU's functions run outside any scenario.
     const inTest = this.#recordIterations ? scenario : -1;
-    this.#queue.enqueue(vu.place, ['iterate', id, token, definition.exec, iterInScenario, definition.name, inTest], vu);
+    if (loop === undefined || loop.left <= 0) {
+      vu.chaining = false;
+      this.#queue.enqueue(vu.place, ['iterate', id, token, definition.exec, iterInScenario, definition.name, inTest], vu);
+      return;
+    }
+    // The loop's end time on the clock crossings carry.
+    const until = now + (loop.untilEpochMs - this.#clock.epochMs());
+    vu.chaining = true;
+    this.#queue.enqueue(vu.place, ['iterate', id, token, definition.exec, iterInScenario, definition.name, inTest, loop.left, until], vu);
   }
 
   /** Runs iterations of `scenario` on the VU back to back until `max` of them or `untilEpochMs`. */
@@ -97,12 +108,31 @@ export class Iterations {
     if (vu.token === token) this.#finish(vu, IterationStatus.interrupted);
   }
 
-  /** The sandbox's `end` of iteration `token`: completed, or failed with `error`. */
-  end(vu: HostVu, token: number, error: ScriptErrorInfo | null): void {
+  /** The sandbox's `end` of iteration `token`: completed, or failed with `error`; `next`, the token of the iteration the realm chained to it (0: none). */
+  end(vu: HostVu, token: number, error: ScriptErrorInfo | null, next = 0): void {
     if (vu.token !== token) return;
-    this.#record(vu, this.#clock.now());
+    const now = this.#clock.now();
+    this.#record(vu, now);
     if (error !== null) this.#report.error({ vu: vu.id, kind: 'iteration', error });
-    this.#finish(vu, error === null ? IterationStatus.completed : IterationStatus.failed);
+    // The realm has let go of the chain: it chained, or it never will for this iteration.
+    vu.chaining = false;
+    const loop = vu.loop;
+    if (next === 0 || loop === undefined) {
+      this.#finish(vu, error === null ? IterationStatus.completed : IterationStatus.failed);
+      return;
+    }
+    // Chained: counted as #finish counts it, and the next is taken on as #nextInLoop would have started it.
+    this.#abandon(vu);
+    if (this.#recordIterations) this.#run?.iterationEnded(vu.scenario, false);
+    loop.counts[IterationStatus.completed]++;
+    this.#report.loopIteration(loop.scenario, IterationStatus.completed);
+    loop.left--;
+    loop.iteration++;
+    // Tokens the host makes stay below every one the realm made.
+    this.#loopTokens = Math.min(this.#loopTokens, next - 1);
+    vu.token = next;
+    vu.startedAt = now;
+    vu.chaining = loop.left > 0;
   }
 
   /** A stopped crossing lost the VU's iteration at `now`: it still ran, so it counts, as one that failed. */
@@ -125,7 +155,7 @@ export class Iterations {
       return;
     }
     loop.left--;
-    this.start(vu.id, this.#loopTokens--, loop.scenario, loop.iteration++);
+    this.start(vu.id, this.#loopTokens--, loop.scenario, loop.iteration++, loop);
   }
 
   /** Reported to the coordinator, or counted in the VU's loop, which then starts the next (unless interrupted, which ends it). */
@@ -145,8 +175,15 @@ export class Iterations {
     this.#nextInLoop(vu, loop);
   }
 
-  /** Drops the running iteration's pending operations and what it opened; its promise chain is left to be collected. */
+  /**
+   * Drops the running iteration's pending operations and what it opened; its promise chain is left
+   * to be collected. An iteration that could still chain is told first that it may not.
+   */
   #abandon(vu: HostVu): void {
+    if (vu.chaining) {
+      vu.chaining = false;
+      this.#queue.enqueueFirst(vu.place, ['unchain', vu.id], vu);
+    }
     this.#sleeps.abandon(vu);
     this.#protocols.endIteration(vu.port);
     vu.token = 0;

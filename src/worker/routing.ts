@@ -114,7 +114,7 @@ export class ActionRouter {
       case 'end': {
         const vu = this.#vus.get(action[1]);
         if (action[4] !== '') this.#report.result(action[1], action[2], action[4]);
-        if (vu !== undefined) this.#iterations.end(vu, action[2], action[3]);
+        if (vu !== undefined) this.#iterations.end(vu, action[2], action[3], action[5] ?? 0);
         return;
       }
       default: {

@@ -74,7 +74,7 @@ export class VuHost {
     this.#placements = placements;
     this.#iterations = iterations;
     this.#creation = creation;
-    this.#crossing = new Crossing(queue, router, recovery, report);
+    this.#crossing = new Crossing(queue, router, recovery, report, environment);
     if (setup.testInfo !== undefined) placements.testInfo(setup.testInfo);
   }
 

@@ -34,6 +34,8 @@ export interface HostVu {
   readonly ops: PendingOps;
   /** The loop this VU runs on its own, if the coordinator started one. */
   loop: Loop | undefined;
+  /** Its running iteration may chain the next one in the realm (IterateEvent): the host must unchain it to stop the loop. */
+  chaining: boolean;
   /** The VU as the protocols' host sides see it. */
   readonly port: VuPort;
   /** Isolate heap its crossings added (net), measured only while its placement carries one VU per crossing. */

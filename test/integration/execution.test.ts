@@ -29,6 +29,57 @@ describe('executors against the real clock', () => {
     expect(summaryOf(dir).metrics['iterations']!.values['count']).toBe(19);
   });
 
+  it("a VU's own loop whose iterations await keeps k6's numbers, its count, its end time and its graceful stop", async () => {
+    // Such iterations chain in the realm (each starts the next as it ends): what the host would have done, one crossing sooner.
+    const { code, stderr } = await runScript(
+      `import exec from 'k6/execution';
+       import { sleep } from 'wsk';
+       export const options = {
+         scenarios: {
+           counted: { executor: 'per-vu-iterations', vus: 2, iterations: 5, exec: 'counted' },
+           timed: { executor: 'constant-vus', vus: 2, duration: '1s', exec: 'timed' },
+           stopped: { executor: 'constant-vus', vus: 1, duration: '1s', gracefulStop: '0s', exec: 'stopped' },
+         },
+       };
+       export async function counted() {
+         console.log('counted ' + exec.vu.idInTest + ' ' + __ITER + ' ' + exec.vu.iterationInScenario + ' ' + exec.scenario.iterationInTest);
+         await sleep(0.01);
+       }
+       export async function timed() {
+         console.log('timed ' + exec.vu.idInTest + ' at ' + (Date.now() - exec.scenario.startTime));
+         await sleep(0.3);
+       }
+       export async function stopped() {
+         console.log('stopped at ' + (Date.now() - exec.scenario.startTime));
+         await sleep(0.3);
+       }
+       export function teardown() {
+         console.log('instance ' + exec.instance.iterationsCompleted + ' ' + exec.instance.iterationsInterrupted);
+       }`,
+    );
+    expect(code).toBe(0);
+    const counted = [...stderr.matchAll(/counted (\d+) (\d+) (\d+) (\d+)/g)].map((m) => m.slice(1).map(Number));
+    expect(counted).toHaveLength(10);
+    for (const vu of new Set(counted.map(([vu]) => vu))) {
+      // __ITER counts the VU's iterations in the whole test: the timed scenario's VUs may have run some first.
+      const own = counted.filter(([id]) => id === vu);
+      expect(own.map(([, , inScenario]) => inScenario)).toEqual([0, 1, 2, 3, 4]);
+      const iters = own.map(([, iter]) => iter);
+      expect(iters).toEqual(Array.from({ length: 5 }, (_, i) => iters[0]! + i));
+    }
+    expect(counted.map(([, , , inTest]) => inTest).sort((a, b) => a! - b!)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const timed = [...stderr.matchAll(/timed (\d+) at (\d+)/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
+    // Iterations start at about 0, 300, 600 and 900 ms, and the one running at 1 s ends in the graceful stop; none starts after 1 s.
+    expect(timed.length).toBeGreaterThanOrEqual(4);
+    expect(timed.length).toBeLessThanOrEqual(8);
+    expect(Math.max(...timed.map(([, at]) => at))).toBeLessThan(1000);
+    const stopped = [...stderr.matchAll(/stopped at (\d+)/g)].map((m) => Number(m[1]));
+    expect(stopped.length).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...stopped)).toBeLessThan(1000);
+    // At 1 s the stopped VU is inside an iteration, which its graceful stop of 0 s interrupts.
+    expect(stderr).toContain('instance ' + (10 + timed.length + stopped.length - 1) + ' 1');
+  });
+
   it('constant-arrival-rate starts iterations on schedule however long they take, and counts what it cannot start', async () => {
     const { code, dir } = await runScript(
       `import { sleep } from 'wsk';

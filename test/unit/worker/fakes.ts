@@ -28,8 +28,14 @@ export interface Program {
   crossing?(events: readonly SandboxEvent[], realm: FakeRealm): void;
   /** The answer to an iteration's start (default: sleep 250 ms, then end). */
   iterate?(event: IterateEvent, realm: FakeRealm): SandboxAction[];
-  /** The answer to any other event than iterate, resolve, forget and setupData (default: none). */
+  /** The answer to any other event than iterate, unchain, resolve, forget and setupData (default: none). */
   other?(event: SandboxEvent, realm: FakeRealm): SandboxAction[];
+  /**
+   * Iterations chain as the realm chains them (IterateEvent in runtime/protocol.ts): one that ends
+   * (its sleep resolves, always in a later crossing) starts the next itself while its event allowed
+   * it, the crossing began before the loop's end time and no `unchain` came.
+   */
+  chains?: boolean;
 }
 
 export const DEFAULT_SLEEP_MS = 250;
@@ -93,6 +99,12 @@ export class FakeRealm implements HostRealm {
   readonly events: SandboxEvent[] = [];
   /** The sleeping ops: the VU and the iteration each belongs to (token 0: its init code). */
   readonly #sleeping = new Map<number, { readonly vu: number; readonly token: number }>();
+  /** The iteration each VU may chain from, by VU (Program.chains). */
+  readonly #chainable = new Map<number, IterateEvent>();
+  /** The iterations this realm chained, as the iterate events the host would have sent. */
+  readonly chained: IterateEvent[] = [];
+  /** The host's clock as the current crossing began. */
+  #now = 0;
   /** What init code that awaits left for the next crossing to bring back. */
   #outbox: SandboxAction[] = [];
   #nextOp = 1;
@@ -120,7 +132,8 @@ export class FakeRealm implements HostRealm {
     return { error: null, functions: [], options: '', pending: true };
   }
 
-  flush(events: readonly SandboxEvent[]): SandboxAction[] {
+  flush(events: readonly SandboxEvent[], now: number): SandboxAction[] {
+    this.#now = now;
     const program = this.isolate.sandbox.program;
     this.isolate.sandbox.crossings.push({ realm: this, events: [...events] });
     program.crossing?.(events, this);
@@ -157,19 +170,37 @@ export class FakeRealm implements HostRealm {
     this.isolate.disposed = true;
   }
 
+  #iterate(event: IterateEvent, program: Program): SandboxAction[] {
+    if (program.chains === true && (event[7] ?? 0) > 0) this.#chainable.set(event[1], event);
+    else this.#chainable.delete(event[1]);
+    return program.iterate?.(event, this) ?? [this.sleep(event[1], event[2], DEFAULT_SLEEP_MS)];
+  }
+
   #answer(event: SandboxEvent, program: Program): SandboxAction[] {
     switch (event[0]) {
-      case 'iterate': {
-        const iterate = event as IterateEvent;
-        return program.iterate?.(iterate, this) ?? [this.sleep(iterate[1], iterate[2], DEFAULT_SLEEP_MS)];
-      }
+      case 'iterate':
+        return this.#iterate(event as IterateEvent, program);
+      case 'unchain':
+        this.#chainable.delete(event[1] as number);
+        return [];
       case 'resolve': {
         const sleeping = this.#sleeping.get(event[1] as number);
         if (sleeping === undefined) return [];
         this.#sleeping.delete(event[1] as number);
         if (sleeping.token === 0) return [['ready', sleeping.vu, READY]];
-        const end: IterationEndAction = ['end', sleeping.vu, sleeping.token, null, ''];
-        return [end];
+        const from = this.#chainable.get(sleeping.vu);
+        this.#chainable.delete(sleeping.vu);
+        if (from === undefined || from[2] !== sleeping.token || this.#now >= from[8]!) {
+          const end: IterationEndAction = ['end', sleeping.vu, sleeping.token, null, ''];
+          return [end];
+        }
+        const next: IterateEvent = [...from];
+        next[2] = from[2] - 1;
+        next[4] = from[4] + 1;
+        next[7] = from[7]! - 1;
+        this.chained.push(next);
+        const end: IterationEndAction = ['end', sleeping.vu, sleeping.token, null, '', next[2]];
+        return [end, ...this.#iterate(next, program)];
       }
       case 'forget':
         for (const op of event[1] as number[]) this.#sleeping.delete(op);
@@ -248,8 +279,17 @@ export class FakeEnvironment implements WorkerEnvironment {
 
   /** Moves time forward by `ms`, firing each due timer in time order (ties: in the order armed), with a turn after each. */
   advance(ms: number): void {
+    this.#advance(ms, true);
+  }
+
+  /** As `advance`, but without a turn after the timers: what they queued has not crossed yet. */
+  fire(ms: number): void {
+    this.#advance(ms, false);
+  }
+
+  #advance(ms: number, turns: boolean): void {
     const until = this.#time + ms;
-    this.turn();
+    if (turns) this.turn();
     for (;;) {
       let next: FakeTimer | undefined;
       for (const timer of this.#pending) {
@@ -260,7 +300,7 @@ export class FakeEnvironment implements WorkerEnvironment {
       if (next.everyMs === undefined) this.#pending.delete(next);
       else next.atMs += next.everyMs;
       next.callback();
-      this.turn();
+      if (turns) this.turn();
     }
     this.#time = until;
   }

@@ -145,8 +145,9 @@ describe('VuHost: iterations', () => {
     t.env.advance(1);
     expect(t.loopsEnded()).toEqual([1, 50, 3, 0, 0]);
     expect(t.sandbox.crossingsWith('iterate').flat()).toEqual([
-      ['iterate', 1, -1, 'default', 10, 'default', 0],
-      ['iterate', 1, -2, 'default', 11, 'default', 0],
+      // The loop's iterations may chain (the fake realm never does): how many more, and until when on the worker's clock.
+      ['iterate', 1, -1, 'default', 10, 'default', 0, 2, 1e9],
+      ['iterate', 1, -2, 'default', 11, 'default', 0, 1, 1e9],
       ['iterate', 1, -3, 'default', 12, 'default', 0],
     ]);
     // Loop iterations are not ended one by one: they are counted (scenario, status, count).
@@ -192,6 +193,58 @@ describe('VuHost: iterations', () => {
     t.env.advance(10_000);
     expect(t.loopsEnded()).toEqual([1, 52, 1, 0, 1]);
     expect(t.sandbox.crossingsWith('iterate')).toHaveLength(2);
+  });
+});
+
+describe('VuHost: loops the realm chains', () => {
+  it('takes on the iterations a realm chains: one iterate crosses, and each iteration counts with its own duration', () => {
+    const t = start({ chains: true });
+    t.host.receive({ type: 'createVus', ids: [1] });
+    t.host.receive({ type: 'loop', items: [1, 60, 0, 10, 3, t.env.epochOrigin + 1e9] });
+    t.env.advance(3 * DEFAULT_SLEEP_MS);
+    expect(t.loopsEnded()).toEqual([1, 60, 3, 0, 0]);
+    expect(t.sandbox.crossingsWith('iterate').flat()).toEqual([['iterate', 1, -1, 'default', 10, 'default', 0, 2, 1e9]]);
+    const chained = t.sandbox.isolates[0]!.realms[0]!.chained;
+    expect(chained.map((event) => [event[2], event[4], event[7]])).toEqual([
+      [-2, 11, 1],
+      [-3, 12, 0],
+    ]);
+    expect(t.loopIterations()).toEqual([0, 0, 3]);
+    t.env.advance(METRICS_INTERVAL_MS);
+    const store = t.store();
+    expect(store.snapshot('iterations', {}, 1000)?.value('count')).toBe(3);
+    expect(store.snapshot('iteration_duration', { scenario: 'default' }, 1000)?.values(['min', 'max'])).toEqual({ min: DEFAULT_SLEEP_MS, max: DEFAULT_SLEEP_MS });
+  });
+
+  it('starts the next iteration itself once the loop is past its end time, which ends the loop', () => {
+    const t = start({ chains: true });
+    t.host.receive({ type: 'createVus', ids: [1] });
+    // Iterations start at 0, 250 and 500 ms; the one ending at 750 is past the end time (600) and does not chain.
+    t.host.receive({ type: 'loop', items: [1, 61, 0, 0, 100, t.env.epochOrigin + 600] });
+    t.env.advance(750);
+    expect(t.loopsEnded()).toEqual([1, 61, 3, 0, 0]);
+    expect(t.sandbox.crossingsWith('iterate')).toHaveLength(1);
+    expect(t.sandbox.isolates[0]!.realms[0]!.chained).toHaveLength(2);
+  });
+
+  it('unchains an interrupted loop ahead of what its realm had queued, so no iteration starts after the interrupt', () => {
+    const t = start({ chains: true });
+    t.host.receive({ type: 'createVus', ids: [1] });
+    t.host.receive({ type: 'loop', items: [1, 62, 0, 0, 100, t.env.epochOrigin + 1e9] });
+    t.env.advance(DEFAULT_SLEEP_MS);
+    const realm = t.sandbox.isolates[0]!.realms[0]!;
+    expect(realm.chained).toHaveLength(1);
+    // The chained iteration's sleep fires: its resolve waits for the next turn, when the interrupt has come.
+    t.env.fire(DEFAULT_SLEEP_MS);
+    t.host.receive({ type: 'interrupt', items: [1, 62] });
+    t.env.turn();
+    const last = t.sandbox.crossings.at(-1)!.events;
+    expect(last[0]).toEqual(['unchain', 1]);
+    expect(last.map((event) => event[0])).toContain('resolve');
+    expect(realm.chained).toHaveLength(1);
+    t.env.advance(10_000);
+    expect(t.loopsEnded()).toEqual([1, 62, 1, 0, 1]);
+    expect(t.sandbox.crossingsWith('iterate')).toHaveLength(1);
   });
 });
 
