@@ -32,6 +32,8 @@ export function oneVuRun(queued: readonly (HostVu | null)[]): number {
 /** The placements with events waiting, and the request for the turn that flushes them. */
 export class CrossingQueue {
   readonly #dirty = new Set<Placement>();
+  /** Events that go ahead of a placement's queue in its next crossing (enqueueFirst). */
+  readonly #first = new Map<Placement, SandboxEvent[]>();
   readonly #schedule: () => void;
   /** The worker stopped and its isolates are gone: nothing crosses any more. */
   #closed = false;
@@ -49,12 +51,23 @@ export class CrossingQueue {
     this.markDirty(place);
   }
 
-  /** Queues `event` ahead of everything waiting: the realm takes it before any event queued earlier. */
-  enqueueFirst(place: Placement, event: SandboxEvent, vu: HostVu): void {
+  /**
+   * Queues `event` ahead of everything waiting: the realm takes it before any event queued earlier.
+   * For an event that runs no script code (it crosses in whichever VU's crossing comes next).
+   */
+  enqueueFirst(place: Placement, event: SandboxEvent): void {
     if (this.#closed) return;
-    place.queue.unshift(event);
-    place.queued.unshift(vu);
+    const first = this.#first.get(place);
+    if (first === undefined) this.#first.set(place, [event]);
+    else first.push(event);
     this.markDirty(place);
+  }
+
+  /** What goes ahead of the placement's queue in the crossing being made, if anything. */
+  takeFirst(place: Placement): SandboxEvent[] | undefined {
+    const first = this.#first.get(place);
+    if (first !== undefined) this.#first.delete(place);
+    return first;
   }
 
   /** The placement crosses on the next flush, even with nothing queued (init code may have left actions). */
@@ -83,6 +96,7 @@ export class CrossingQueue {
   drop(place: Placement): void {
     place.queue.length = 0;
     place.queued.length = 0;
+    this.#first.delete(place);
     this.#dirty.delete(place);
   }
 
@@ -131,8 +145,13 @@ export class Crossing {
   #cross(place: Placement): void {
     // One VU at a time also while init code awaits: the realm then knows whose init code runs.
     const count = place.oneVuPerCrossing || place.initializing > 0 ? oneVuRun(place.queued) : Math.min(place.queue.length, FLUSH_CHUNK);
-    const events = place.queue.splice(0, count);
-    const vus = place.queued.splice(0, count);
+    let events = place.queue.splice(0, count);
+    let vus = place.queued.splice(0, count);
+    const first = this.#queue.takeFirst(place);
+    if (first !== undefined) {
+      events = first.concat(events);
+      vus = new Array<HostVu | null>(first.length).fill(null).concat(vus);
+    }
     // After an out-of-memory in a shared crossing, each VU's crossings are weighed: the VU whose
     // crossings keep what they allocate is the one to blame when the heap runs out again.
     const weighed = place.oneVuPerCrossing ? vus.find((vu) => vu !== null) : undefined;

@@ -182,7 +182,7 @@ export class Iterations {
   #abandon(vu: HostVu): void {
     if (vu.chaining) {
       vu.chaining = false;
-      this.#queue.enqueueFirst(vu.place, ['unchain', vu.id], vu);
+      this.#queue.enqueueFirst(vu.place, ['unchain', vu.id]);
     }
     this.#sleeps.abandon(vu);
     this.#protocols.endIteration(vu.port);
