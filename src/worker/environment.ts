@@ -14,6 +14,8 @@ export type TimerHandle = object;
 export interface HostTimers {
   setTimeout(callback: () => void, ms: number): TimerHandle;
   clearTimeout(timer: TimerHandle): void;
+  /** Arms a timeout that fired again, as long as before, from now. */
+  refresh(timer: TimerHandle): void;
   /** Repeats `callback` every `ms`, without keeping the thread alive for it. */
   setInterval(callback: () => void, ms: number): TimerHandle;
   clearInterval(timer: TimerHandle): void;
@@ -62,6 +64,9 @@ export interface WorkerEnvironment {
 const realTimers: HostTimers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
+  refresh: (timer) => {
+    (timer as NodeJS.Timeout).refresh();
+  },
   setInterval: (callback, ms) => setInterval(callback, ms).unref(),
   clearInterval: (timer) => clearInterval(timer as NodeJS.Timeout),
   setImmediate: (callback) => {

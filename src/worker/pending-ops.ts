@@ -4,11 +4,32 @@
  * hold one sleep, and a Map each was 300 bytes a VU.
  */
 import type { TimerHandle } from './environment.js';
+import type { Placement } from './vus.js';
+
+/**
+ * The VU's own sleep timer (src/worker/sleeps.ts), kept after it fires so that its next sleep re-arms
+ * it instead of making a timer and a callback. Each lived through its sleep, long enough to reach
+ * the old generation: an idle fleet's worker promoted them by the megabyte, for full collections to
+ * clear.
+ */
+export interface OwnTimer {
+  /** Undefined once cleared: a cleared timer cannot be armed again. */
+  handle: TimerHandle | undefined;
+  /** The length it was armed with. */
+  ms: number;
+  /** The sleep it serves; 0 while it waits for the next. */
+  op: number;
+  /** The realm its sleep resolves in. */
+  place: Placement;
+  readonly fire: () => void;
+}
 
 export class PendingOps {
   #op = 0;
   #timer: TimerHandle | undefined;
   #more: Map<number, TimerHandle> | undefined;
+  /** Made by the VU's first sleep. */
+  own: OwnTimer | undefined;
 
   get size(): number {
     return (this.#op === 0 ? 0 : 1) + (this.#more?.size ?? 0);
@@ -49,9 +70,14 @@ export class PendingOps {
     return timers;
   }
 
+  /** Forgets every op, once their timers were cleared; the own timer waits for a new handle. */
   clear(): void {
     this.#op = 0;
     this.#timer = undefined;
     this.#more = undefined;
+    if (this.own !== undefined) {
+      this.own.op = 0;
+      this.own.handle = undefined;
+    }
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { HostTimers } from './environment.js';
 import type { CrossingQueue } from './crossing.js';
+import type { OwnTimer } from './pending-ops.js';
 import type { HostVu, Placement } from './vus.js';
 
 export class Sleeps {
@@ -15,13 +16,27 @@ export class Sleeps {
     this.#queue = queue;
   }
 
-  /** A sleep action: op `op` of the VU resolves in `place`'s realm after `ms`. */
+  /**
+   * A sleep action: op `op` of the VU resolves in `place`'s realm after `ms`. The VU's own timer
+   * serves it (re-armed when it last ran for as long); a second sleep while that one runs (a
+   * script's timers) gets a timer of its own.
+   */
   arm(vu: HostVu, place: Placement, op: number, ms: number): void {
-    const timer = this.#timers.setTimeout(() => {
-      vu.ops.delete(op);
-      this.#queue.enqueue(place, ['resolve', op, undefined], vu);
-    }, ms);
-    vu.ops.set(op, timer);
+    const own = (vu.ops.own ??= this.#ownTimer(vu, place));
+    if (own.op !== 0) {
+      const timer = this.#timers.setTimeout(() => this.#resolve(vu, place, op), ms);
+      vu.ops.set(op, timer);
+      return;
+    }
+    own.op = op;
+    own.place = place;
+    if (own.handle !== undefined && own.ms === ms) {
+      this.#timers.refresh(own.handle);
+    } else {
+      own.handle = this.#timers.setTimeout(own.fire, ms);
+      own.ms = ms;
+    }
+    vu.ops.set(op, own.handle);
   }
 
   /** A cancel action: the sleep is no longer needed (a timeout whose operation finished first). */
@@ -30,6 +45,11 @@ export class Sleeps {
     if (timer === undefined) return;
     this.#timers.clearTimeout(timer);
     vu.ops.delete(op);
+    const own = vu.ops.own;
+    if (own?.op === op) {
+      own.op = 0;
+      own.handle = undefined;
+    }
   }
 
   /** The iteration ended before its operations did: they are dropped, and its realm (if alive) forgets them. */
@@ -38,6 +58,26 @@ export class Sleeps {
     for (const timer of vu.ops.timers()) this.#timers.clearTimeout(timer);
     if (!vu.place.isolate.disposed) this.#queue.enqueue(vu.place, ['forget', vu.ops.ops()], null);
     vu.ops.clear();
+  }
+
+  #ownTimer(vu: HostVu, place: Placement): OwnTimer {
+    const own: OwnTimer = {
+      handle: undefined,
+      ms: 0,
+      op: 0,
+      place,
+      fire: () => {
+        const op = own.op;
+        own.op = 0;
+        this.#resolve(vu, own.place, op);
+      },
+    };
+    return own;
+  }
+
+  #resolve(vu: HostVu, place: Placement, op: number): void {
+    vu.ops.delete(op);
+    this.#queue.enqueue(place, ['resolve', op, undefined], vu);
   }
 
   /** The VU's realm is gone: its operations answer nothing any more (the new realm reuses their numbers). */

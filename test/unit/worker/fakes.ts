@@ -10,7 +10,11 @@ import type { HostIsolate, HostRealm, HostTimers, OpenFile, TimerHandle, WorkerE
 
 interface FakeTimer {
   atMs: number;
-  readonly seq: number;
+  seq: number;
+  /** How long it was armed for: refresh() arms it again as long. */
+  readonly ms: number;
+  /** Cleared: as in Node, refresh() no longer arms it. */
+  cleared?: boolean;
   readonly callback: () => void;
   /** Set for an interval: it fires again this much later. */
   readonly everyMs: number | undefined;
@@ -221,24 +225,38 @@ export class FakeEnvironment implements WorkerEnvironment {
   readonly epochOrigin = 1_700_000_000_000;
   #time = 0;
   #seq = 0;
+  /** Timeouts made with setTimeout (refreshed ones are not made again). */
+  timeoutsMade = 0;
   readonly #pending = new Set<FakeTimer>();
   #immediates: (() => void)[] = [];
 
   constructor() {
     const add = (callback: () => void, ms: number, everyMs: number | undefined): FakeTimer => {
-      const timer: FakeTimer = { atMs: this.#time + ms, seq: this.#seq++, callback, everyMs };
+      const timer: FakeTimer = { atMs: this.#time + ms, seq: this.#seq++, ms, callback, everyMs };
       this.#pending.add(timer);
       return timer;
     };
     const clear = (timer: TimerHandle): void => {
+      (timer as FakeTimer).cleared = true;
       this.#pending.delete(timer as FakeTimer);
     };
     const nextTurn = (callback: () => void): void => {
       this.#immediates.push(callback);
     };
     this.timers = {
-      setTimeout: (callback, ms) => add(callback, ms, undefined),
+      setTimeout: (callback, ms) => {
+        this.timeoutsMade++;
+        return add(callback, ms, undefined);
+      },
       clearTimeout: clear,
+      // As Node's: armed again from now, whether it fired or is still pending; a cleared one stays cleared.
+      refresh: (handle) => {
+        const timer = handle as FakeTimer;
+        if (timer.cleared === true) return;
+        timer.atMs = this.#time + timer.ms;
+        timer.seq = this.#seq++;
+        this.#pending.add(timer);
+      },
       setInterval: (callback, ms) => add(callback, ms, ms),
       clearInterval: clear,
       setImmediate: nextTurn,

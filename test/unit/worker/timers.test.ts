@@ -152,6 +152,48 @@ describe('timers in an iteration', () => {
     expect(t.ended()).toEqual([1, 7, 2, 1, 8, 0]);
   });
 
+  it("re-arm the VU's own timer for sleeps of one length; one cleared, of another length or alongside it gets a new one, and each is on time", async () => {
+    const t = await start(`
+      import { sleep } from 'k6';
+      import { setTimeout as later, clearTimeout as unset } from 'k6/timers';
+      export default async function () {
+        for (let i = 0; i < 3; i++) {
+          await sleep(1);
+          console.log('slept ' + i);
+        }
+        unset(later(() => console.log('cleared'), 1000));
+        await sleep(1);
+        console.log('after the cleared one');
+        await sleep(2);
+        console.log('longer');
+        later(() => console.log('alongside'), 300);
+        await sleep(0.5);
+        console.log('half');
+      }
+    `);
+    runOne(t);
+    const at = (ms: number, logs: string[]): void => {
+      t.env.advance(ms - 1 - t.env.now());
+      expect(t.logs()).not.toContain(`log ${logs.at(-1)!}`);
+      t.env.advance(1);
+      expect(t.logs().slice(-logs.length)).toEqual(logs.map((text) => `log ${text}`));
+    };
+    at(1000, ['slept 0']);
+    at(2000, ['slept 1']);
+    at(3000, ['slept 2']);
+    // A cleared timer cannot be armed again (Node's refresh() does nothing to it): this sleep needs a new one.
+    at(4000, ['after the cleared one']);
+    at(6000, ['longer']);
+    at(6300, ['alongside']);
+    at(6500, ['half']);
+    expect(t.ended()).toEqual([1, 7, 0]);
+    expect(t.logs()).not.toContain('log cleared');
+    // Eight sleeps: the first three share one timer; the timeout that was cleared made the next sleep need
+    // a new one, the longer sleep another, the 300 ms timeout another, and the sleep alongside it its own.
+    expect(t.env.timeoutsMade).toBe(5);
+    expect(t.env.pendingTimeouts).toBe(0);
+  });
+
   it('refuse a callback that is not a function, naming the call', async () => {
     const t = await start(`export default function () { setInterval('tick()', 10); }`);
     runOne(t);
