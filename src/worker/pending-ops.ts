@@ -70,14 +70,18 @@ export class PendingOps {
     return timers;
   }
 
-  /** Forgets every op, once their timers were cleared; the own timer waits for a new handle. */
+  /** Forgets every op, once their timers were cleared. */
   clear(): void {
     this.#op = 0;
     this.#timer = undefined;
     this.#more = undefined;
-    if (this.own !== undefined) {
-      this.own.op = 0;
-      this.own.handle = undefined;
-    }
+    this.ownCleared();
+  }
+
+  /** The own timer was cleared: it serves no sleep, and the next needs a new handle (a cleared timer cannot be armed again). */
+  ownCleared(): void {
+    if (this.own === undefined) return;
+    this.own.op = 0;
+    this.own.handle = undefined;
   }
 }

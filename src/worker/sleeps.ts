@@ -45,11 +45,7 @@ export class Sleeps {
     if (timer === undefined) return;
     this.#timers.clearTimeout(timer);
     vu.ops.delete(op);
-    const own = vu.ops.own;
-    if (own?.op === op) {
-      own.op = 0;
-      own.handle = undefined;
-    }
+    if (vu.ops.own?.op === op) vu.ops.ownCleared();
   }
 
   /** The iteration ended before its operations did: they are dropped, and its realm (if alive) forgets them. */
