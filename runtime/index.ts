@@ -36,6 +36,7 @@ import {
 } from './vu.js';
 import { lockdown } from './lockdown.js';
 import { EventLoop } from './event-loop.js';
+import { OpTable } from './op-table.js';
 import { installWebCrypto } from './webcrypto.js';
 
 const resolved = Promise.resolve();
@@ -87,10 +88,10 @@ export function bootRealm(
   let outbox: SandboxAction[] = [];
   /** What the last drain handed out, kept until the next one in case the host cannot copy it. */
   let drained: SandboxAction[] = [];
-  let nextOp = 1;
   /** VUs whose init code awaits: their events cross alone, so what runs in such a crossing is their init code. */
   const initializing = new Map<number, VuState>();
-  const pending = new Map<number, Pending & { vu: number }>();
+  /** The host operations the VUs await, by id. */
+  const pending = new OpTable<Pending & { vu: number }>();
   const vus = new Map<number, Vu>();
   /** Crossings so far, and the host's clock as the last one began: whether an iteration chains (IterateEvent). */
   let crossings = 0;
@@ -116,33 +117,30 @@ export function bootRealm(
     },
     hostOp: (vu, start) =>
       new Promise((resolve, reject) => {
-        const op = nextOp++;
-        pending.set(op, { resolve, reject, vu });
-        outbox.push(start(op));
+        outbox.push(start(pending.add({ resolve, reject, vu })));
       }),
     timeout: (vu, ms) => {
-      const op = nextOp++;
+      let op = 0;
       const expired = new Promise((resolve, reject) => {
-        pending.set(op, { resolve, reject, vu });
+        op = pending.add({ resolve, reject, vu });
       });
       outbox.push(['sleep', vu, op, ms]);
       return {
         expired,
         cancel: () => {
-          if (pending.delete(op)) outbox.push(['cancel', vu, op]);
+          if (pending.take(op) !== undefined) outbox.push(['cancel', vu, op]);
         },
       };
     },
     timer: (vu, ms, fire, forgotten) => {
-      const op = nextOp++;
       const settle = (): void => {
         enter(vu);
         fire();
       };
-      pending.set(op, { resolve: settle, reject: settle, forgotten, vu });
+      const op = pending.add({ resolve: settle, reject: settle, forgotten, vu });
       outbox.push(['sleep', vu, op, ms]);
       return () => {
-        if (pending.delete(op)) outbox.push(['cancel', vu, op]);
+        if (pending.take(op) !== undefined) outbox.push(['cancel', vu, op]);
       };
     },
     openFile: sharedFiles(openFile),
@@ -312,9 +310,8 @@ export function bootRealm(
       }
       case 'resolve':
       case 'reject': {
-        const waiter = pending.get(event[1]);
+        const waiter = pending.take(event[1]);
         if (waiter === undefined) return;
-        pending.delete(event[1]);
         // The marker runs just before the continuation this settlement queues, so `running` names its VU.
         void resolved.then(() => enter(waiter.vu));
         if (event[0] === 'resolve') waiter.resolve(event[2]);
@@ -327,9 +324,7 @@ export function bootRealm(
         return;
       case 'forget':
         for (const op of event[1]) {
-          const waiter = pending.get(op);
-          pending.delete(op);
-          waiter?.forgotten?.();
+          pending.take(op)?.forgotten?.();
         }
         return;
       case 'testInfo':
@@ -364,9 +359,8 @@ export function bootRealm(
       );
       // An operation the VU awaits fails where the script awaits it; anything else is reported.
       const op = description.op;
-      const waiter = op === undefined ? undefined : pending.get(op);
-      if (op !== undefined && waiter !== undefined) {
-        pending.delete(op);
+      const waiter = op === undefined ? undefined : pending.take(op);
+      if (waiter !== undefined) {
         waiter.reject(error);
       } else {
         services.report(vu, error, 'in a value sent to the host');
