@@ -22,6 +22,7 @@ import { handlers, kindsOf } from '../../../runtime/protocol.js';
 import type { SandboxProtocol, VuState } from '../../../runtime/vu.js';
 import { bytesOf, viewOf } from '../../../runtime/bytes.js';
 import { textRecord } from '../../../runtime/tags.js';
+import { IdMap } from '../../../runtime/id-map.js';
 import { Blob } from './blob.js';
 import { BrowserSocket, createWebSocketsModule } from './websocket.js';
 
@@ -71,7 +72,7 @@ class Socket implements Ws.Socket, SocketSink {
   headers: Record<string, string> = {};
   bufferedAmount = 0;
   readonly #state: VuState;
-  readonly #sockets: Map<number, SocketSink>;
+  readonly #sockets: IdMap<SocketSink>;
   readonly #id: number;
   readonly #tags: Record<string, string> | null;
   /** The script's handlers by event (read with #handlersOf): a plain object is a fraction of a Map's size for the few events a socket has. */
@@ -86,7 +87,7 @@ class Socket implements Ws.Socket, SocketSink {
   #closed: Promise<Ws.CloseInfo> | undefined;
   #resolveClosed: ((info: Ws.CloseInfo) => void) | undefined;
 
-  constructor(state: VuState, sockets: Map<number, SocketSink>, id: number, url: string, tags: Record<string, string> | null) {
+  constructor(state: VuState, sockets: IdMap<SocketSink>, id: number, url: string, tags: Record<string, string> | null) {
     this.#state = state;
     this.#sockets = sockets;
     this.vu = state.id;
@@ -414,7 +415,7 @@ class CallbackSocket implements Ws.CallbackSocket {
   }
 }
 
-export function createWsModule(state: VuState, sockets: Map<number, SocketSink>): typeof Ws {
+export function createWsModule(state: VuState, sockets: IdMap<SocketSink>): typeof Ws {
   const { services } = state;
 
   async function open(url: string, params: Ws.OpenParams = {}): Promise<Ws.Socket> {
@@ -528,7 +529,7 @@ const ws: SandboxProtocol = {
   shared: [Socket, CallbackSocket, BrowserSocket, Blob],
   open(realm) {
     // The realm's open sockets by id, to hand them their host events.
-    const sockets = new Map<number, SocketSink>();
+    const sockets = new IdMap<SocketSink>();
     return {
       modules: {
         'wsk/ws': (vu) => createWsModule(vu, sockets),

@@ -10,6 +10,7 @@ import type { VuState } from '../../../runtime/vu.js';
 import type { EventLoop } from '../../../runtime/event-loop.js';
 import { bytesOf } from '../../../runtime/bytes.js';
 import { textRecord } from '../../../runtime/tags.js';
+import type { IdMap } from '../../../runtime/id-map.js';
 import { Blob, blobBytes, describe, utf8Encode } from './blob.js';
 
 const CONNECTING = 0;
@@ -51,7 +52,7 @@ class WebSocket implements Api.WebSocket, SocketSink {
   readonly vu: number;
   readonly url: string;
   readonly #state: VuState;
-  readonly #sockets: Map<number, SocketSink>;
+  readonly #sockets: IdMap<SocketSink>;
   readonly #id: number;
   readonly #loop: EventLoop;
   readonly #release: () => void;
@@ -82,7 +83,7 @@ class WebSocket implements Api.WebSocket, SocketSink {
     }
   }
 
-  constructor(state: VuState, sockets: Map<number, SocketSink>, id: number, url: string, options: SocketOpenOptions) {
+  constructor(state: VuState, sockets: IdMap<SocketSink>, id: number, url: string, options: SocketOpenOptions) {
     this.#state = state;
     this.#sockets = sockets;
     this.vu = state.id;
@@ -276,7 +277,7 @@ export const BrowserSocket = WebSocket;
  * The module of one VU. `WebSocket` is the VU's own constructor of the realm's one class, since a
  * WebSocket belongs to the VU (and iteration) that made it.
  */
-export function createWebSocketsModule(state: VuState, sockets: Map<number, SocketSink>, nextId: () => number): typeof Api {
+export function createWebSocketsModule(state: VuState, sockets: IdMap<SocketSink>, nextId: () => number): typeof Api {
   const construct = function WebSocket(url: unknown, protocols?: unknown, params?: unknown): Api.WebSocket {
     if (new.target === undefined) throw new TypeError("WebSocket is a class: create one with 'new WebSocket(url)'");
     if (state.services.inInit()) {

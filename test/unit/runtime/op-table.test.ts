@@ -1,40 +1,6 @@
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { OpTable } from '../../../runtime/op-table.js';
-
-// gc() from a context of its own: the flag reaches contexts made after it is set.
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
-
-const oldSpaceUsed = (): number => v8.getHeapSpaceStatistics().find((space) => space.space_name === 'old_space')!.space_used_size;
-
-/** What the table under test must do: add a value for an id, and take it back by that id. */
-interface Store {
-  add(value: object): number;
-  remove(id: number): void;
-}
-
-/**
- * Bytes promoted to the old generation while a few entries at a time come and go through `store`,
- * each holding 0.5 KB, with a scavenge after every 2,000: what an isolate pays for pending sleeps.
- * The store itself is old first, as a realm's is after its first scavenges.
- */
-function promotedByChurn(store: Store): number {
-  const live: number[] = [];
-  for (let i = 0; i < 8; i++) live.push(store.add({ payload: new Array<number>(64).fill(i) }));
-  gc({ type: 'minor' });
-  gc({ type: 'minor' });
-  const before = oldSpaceUsed();
-  for (let round = 0; round < 50; round++) {
-    for (let i = 0; i < 2_000; i++) {
-      store.remove(live.shift()!);
-      live.push(store.add({ payload: new Array<number>(64).fill(i) }));
-    }
-    gc({ type: 'minor' });
-  }
-  return oldSpaceUsed() - before;
-}
+import { countedIds, promotedByChurn } from './promotion.js';
 
 describe('OpTable', () => {
   it('hands out positive integer ids below 2^30 and gives each value back once', () => {
@@ -81,21 +47,11 @@ describe('OpTable', () => {
   });
 
   it('keeps the old generation flat while short-lived entries come and go, where a Map grows it by megabytes', () => {
-    let next = 1;
-    const map = new Map<number, object>();
-    const viaMap: Store = {
-      add: (value) => {
-        map.set(next, value);
-        return next++;
-      },
-      remove: (id) => map.delete(id),
-    };
-    const table = new OpTable<object>();
-    const viaTable: Store = { add: (value) => table.add(value), remove: (id) => table.take(id) };
-    gc();
-    const promotedByMap = promotedByChurn(viaMap);
-    gc();
-    const promotedByTable = promotedByChurn(viaTable);
+    const promotedByMap = promotedByChurn(() => countedIds(new Map()));
+    const promotedByTable = promotedByChurn(() => {
+      const table = new OpTable<object>();
+      return { add: (value) => table.add(value), remove: (id) => table.take(id) };
+    });
     // The Map's chain of rehashed tables carries about 10 MB of dead entries into the old generation.
     expect(promotedByMap).toBeGreaterThan(4e6);
     expect(promotedByTable).toBeLessThan(1e6);
