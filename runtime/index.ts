@@ -6,6 +6,7 @@
 import {
   isCoreAction,
   isCoreEvent,
+  RealmCell,
   unpackBytes,
   type BytePlaces,
   type CoreAction,
@@ -67,8 +68,9 @@ export interface Router {
 
 /**
  * Boots a realm with the given protocols (the runtime bundle's entry passes the registered ones).
- * `runningCell` is memory shared with the host: it always holds the id of the VU whose code runs (or
- * ran last), so the host can name the culprit when it stops a runaway VU or the isolate dies.
+ * `runningCell` is memory shared with the host (RealmCell): the id of the VU whose code runs (or ran
+ * last), so the host can name the culprit when it stops a runaway VU or the isolate dies; and whether
+ * actions wait for `drain`, so a crossing that queued none makes no drain call.
  */
 export function bootRealm(
   protocols: readonly SandboxProtocol[],
@@ -84,6 +86,11 @@ export function bootRealm(
   inboxCell?: ArrayBufferLike,
 ): Router {
   const running = new Int32Array(runningCell);
+  /** Queues an action for the next drain, and tells the host there is one to drain. */
+  const queue = (action: SandboxAction): void => {
+    outbox.push(action);
+    running[RealmCell.actionsWaiting] = 1;
+  };
   const inbox = new Uint8Array(inboxCell ?? new ArrayBuffer(0));
   let outbox: SandboxAction[] = [];
   /** What the last drain handed out, kept until the next one in case the host cannot copy it. */
@@ -110,25 +117,25 @@ export function bootRealm(
   let aborted: ScriptErrorInfo | undefined;
   const services: RealmServices = {
     emit: (action) => {
-      outbox.push(action);
+      queue(action);
     },
     report: (vu, error, where) => {
-      outbox.push(['error', vu, errorInfo(error), where]);
+      queue(['error', vu, errorInfo(error), where]);
     },
     hostOp: (vu, start) =>
       new Promise((resolve, reject) => {
-        outbox.push(start(pending.add({ resolve, reject, vu })));
+        queue(start(pending.add({ resolve, reject, vu })));
       }),
     timeout: (vu, ms) => {
       let op = 0;
       const expired = new Promise((resolve, reject) => {
         op = pending.add({ resolve, reject, vu });
       });
-      outbox.push(['sleep', vu, op, ms]);
+      queue(['sleep', vu, op, ms]);
       return {
         expired,
         cancel: () => {
-          if (pending.take(op) !== undefined) outbox.push(['cancel', vu, op]);
+          if (pending.take(op) !== undefined) queue(['cancel', vu, op]);
         },
       };
     },
@@ -138,9 +145,9 @@ export function bootRealm(
         fire();
       };
       const op = pending.add({ resolve: settle, reject: settle, forgotten, vu });
-      outbox.push(['sleep', vu, op, ms]);
+      queue(['sleep', vu, op, ms]);
       return () => {
-        if (pending.take(op) !== undefined) outbox.push(['cancel', vu, op]);
+        if (pending.take(op) !== undefined) queue(['cancel', vu, op]);
       };
     },
     openFile: sharedFiles(openFile),
@@ -153,7 +160,7 @@ export function bootRealm(
     test: () => testInfo,
     abort: (vu, error) => {
       aborted ??= error;
-      outbox.push(['abort', vu, error]);
+      queue(['abort', vu, error]);
     },
   };
   const modules: Record<string, ProtocolModules[string]> = {};
@@ -166,13 +173,13 @@ export function bootRealm(
 
   /** Marks `vu` as the VU whose code runs now, and whether that code is its init code. */
   function enter(vu: number): void {
-    running[0] = vu;
+    running[RealmCell.vu] = vu;
     enterInit(initializing.get(vu));
   }
 
   function createVu(id: number, describe = true): VuInitResult {
     enterInit(undefined);
-    running[0] = id;
+    running[RealmCell.vu] = id;
     let pending = false;
     let result: VuInitResult | undefined;
     // Once: a timer's error may end init code before the code itself does.
@@ -183,7 +190,7 @@ export function bootRealm(
       else result = vu === undefined ? { error: errorInfo(error), functions: [], options: '' } : describe ? exportsOf(vu) : UNDESCRIBED;
       if (result.error === null) vus.set(id, vu!);
       initializing.delete(id);
-      if (pending) outbox.push(['ready', id, result]);
+      if (pending) queue(['ready', id, result]);
     };
     let created: InstantiatedVu;
     try {
@@ -225,7 +232,7 @@ export function bootRealm(
     if (state.scenarioIndex !== scenarioIndex && ((state.tags?.size ?? 0) > 0 || (state.metadata?.size ?? 0) > 0)) {
       state.tags?.clear();
       state.metadata?.clear();
-      outbox.push(['tags', vuId, null]);
+      queue(['tags', vuId, null]);
     }
     state.scenario = scenario;
     state.scenarioIndex = scenarioIndex;
@@ -272,7 +279,7 @@ export function bootRealm(
    */
   function endIteration(vuId: number, token: number, exec: string, error: ScriptErrorInfo | null, result: unknown, next = 0): void {
     const wantResult = error === null && (exec === 'setup' || exec === 'handleSummary');
-    outbox.push(['end', vuId, token, error, wantResult ? resultJson(result) : '', next]);
+    queue(['end', vuId, token, error, wantResult ? resultJson(result) : '', next]);
   }
 
   function dispatch(events: SandboxEvent[], places?: BytePlaces | null, now?: number): void {
@@ -286,7 +293,7 @@ export function bootRealm(
         deliver(event);
       } catch (error) {
         // Script code reached from an event (a handler) threw past its own guard: the VU's error, not the realm's.
-        services.report(running[0] ?? 0, error, `while handling a ${event[0]} event`);
+        services.report(running[RealmCell.vu] ?? 0, error, `while handling a ${event[0]} event`);
       }
     }
   }
@@ -340,6 +347,7 @@ export function bootRealm(
   function drain(): SandboxAction[] {
     drained = outbox;
     outbox = [];
+    running[RealmCell.actionsWaiting] = 0;
     return drained;
   }
 

@@ -182,6 +182,12 @@ export interface ImportReference {
   readonly at: string;
 }
 
+/**
+ * The slots of the Int32Array a realm shares with its host (bootRealm's `runningCell`): the VU whose
+ * code runs, and whether actions wait for the drain (1) or not (0).
+ */
+export const RealmCell = { vu: 0, actionsWaiting: 1, slots: 2 } as const;
+
 /** Bytes of wsk/data's run-wide feeder counters: the first part of the run's shared memory (run-memory.ts). */
 export const RUN_COUNTERS_BYTES = 1024 * Int32Array.BYTES_PER_ELEMENT;
 

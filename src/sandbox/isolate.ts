@@ -10,7 +10,7 @@ import { writeAtomically } from '../write-atomically.js';
 import { toArrayBuffer } from '../net/bytes.js';
 import { callHostFunction } from './host-functions.js';
 import { Inbox } from './inbox.js';
-import type { RealmConfig, SandboxAction, SandboxEvent, VuInitResult } from '../../runtime/protocol.js';
+import { RealmCell, type RealmConfig, type SandboxAction, type SandboxEvent, type VuInitResult } from '../../runtime/protocol.js';
 import type { SandboxCode, SandboxLimits } from './code.js';
 
 export type CrossingFailure = 'timeout' | 'disposed' | 'internal';
@@ -87,8 +87,8 @@ export class SandboxIsolate {
     const options = { timeout: this.#limits.callTimeoutMs };
     const boot = this.#runtime.runSync(context, { reference: true, ...options }) as ivm.Reference<(...args: unknown[]) => unknown>;
     const factory = this.#user.runSync(context, { reference: true, ...options }) as ivm.Reference<unknown>;
-    // Shared, not copied: the host reads which VU was running even after the isolate died.
-    const running = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+    // Shared, not copied: the host reads which VU was running even after the isolate died (RealmCell).
+    const running = new SharedArrayBuffer(RealmCell.slots * Int32Array.BYTES_PER_ELEMENT);
     const router = boot.applySync(
       undefined,
       [
@@ -151,7 +151,11 @@ export class Realm {
     return this.#call(() => this.#createVu.applySync(undefined, [id, describe], { result: { copy: true }, timeout: this.#timeout })) as VuInitResult;
   }
 
-  /** Delivers `events` at `now` (the worker's clock) and returns the actions they caused (and any that init code left). */
+  /**
+   * Delivers `events` at `now` (the worker's clock) and returns the actions they caused (and any that
+   * init code left). A crossing whose events queued no action (a message to a handler that sends
+   * nothing) makes no drain call: the realm says in shared memory whether actions wait.
+   */
   flush(events: readonly SandboxEvent[], now: number): SandboxAction[] {
     return this.#call(() => {
       if (events.length > 0) {
@@ -159,7 +163,7 @@ export class Realm {
         const args = [batch.events, batch.places ?? null, now];
         this.#dispatch.applySync(undefined, args, { arguments: { copy: true }, timeout: this.#timeout });
       }
-      return this.#drainAll();
+      return this.#running[RealmCell.actionsWaiting] === 0 ? [] : this.#drainAll();
     }) as SandboxAction[];
   }
 
@@ -191,7 +195,7 @@ export class Realm {
   }
 
   #classify(error: unknown): unknown {
-    const running = this.#running[0] ?? 0;
+    const running = this.#running[RealmCell.vu] ?? 0;
     if (this.#owner.disposed) return new CrossingError('disposed', errorStack(error), running);
     if (isTimeout(error)) return new CrossingError('timeout', errorStack(error), running);
     return error;
