@@ -118,7 +118,12 @@ class SocketHome implements SocketOwner {
     return this.#vu.tags(group, own);
   }
 
+  /** The socket is over and its VU heard the last of it. */
   forget(): void {
+    // What traffic it has left is counted now, not at the next count: left among the sockets with
+    // traffic until then, a closed socket and its buffers would live up to a metrics interval longer.
+    const socket = this.socket;
+    if (socket !== undefined && this.#withTraffic.delete(socket)) socket.countTraffic();
     this.mine.delete(this.#id);
     if (this.mine.size === 0 && this.#sockets.get(this.#vu.id) === this.mine) this.#sockets.delete(this.#vu.id);
   }
