@@ -86,15 +86,15 @@ export function bootRealm(
   inboxCell?: ArrayBufferLike,
 ): Router {
   const running = new Int32Array(runningCell);
+  const inbox = new Uint8Array(inboxCell ?? new ArrayBuffer(0));
+  let outbox: SandboxAction[] = [];
+  /** What the last drain handed out, kept until the next one in case the host cannot copy it. */
+  let drained: SandboxAction[] = [];
   /** Queues an action for the next drain, and tells the host there is one to drain. */
   const queue = (action: SandboxAction): void => {
     outbox.push(action);
     running[RealmCell.actionsWaiting] = 1;
   };
-  const inbox = new Uint8Array(inboxCell ?? new ArrayBuffer(0));
-  let outbox: SandboxAction[] = [];
-  /** What the last drain handed out, kept until the next one in case the host cannot copy it. */
-  let drained: SandboxAction[] = [];
   /** VUs whose init code awaits: their events cross alone, so what runs in such a crossing is their init code. */
   const initializing = new Map<number, VuState>();
   /** The host operations the VUs await, by id. */
