@@ -52,8 +52,9 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  // esbuild runs its own binary, isolated-vm is native, typescript is loaded only when a script needs it.
-  external: ['esbuild', 'isolated-vm', 'typescript'],
+  // esbuild runs its own binary, isolated-vm is native, typescript is loaded only when a script needs
+  // it; bufferutil (ws's native masking) finds its binary beside its own files, which bundled it would not.
+  external: ['esbuild', 'isolated-vm', 'typescript', 'bufferutil'],
   // CommonJS packages inside an ES module bundle still call require() for Node's own modules.
   banner: { js: "import { createRequire as wskCreateRequire } from 'node:module'; const require = wskCreateRequire(import.meta.url);" },
   plugins: [ownImportMeta, withoutPako],
