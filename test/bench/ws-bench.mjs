@@ -6,8 +6,8 @@
 //   W0  1 VU, one socket, one request, then idle to the end of the run (1 s): the whole process's CPU from
 //       spawn to exit (start-up, the run, the summary), from wait4's rusage of the exited process.
 //   W1  100 VUs, closed loop `await s.request(msg)` of a 100-byte text, one socket per VU: CPU-µs per round trip.
-//   W2  --fleet VUs (10,000) each holding one socket, one small message every 5 s: all connected? RSS per VU, and
-//       the whole run's CPU seconds. One process holds at most ~19,000 sockets under a 20,000 open-files limit
+//   W2  --fleet VUs (10,000) each holding one socket, one small message every 5 s: all connected? RSS per VU
+//       (6 s after the last socket opened), the largest RSS of the run, and the whole run's CPU seconds. One process holds at most ~19,000 sockets under a 20,000 open-files limit
 //       (--fleet=19000 measures that); 50,000 VUs need several processes.
 //   W3  200 VUs each streaming a 20 s utterance in 3,200-byte frames every 20 ms, the utterance made in
 //       init code (the same bytes in every VU, as one WAV loaded with open() would be) and streamed with one
@@ -255,7 +255,8 @@ async function runClient(name, workload, client, seconds, dir) {
     if (workload.measure === 'memory') measured.cpuSeconds = (await cpuAtExit) - baseline.cpuSeconds;
     const outcome = client === 'wsk' ? wskOutcome(path.join(dir, `${name}-summary.json`), workload) : bareOutcome(bareConnected, bareDone, workload);
     const atServer = await stopServer();
-    const peak = workload.server === 'stream' ? { maxRssMB: await peakRss } : {};
+    // W2's also shows how far a fleet's heaps swing over the run, past the RSS at one moment.
+    const peak = workload.server === 'stream' || workload.measure === 'memory' ? { maxRssMB: await peakRss } : {};
     // From spawn to the load: start-up, the bundle, and each VU's init code (W3's makes its audio).
     const start = startedAt === undefined ? {} : { startS: (startedAt - spawnedAt) / 1000 };
     return { ...measured, ...outcome, ...atServer, ...peak, ...start, elapsedS: (performance.now() - startedAt) / 1000 };
