@@ -7,8 +7,9 @@
 //       spawn to exit (start-up, the run, the summary), from wait4's rusage of the exited process.
 //   W1  100 VUs, closed loop `await s.request(msg)` of a 100-byte text, one socket per VU: CPU-µs per round trip.
 //   W2  --fleet VUs (10,000) each holding one socket, one small message every 5 s: all connected? RSS per VU
-//       (6 s after the last socket opened), the largest RSS of the run, and the whole run's CPU seconds. One process holds at most ~19,000 sockets under a 20,000 open-files limit
-//       (--fleet=19000 measures that); 50,000 VUs need several processes.
+//       (6 s after the last socket opened), the largest RSS of the run, and the whole run's CPU seconds. One
+//       process holds at most ~19,000 sockets under a 20,000 open-files limit (--fleet=19000 measures that);
+//       50,000 VUs need several processes.
 //   W3  200 VUs each streaming a 20 s utterance in 3,200-byte frames every 20 ms, the utterance made in
 //       init code (the same bytes in every VU, as one WAV loaded with open() would be) and streamed with one
 //       stream() call: CPU-µs per frame, p99 ws_stream_frame_lag, and at the server (stream-server.mjs) the
