@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/temp-dir.ts'],
     pool: 'forks',
     // isolated-vm needs the V8 startup snapshot off on Node 20.
     execArgv: ['--no-node-snapshot'],

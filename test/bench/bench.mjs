@@ -3,13 +3,11 @@
 // memory per VU, and iterations per CPU-second. wsk runs as a child process (the real CLI); its
 // memory and CPU are read from /proc while it runs. Loads only run on this machine, with no network.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { benchDir, WSK } from './processes.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const WSK = path.join(ROOT, 'bin', 'wsk.js');
 const TICKS = 100; // USER_HZ on Linux
 const PAGE = 4096;
 
@@ -100,7 +98,7 @@ async function measure(isolation, vus, dir) {
   };
 }
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'wsk-bench-'));
+const dir = benchDir('bench');
 writeFileSync(path.join(dir, 'bench.ts'), SCRIPT);
 console.log(`wsk bench: check() + sleep(1) per iteration, ${SECONDS}s per run, ${os.cpus().length} cores, node ${process.version}`);
 console.log('isolation     VUs     init ms   RSS/VU KB  peak RSS MB  iterations  iter/CPU-s  iter p95 ms');

@@ -5,13 +5,10 @@
 // VU's) and what each further VU adds, which held once is about nothing.
 // Runs wsk as a child process on this machine only, with no network; one worker, so one isolate.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { benchDir, WSK } from './processes.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const WSK = path.join(ROOT, 'bin', 'wsk.js');
 const PAGE = 4096;
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
 const VUS = Number(args.get('vus') ?? 10_000);
@@ -68,7 +65,7 @@ async function peakRss(dir, script, vus) {
   return peak;
 }
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'wsk-data-bench-'));
+const dir = benchDir('data-bench');
 const rows = ['id,name,email,plan'];
 for (let i = 0; rows.join('\n').length < 10 * 2 ** 20; i += 1000) {
   for (let j = i; j < i + 1000; j++) rows.push(`${j},user number ${j},user${j}@example.com,${j % 3 === 0 ? 'pro' : 'free'}-${'x'.repeat(120)}`);

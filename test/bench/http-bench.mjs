@@ -15,10 +15,10 @@
 // Every /health answer has the same size, so the server's bytes count the requests of either client
 // the same way; the size is calibrated per run from the client's own total (the bare loop's counter,
 // wsk's `http_reqs` from --summary-export) and the server's bytes over the whole run.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bytesWritten, eachLine, GENERATOR_CORE, measureWindow, median, PINNED, ROOT, SERVER_CORE, spawnOn, startEchoServer, WSK } from './processes.mjs';
+import { benchDir, bytesWritten, eachLine, GENERATOR_CORE, measureWindow, median, PINNED, ROOT, SERVER_CORE, spawnOn, startEchoServer, WSK } from './processes.mjs';
 
 const BARE = path.join(ROOT, 'test', 'bench', 'bare-http-client.mjs');
 const GOAL = 0.6;
@@ -126,7 +126,7 @@ if (unknown.length > 0 || !(SECONDS > 0) || !(REPEAT >= 1) || !(VUS >= 1)) {
   console.error(`http-bench: expected --clients from ${CLIENTS.join(',')} (got ${JSON.stringify(unknown)}), --seconds > 0, --repeat >= 1, --vus >= 1`);
   process.exit(2);
 }
-const dir = mkdtempSync(path.join(os.tmpdir(), 'wsk-http-bench-'));
+const dir = benchDir('http-bench');
 writeFileSync(path.join(dir, 'H1.ts'), SCRIPT);
 
 console.log(

@@ -1,7 +1,8 @@
 // What the benchmarks share: starting pinned processes, reading their CPU, memory and bytes written
 // from /proc, the built-in echo target in its own process, and the steady window they measure.
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +19,13 @@ const RAISE_OPEN_FILES = `ulimit -n ${WANTED_OPEN_FILES} 2>/dev/null || ulimit -
 
 /** The open-files limit the benchmarks' processes get. */
 export const OPEN_FILES = Number(spawnSync('bash', ['-c', `${RAISE_OPEN_FILES}; ulimit -n`], { encoding: 'utf8' }).stdout);
+
+/** A fresh temporary directory for a bench's scripts and summaries, removed when the process exits. */
+export function benchDir(name) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `wsk-${name}-`));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 export function procStat(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -13,12 +13,12 @@
 // Needs `npm run build` (it drives dist/src). Runs itself again with --no-node-snapshot, which
 // isolated-vm needs on Node 20, pinned to one core when `taskset` exists.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
-import { GENERATOR_CORE, median, PINNED, ROOT } from './processes.mjs';
+import { benchDir, GENERATOR_CORE, median, PINNED, ROOT } from './processes.mjs';
 
 if (!process.execArgv.includes('--no-node-snapshot')) {
   const pin = PINNED ? ['taskset', '-c', String(GENERATOR_CORE)] : [];
@@ -172,23 +172,19 @@ async function heapPerVu(code) {
   return { idleBytes: idle / HEAP_VUS, sleepingBytes: (sleeping - idle) / HEAP_VUS };
 }
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'wsk-realm-bench-'));
-try {
-  writeFileSync(path.join(dir, 'script.ts'), SCRIPT);
-  const bundle = await bundleScript('script.ts', { cwd: dir });
-  const code = { runtime: await runtimeCode(), user: wrapUserCode(bundle.code), userFileName: 'wsk-script.js' };
-  console.log(`wsk realm bench: node ${process.version}, ${PINNED ? `pinned to core ${GENERATOR_CORE}` : 'not pinned'}, ${REPEAT} run(s) each`);
-  console.log('\nCPU: VUs looping over `await sleep(0.001)` on virtual time (a worker and its realm, no network)');
-  console.log('VUs per crossing   CPU-µs per iteration (runs)');
-  for (const vus of VUS) {
-    const runs = [];
-    for (let i = 0; i < REPEAT; i++) runs.push(await cpuPerIteration(code, vus));
-    console.log(`${String(vus).padStart(16)}   ${median(runs).toFixed(2).padStart(8)} (${runs.map((us) => us.toFixed(2)).join(', ')})`);
-  }
-  const heap = await heapPerVu(code);
-  console.log(`\nheap: ${HEAP_VUS} VUs in one isolate, after full collections`);
-  console.log(`  per idle VU:                 ${Math.round(heap.idleBytes)} bytes (the isolate's own heap included)`);
-  console.log(`  per VU sleeping in an iteration, beyond idle: ${Math.round(heap.sleepingBytes)} bytes`);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+const dir = benchDir('realm-bench');
+writeFileSync(path.join(dir, 'script.ts'), SCRIPT);
+const bundle = await bundleScript('script.ts', { cwd: dir });
+const code = { runtime: await runtimeCode(), user: wrapUserCode(bundle.code), userFileName: 'wsk-script.js' };
+console.log(`wsk realm bench: node ${process.version}, ${PINNED ? `pinned to core ${GENERATOR_CORE}` : 'not pinned'}, ${REPEAT} run(s) each`);
+console.log('\nCPU: VUs looping over `await sleep(0.001)` on virtual time (a worker and its realm, no network)');
+console.log('VUs per crossing   CPU-µs per iteration (runs)');
+for (const vus of VUS) {
+  const runs = [];
+  for (let i = 0; i < REPEAT; i++) runs.push(await cpuPerIteration(code, vus));
+  console.log(`${String(vus).padStart(16)}   ${median(runs).toFixed(2).padStart(8)} (${runs.map((us) => us.toFixed(2)).join(', ')})`);
 }
+const heap = await heapPerVu(code);
+console.log(`\nheap: ${HEAP_VUS} VUs in one isolate, after full collections`);
+console.log(`  per idle VU:                 ${Math.round(heap.idleBytes)} bytes (the isolate's own heap included)`);
+console.log(`  per VU sleeping in an iteration, beyond idle: ${Math.round(heap.sleepingBytes)} bytes`);

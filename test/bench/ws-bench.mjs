@@ -27,11 +27,11 @@
 // Operations are counted at the server: it writes exactly one echo per message it receives, so the
 // bytes it wrote during the measured window, divided by the size of one echo frame, count the round
 // trips (W1) or frames (W3) of either client the same way.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  eachLine, GENERATOR_CORE, measureWindow, median, OPEN_FILES, openFiles, PINNED, procStat, ROOT, SERVER_CORE, sleep, spawnOn,
+  benchDir, eachLine, GENERATOR_CORE, measureWindow, median, OPEN_FILES, openFiles, PINNED, procStat, ROOT, SERVER_CORE, sleep, spawnOn,
   spawnTimed, startEchoServer, timedCpuSeconds, WSK,
 } from './processes.mjs';
 
@@ -384,7 +384,7 @@ function medianResult(results) {
 
 // ---- main ----
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'wsk-ws-bench-'));
+const dir = benchDir('ws-bench');
 const selected = ONLY.filter((name) => {
   if (WORKLOADS[name] !== undefined) return true;
   console.log(`unknown workload ${JSON.stringify(name)}; expected W0, W1, W2 or W3`);

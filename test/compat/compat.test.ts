@@ -5,11 +5,11 @@
  * built-in target (`BASE_URL` is its HTTP API, `WS_URL` its WebSocket echo), in a copy of this
  * folder so data files resolve and the files handleSummary writes land beside it.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startTarget } from '../../src/serve/index.js';
 import type { RunningTarget } from '../../src/serve/types.js';
 import { wsk } from '../integration/harness.js';
@@ -63,6 +63,7 @@ describe('k6 scripts run unchanged and do what k6 does', () => {
   it.each(cases)('%s', async (script) => {
     const expected = JSON.parse(readFileSync(path.join(SCRIPTS, expectationFile(script)), 'utf8')) as Expectation;
     const dir = mkdtempSync(path.join(os.tmpdir(), 'wsk-compat-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     cpSync(SCRIPTS, dir, { recursive: true });
     const wsUrl = `${target.url}/`;
     const baseUrl = target.url.replace(/^ws/, 'http');

@@ -14,10 +14,10 @@
 //
 // Flags: --minutes=3 (the whole run)  --wsk=path/to/bin/wsk.js (another build, to compare)
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { eachLine, median, procStat, sleep, WSK } from '../bench/processes.mjs';
+import { benchDir, eachLine, median, procStat, sleep, WSK } from '../bench/processes.mjs';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
 const MINUTES = Number(args.get('minutes') ?? 3);
@@ -103,7 +103,7 @@ function treeRss(root) {
 const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 
 async function main() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'wsk-soak-'));
+  const dir = benchDir('soak');
   writeFileSync(path.join(dir, 'soak.ts'), SCRIPT);
   console.log(
     `wsk soak: ${os.cpus().length} cores, node ${process.version}, ${MINUTES} min (${WARM_S} s warm-up): ` +
