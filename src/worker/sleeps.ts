@@ -51,8 +51,8 @@ export class Sleeps {
   /** The iteration ended before its operations did: they are dropped, and its realm (if alive) forgets them. */
   abandon(vu: HostVu): void {
     if (vu.ops.size === 0) return;
-    for (const timer of vu.ops.timers()) this.#timers.clearTimeout(timer);
-    if (!vu.place.isolate.disposed) this.#queue.enqueue(vu.place, ['forget', vu.ops.ops()], null);
+    for (const timer of vu.ops.values()) this.#timers.clearTimeout(timer);
+    if (!vu.place.isolate.disposed) this.#queue.enqueue(vu.place, ['forget', vu.ops.keys()], null);
     vu.ops.clear();
   }
 
@@ -78,7 +78,7 @@ export class Sleeps {
 
   /** The VU's realm is gone: its operations answer nothing any more (the new realm reuses their numbers). */
   drop(vu: HostVu): void {
-    for (const timer of vu.ops.timers()) this.#timers.clearTimeout(timer);
+    for (const timer of vu.ops.values()) this.#timers.clearTimeout(timer);
     vu.ops.clear();
   }
 }

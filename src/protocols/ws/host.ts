@@ -9,13 +9,14 @@ import type { SocketAction } from './messages.js';
 import { HostSocket, type SocketOwner } from './socket.js';
 import { pacerReady, stopPacer } from './pacer.js';
 import { releaseBytes } from '../../net/held-bytes.js';
+import { SmallMap } from '../../small-map.js';
 
 export function openWs(context: ProtocolContext): ProtocolHost {
-  /** Open sockets by VU, then by the id the VU's realm gave them. */
-  const sockets = new Map<number, Map<number, HostSocket>>();
-  const socketsOf = (vu: VuPort): Map<number, HostSocket> => {
+  /** Open sockets by VU, then by the id the VU's realm gave them (a VU mostly holds one: see SmallMap). */
+  const sockets = new Map<number, SmallMap<HostSocket>>();
+  const socketsOf = (vu: VuPort): SmallMap<HostSocket> => {
     let mine = sockets.get(vu.id);
-    if (mine === undefined) sockets.set(vu.id, (mine = new Map()));
+    if (mine === undefined) sockets.set(vu.id, (mine = new SmallMap()));
     return mine;
   };
   /** Sockets with traffic since the last count: an idle fleet costs nothing per metrics interval. */
@@ -74,7 +75,7 @@ export function openWs(context: ProtocolContext): ProtocolHost {
     },
     stopVu: (vu) => {
       // Sockets live until their VU stops: the end of the test, or a rebuild of its isolate.
-      for (const open of [...(sockets.get(vu.id)?.values() ?? [])]) open.terminate();
+      for (const open of sockets.get(vu.id)?.values() ?? []) open.terminate();
       sockets.delete(vu.id);
     },
     countTraffic: () => {
@@ -93,15 +94,15 @@ export function openWs(context: ProtocolContext): ProtocolHost {
 class SocketHome implements SocketOwner {
   /** The socket, once its constructor has returned (ws connects asynchronously, so no traffic comes before). */
   socket: HostSocket | undefined;
-  readonly mine: Map<number, HostSocket>;
+  readonly mine: SmallMap<HostSocket>;
   readonly record: ProtocolContext['record'];
   readonly #vu: VuPort;
   readonly #id: number;
-  readonly #sockets: Map<number, Map<number, HostSocket>>;
+  readonly #sockets: Map<number, SmallMap<HostSocket>>;
   readonly #withTraffic: Set<HostSocket>;
 
   /** `mine`: the VU's sockets, in `sockets`; `withTraffic`: the sockets the next count visits. */
-  constructor(vu: VuPort, id: number, mine: Map<number, HostSocket>, sockets: Map<number, Map<number, HostSocket>>, withTraffic: Set<HostSocket>, record: ProtocolContext['record']) {
+  constructor(vu: VuPort, id: number, mine: SmallMap<HostSocket>, sockets: Map<number, SmallMap<HostSocket>>, withTraffic: Set<HostSocket>, record: ProtocolContext['record']) {
     this.mine = mine;
     this.record = record;
     this.#vu = vu;
