@@ -15,7 +15,7 @@ export interface OpenParams {
   compression?: 'deflate';
   /** Tags on this socket's metrics (`name` groups sockets whose URLs differ). */
   tags?: Record<string, string>;
-  /** Handshake timeout in ms (default 10000). */
+  /** How long the whole handshake may take, connecting and the upgrade's answer, in ms (default 10000). */
   timeout?: number;
 }
 

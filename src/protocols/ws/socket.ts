@@ -95,7 +95,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
    */
   #requests: Map<number, { sentAt: number; deadline: number }> | undefined;
   /** Open requests the host correlates itself (wsRequest): their replies never cross one by one. */
-  readonly #hostRequests = new HostRequests();
+  #hostRequests: HostRequests | undefined;
   /** The script has message handlers on this socket: replies the host takes reach them too. */
   #listening = false;
   #pings: { op: number; at: number }[] | undefined;
@@ -126,6 +126,12 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
   /** The kind of the session's first error (see #sessionError). */
   #errorKind: SocketErrorKind | undefined;
   #cutOffTimer: NodeJS.Timeout | undefined;
+  /**
+   * The open() timeout, cleared when the handshake's answer comes. ws's handshakeTimeout is Node's
+   * idle timer on the TCP socket: a target trickling its answer a byte at a time never reached it,
+   * and every socket kept the cleared timer and its 'timeout' listener for life (some 300 bytes each).
+   */
+  #handshakeTimer: NodeJS.Timeout | undefined;
   #closed = false;
   /** An error was counted in this session, so its close is not counted again. */
   #errored = false;
@@ -160,9 +166,9 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
       ...connectOptions(network, new URL(url)),
       headers: options.headers,
       perMessageDeflate: options.compression,
-      handshakeTimeout: options.timeoutMs,
       followRedirects: false,
     });
+    this.#handshakeTimer = setTimeout(() => this.#handshakeTimedOut(options.timeoutMs), options.timeoutMs).unref();
     // Buffers: a text message decodes straight from one; a binary one is sliced to an exact-size ArrayBuffer.
     this.#ws.binaryType = 'nodebuffer';
   }
@@ -217,14 +223,21 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
     }
   }
 
+  #handshakeTimedOut(ms: number): void {
+    this.#handshakeTimer = undefined;
+    this.#fail(this.#openOp, 'timeout', `the handshake took longer than ${ms} ms`);
+    this.#ws.terminate();
+  }
+
+  #handshakeOver(): void {
+    clearTimeout(this.#handshakeTimer);
+    this.#handshakeTimer = undefined;
+  }
+
   #upgraded(response: IncomingMessage): void {
+    this.#handshakeOver();
     this.#net = response.socket as NetSocket;
     this.#headers = flatHeaders(response.headers);
-    // After the handshake the ws library swallows socket errors (a reset only shows as close 1006),
-    // so the socket is watched here to tell a reset from a close.
-    this.#net.on('error', (error: NodeJS.ErrnoException) => {
-      if (this.#isOpen) this.#sessionError(error);
-    });
   }
 
   #opened(): void {
@@ -254,7 +267,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
     // (src/sandbox/inbox.ts): an ArrayBuffer per message on the host cost full garbage collections. Only
     // bytes offered to the open requests are made one, since a reply crosses inside its request's result.
     const text = binary ? undefined : data.toString('utf8');
-    const request = this.#hostRequests.size === 0 ? undefined : this.#hostRequests.offer(text ?? toArrayBuffer(data), at);
+    const request = (this.#hostRequests?.size ?? 0) === 0 ? undefined : this.#hostRequests?.offer(text ?? toArrayBuffer(data), at);
     if (request === undefined) {
       this.#event(['ws', this.#id, 'message', text ?? data, binary, at]);
       return;
@@ -280,6 +293,10 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
       return;
     }
     if (this.#closed) return;
+    // After the handshake ws swallows the TCP socket's errors (a reset only shows as code 1006), but
+    // the socket keeps the one it died of: read here, it costs no listener per socket.
+    const died = this.#net?.errored;
+    if (died != null) this.#sessionError(died as NodeJS.ErrnoException);
     this.#closed = true;
     this.#countTraffic();
     owner.record(WsMetric.sessionDuration, performance.now() - this.#openedAt, this.#tags);
@@ -288,7 +305,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
     for (const ping of this.#pings?.splice(0) ?? []) owner.deliver(['reject', ping.op, `ping(): ${why}`]);
     this.#endStreams(`stream(): ${why} before the last frame`);
     this.#cutOff = this.#errorKind ?? (this.#closedByScript ? 'closed_by_script' : ORDERLY_CLOSE.has(code) ? 'closed' : 'closed_abnormally');
-    for (const request of this.#hostRequests.cutOff()) this.#endHostRequest(request, this.#cutOff);
+    for (const request of this.#hostRequests?.cutOff() ?? []) this.#endHostRequest(request, this.#cutOff);
     this.#event(['ws', this.#id, 'close', code, reason.toString('utf8'), performance.now()]);
     this.#forgetOnceReported();
   }
@@ -355,12 +372,13 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
   /** Closes the socket without a goodbye: its VU is stopping, so the session ends now. */
   terminate(): void {
     clearTimeout(this.#cutOffTimer);
+    this.#handshakeOver();
     if (this.#closed) return;
     this.#closed = true;
     for (const op of [...(this.#streams?.keys() ?? [])]) this.#streamOver(op);
     this.#drainWaiters = undefined;
     this.#requests?.clear();
-    this.#hostRequests.cutOff();
+    this.#hostRequests?.cutOff();
     this.#countTraffic();
     if (this.#isOpen) this.#owner.record(WsMetric.sessionDuration, performance.now() - this.#openedAt, this.#tags);
     this.#ws.terminate();
@@ -410,7 +428,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
       return;
     }
     // While the socket closes, its close cuts the request off like the others.
-    this.#hostRequests.add(op, match, until, performance.now(), timeoutMs, this.#tagsFor(group, tags));
+    (this.#hostRequests ??= new HostRequests()).add(op, match, until, performance.now(), timeoutMs, this.#tagsFor(group, tags));
     requestDeadlines.watch(this);
     if (this.#ws.readyState === WebSocket.OPEN) this.#write(data);
   }
@@ -491,8 +509,8 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
       open.deadline = Infinity;
       this.#event(['ws', this.#id, 'timeout', request, null, now]);
     }
-    for (const request of this.#hostRequests.expired(now)) this.#endHostRequest(request, 'timeout');
-    return this.#openRequests > 0 || this.#hostRequests.size > 0;
+    for (const request of this.#hostRequests?.expired(now) ?? []) this.#endHostRequest(request, 'timeout');
+    return this.#openRequests > 0 || (this.#hostRequests?.size ?? 0) > 0;
   }
 
   /**
@@ -696,6 +714,7 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
   }
 
   #fail(op: number, kind: SocketErrorKind, message: string, extra: Record<string, string> = {}): void {
+    this.#handshakeOver();
     if (this.#closed) return;
     this.#closed = true;
     // A handshake cut short because its iteration ended is no failure of the target.

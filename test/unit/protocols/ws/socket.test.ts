@@ -129,6 +129,37 @@ async function silentTarget(): Promise<string> {
   return `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/** A TCP server that answers an upgrade one header byte every 40 ms for up to 4 s, never finishing it; its URL. */
+async function tricklingTarget(): Promise<string> {
+  const timers = new Set<NodeJS.Timeout>();
+  const accepted: Socket[] = [];
+  const server = createServer((socket) => {
+    accepted.push(socket);
+    socket.on('error', () => {});
+    socket.write('HTTP/1.1 101 Switching Protocols\r\nX-Slow: ');
+    let left = 100;
+    const timer = setInterval(() => {
+      if (--left === 0 || socket.destroyed) {
+        clearInterval(timer);
+        timers.delete(timer);
+        return;
+      }
+      socket.write('a');
+    }, 40);
+    timers.add(timer);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(
+    () =>
+      new Promise((resolve) => {
+        for (const timer of timers) clearInterval(timer);
+        for (const socket of accepted) socket.destroy();
+        server.close(() => resolve());
+      }),
+  );
+  return `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 /** A port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -247,17 +278,31 @@ describe('HostSocket: opening', () => {
     expect(owner.of(WsMetric.sessions)).toEqual([]);
   });
 
-  it('a target that never answers the upgrade is a timeout after the open timeout', async () => {
-    const url = await silentTarget();
+  // The timeout bounds the whole handshake: a target that trickles its answer does not keep it alive.
+  it.each([
+    ['never answers the upgrade', silentTarget],
+    ['answers it a byte at a time, never finishing', tricklingTarget],
+  ])('a target that %s is a timeout after the open timeout', async (_, target) => {
+    const url = await target();
     const started = performance.now();
-    const { owner } = connect(url, { timeoutMs: 200 });
+    const { owner } = connect(url, { timeoutMs: 300 });
     await until(() => owner.settlements(OPEN_OP).length > 0);
 
-    expect(owner.settledAt(OPEN_OP) - started).toBeGreaterThanOrEqual(190);
-    expect(owner.settledAt(OPEN_OP) - started).toBeLessThan(2_200);
-    expect(owner.settlements(OPEN_OP)).toEqual([['reject', OPEN_OP, expect.stringMatching(new RegExp(`^ws\\.open\\(${url}\\): timeout: `))]]);
+    expect(owner.settledAt(OPEN_OP) - started).toBeGreaterThanOrEqual(290);
+    expect(owner.settledAt(OPEN_OP) - started).toBeLessThan(2_500);
+    expect(owner.settlements(OPEN_OP)).toEqual([['reject', OPEN_OP, `ws.open(${url}): timeout: the handshake took longer than 300 ms`]]);
     expect(owner.of(WsMetric.errors).map((s) => s.tags['error'])).toEqual(['timeout']);
     expect(owner.of(WsMetric.connectionFailed).map((s) => s.value)).toEqual([1]);
+  });
+
+  it('the open timeout ends with the handshake: an open socket outlives it', async () => {
+    const target = await wsTarget();
+    const { owner } = await opened(target, { timeoutMs: 100 });
+    await sleep(400);
+
+    expect(target.connections[0]!.closed).toBeUndefined();
+    expect(owner.of(WsMetric.errors)).toEqual([]);
+    expect(owner.socketEvents('close')).toEqual([]);
   });
 });
 
