@@ -14,7 +14,6 @@ import { reportCommand } from '../report/command.js';
 import { packageVersion } from '../package-root.js';
 import { parseCliFlags, type CliFlags } from './flags.js';
 import { resolveSettings } from '../options/sources.js';
-import { limitHeapGrowth } from '../heap-growth.js';
 
 export function version(): string {
   return packageVersion();
@@ -22,7 +21,6 @@ export function version(): string {
 
 /** Runs the CLI with `argv` (without node and the script path); resolves with the exit code. */
 export async function cli(argv: readonly string[], io: Io = processIo()): Promise<ExitCodeValue> {
-  limitHeapGrowth();
   let result: Promise<ExitCodeValue> | undefined;
   const program = new Command('wsk')
     .description('Load testing for WebSocket and HTTP services, scripted in TypeScript')

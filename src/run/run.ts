@@ -29,6 +29,7 @@ import { realRunEnvironment, TestStart } from './environment.js';
 import { StopController } from './stop.js';
 import type { RunContext } from './context.js';
 import { DEFAULT_LIFECYCLE_TIMEOUT, totalVus } from './phases.js';
+import { limitHeapGrowth } from '../heap-growth.js';
 import { scenarioTags } from './scenarios.js';
 import { executeRun } from './execute.js';
 import type { SummaryMode } from '../summary/report.js';
@@ -155,6 +156,7 @@ function runContext(request: RunRequest, io: Io, script: PreparedScript, checked
   const start = new TestStart(env.clock);
   const progress = new Progress(io.stderr, scenarios, env.clock, request.quiet, () => (start.started ? headline(recorder.store, start.elapsedMs()) : ''));
   const stop = new StopController(io);
+  limitHeapGrowth(totalVus(scenarios));
   const pool = new WorkerPool(workerCount(request.workers, scenarios), poolSetup(script, checked.network, testInfoJson), scenarios, {
     metrics: (batch) => recorder.merge(batch),
     logs: (logs) => output.logs(logs),

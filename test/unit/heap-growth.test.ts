@@ -1,20 +1,29 @@
-// The CLI limits how far any heap of its process grows past its live size before V8 collects it
-// (src/heap-growth.ts). Measured in a process of its own, since the setting is the whole process's:
-// the CLI runs a command, then a heap holding a steady live set keeps turning old objects into
-// garbage, the way a fleet of sleeping VUs does, and its largest size is compared with the live set.
+// A run of a fleet limits how far any heap of its process grows past its live size before V8
+// collects it (src/heap-growth.ts). Measured in a process of its own, since the setting is the whole
+// process's: the CLI runs a fleet's test there, then a heap holding a steady live set keeps turning
+// old objects into garbage, the way a fleet of sleeping VUs does, and its largest size is compared
+// with the live set.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { HEAP_GROWING_PERCENT } from '../../src/heap-growth.js';
+import { FLEET_VUS, HEAP_GROWING_PERCENT, heapGrowingPercent } from '../../src/heap-growth.js';
 
 const CLI_BUNDLE = pathToFileURL(path.resolve(import.meta.dirname, '../../dist/bundle/cli.mjs')).href;
 
-const PROBE = `
+const FLEET_SCRIPT = `
+export const options = { scenarios: { fleet: { executor: 'shared-iterations', vus: ${FLEET_VUS}, iterations: ${FLEET_VUS} } } };
+export default function () {}
+`;
+
+const PROBE = (script: string): string => `
 import v8 from 'node:v8';
 import vm from 'node:vm';
 const { cli } = await import(${JSON.stringify(CLI_BUNDLE)});
-if ((await cli(['version'])) !== 0) process.exit(2);
+const code = await cli(['run', '--quiet', '--workers', '1', ${JSON.stringify(script)}]);
+if (code !== 0) process.exit(2);
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc');
 const live = [];
@@ -33,21 +42,34 @@ for (let i = 0; i < 4_000_000; i++) {
 process.stdout.write('\\n' + JSON.stringify({ growth: largest / alive, kept: live.length }));
 `;
 
-/** The largest size of the probe's heap over its live size, in a process where the CLI ran first. */
-function growthAfterCli(): number {
-  const child = spawnSync(process.execPath, ['--no-node-snapshot', '--input-type=module', '-e', PROBE], { encoding: 'utf8', timeout: 60_000 });
+/** The largest size of the probe's heap over its live size, in a process where the CLI ran a fleet's test first. */
+function growthAfterFleet(): number {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'wsk-heap-growth-'));
+  const script = path.join(dir, 'fleet.js');
+  const probe = path.join(dir, 'probe.mjs');
+  writeFileSync(script, FLEET_SCRIPT);
+  writeFileSync(probe, PROBE(script));
+  const child = spawnSync(process.execPath, ['--no-node-snapshot', probe], { encoding: 'utf8', timeout: 90_000 });
   expect(child.status, child.stderr).toBe(0);
   const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as { growth: number; kept: number };
   expect(result.kept).toBe(200_000);
   return result.growth;
 }
 
-describe('the heap growth limit the CLI sets', () => {
-  it(`lets a heap that keeps making old garbage grow about ${HEAP_GROWING_PERCENT} % past its live size, where V8 alone lets it grow about fourfold`, () => {
+describe('the heap growth limit of a fleet', () => {
+  it(`after a run of ${FLEET_VUS} VUs, a heap that keeps making old garbage grows about ${HEAP_GROWING_PERCENT} % past its live size, where V8 alone lets it grow about fourfold`, () => {
     // Live size × 1.5 at a full collection, plus the young generation and the garbage made while
-    // the collection marks: about 2.2 here. Without the CLI's limit the same probe grows about 4.6
-    // times here; V8's own factor shrinks on a machine where collections are slow, so that side is
-    // not asserted.
-    expect(growthAfterCli()).toBeLessThan(3);
+    // the collection marks: about 2.2 here. Without the limit the same probe grows about 4.6 times
+    // here; V8's own factor shrinks on a machine where collections are slow, so that side is not
+    // asserted.
+    expect(growthAfterFleet()).toBeLessThan(3);
+  });
+
+  it(`is set for runs of ${FLEET_VUS} VUs or more, and left to V8 below`, () => {
+    expect(heapGrowingPercent(1)).toBeUndefined();
+    expect(heapGrowingPercent(200)).toBeUndefined();
+    expect(heapGrowingPercent(FLEET_VUS - 1)).toBeUndefined();
+    expect(heapGrowingPercent(FLEET_VUS)).toBe(HEAP_GROWING_PERCENT);
+    expect(heapGrowingPercent(50_000)).toBe(HEAP_GROWING_PERCENT);
   });
 });
