@@ -29,8 +29,10 @@ export function heapGrowingPercent(vus: number): number | undefined {
   return vus >= FLEET_VUS ? HEAP_GROWING_PERCENT : undefined;
 }
 
-/** Sets the limit for a run of `vus` VUs, before its workers start. */
+/**
+ * Sets the limit for a run of `vus` VUs, before its workers start. A smaller run sets 0, V8's
+ * default, which leaves the factor to V8 again after a fleet's run in the same process.
+ */
 export function limitHeapGrowth(vus: number): void {
-  const percent = heapGrowingPercent(vus);
-  if (percent !== undefined) v8.setFlagsFromString(`--heap-growing-percent=${percent}`);
+  v8.setFlagsFromString(`--heap-growing-percent=${heapGrowingPercent(vus) ?? 0}`);
 }

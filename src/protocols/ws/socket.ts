@@ -267,7 +267,8 @@ export class HostSocket implements DeadlineWatcher, PacedSocket {
     // (src/sandbox/inbox.ts): an ArrayBuffer per message on the host cost full garbage collections. Only
     // bytes offered to the open requests are made one, since a reply crosses inside its request's result.
     const text = binary ? undefined : data.toString('utf8');
-    const request = (this.#hostRequests?.size ?? 0) === 0 ? undefined : this.#hostRequests?.offer(text ?? toArrayBuffer(data), at);
+    const requests = this.#hostRequests;
+    const request = requests === undefined || requests.size === 0 ? undefined : requests.offer(text ?? toArrayBuffer(data), at);
     if (request === undefined) {
       this.#event(['ws', this.#id, 'message', text ?? data, binary, at]);
       return;
