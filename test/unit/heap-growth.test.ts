@@ -4,12 +4,11 @@
 // old objects into garbage, the way a fleet of sleeping VUs does, and its largest size is compared
 // with the live set.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FLEET_VUS, HEAP_GROWING_PERCENT, heapGrowingPercent } from '../../src/heap-growth.js';
+import { scriptDir } from '../integration/harness.js';
 
 const CLI_BUNDLE = pathToFileURL(path.resolve(import.meta.dirname, '../../dist/bundle/cli.mjs')).href;
 
@@ -18,11 +17,11 @@ export const options = { scenarios: { fleet: { executor: 'shared-iterations', vu
 export default function () {}
 `;
 
-const PROBE = (script: string): string => `
+const PROBE = `
 import v8 from 'node:v8';
 import vm from 'node:vm';
 const { cli } = await import(${JSON.stringify(CLI_BUNDLE)});
-const code = await cli(['run', '--quiet', '--workers', '1', ${JSON.stringify(script)}]);
+const code = await cli(['run', '--quiet', '--workers', '1', 'fleet.js']);
 if (code !== 0) process.exit(2);
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc');
@@ -44,12 +43,8 @@ process.stdout.write('\\n' + JSON.stringify({ growth: largest / alive, kept: liv
 
 /** The largest size of the probe's heap over its live size, in a process where the CLI ran a fleet's test first. */
 function growthAfterFleet(): number {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'wsk-heap-growth-'));
-  const script = path.join(dir, 'fleet.js');
-  const probe = path.join(dir, 'probe.mjs');
-  writeFileSync(script, FLEET_SCRIPT);
-  writeFileSync(probe, PROBE(script));
-  const child = spawnSync(process.execPath, ['--no-node-snapshot', probe], { encoding: 'utf8', timeout: 90_000 });
+  const dir = scriptDir({ 'fleet.js': FLEET_SCRIPT, 'probe.mjs': PROBE });
+  const child = spawnSync(process.execPath, ['--no-node-snapshot', 'probe.mjs'], { cwd: dir, encoding: 'utf8', timeout: 90_000 });
   expect(child.status, child.stderr).toBe(0);
   const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as { growth: number; kept: number };
   expect(result.kept).toBe(200_000);
