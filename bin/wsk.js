@@ -1,18 +1,21 @@
 #!/usr/bin/env node
 // isolated-vm on Node 20 needs V8's startup snapshot off, which only a process's own command line can
 // do: run the CLI in a child Node started with the flag, passing signals and the exit code through.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+// CommonJS (bin/package.json): an ES module entry would load Node's module loader too, 10 ms of CPU.
+'use strict';
+const { spawn } = require('node:child_process');
+const path = require('node:path');
 
 if (process.execArgv.includes('--no-node-snapshot')) {
-  // The CLI bundled into one file by `npm run build` (build/bundle-dist.mjs).
-  const { cli, exitWhenIdle } = await import(new URL('../dist/bundle/cli.mjs', import.meta.url).href);
-  exitWhenIdle(await cli(process.argv.slice(2)));
+  // The CLI bundled into one file by `npm run build` (build/bundle-dist.mjs), run with its code cache.
+  const { runBundle } = require('../dist/src/run-bundle.cjs');
+  const { cli, exitWhenIdle } = runBundle(path.join(__dirname, '..', 'dist', 'bundle', 'cli.cjs')).exports;
+  cli(process.argv.slice(2)).then(exitWhenIdle);
 } else {
   // Its own process group, so a terminal's Ctrl+C reaches it once, through us, not twice. The IPC
   // channel is its lifeline: when we die, even by SIGKILL, the channel closes and the child stops
   // (src/io.ts). A child that ends itself hard (SIGKILL) first sends its exit code over it: { wskExit }.
-  const child = spawn(process.execPath, ['--no-node-snapshot', ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+  const child = spawn(process.execPath, ['--no-node-snapshot', ...process.execArgv, __filename, ...process.argv.slice(2)], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, WSK_LIFELINE: '1' },
     detached: true,

@@ -1,5 +1,6 @@
 // Bundles each of wsk's entry points (the CLI and the modules a thread starts from) out of dist/src
-// into one file in dist/bundle with esbuild, run by `npm run build` after tsc.
+// into one CommonJS file in dist/bundle with esbuild, run by `npm run build` after tsc. CommonJS because
+// src/run-bundle.cts runs each as a script, which Node 20 lets keep V8's code cache between runs.
 //
 // Why: a short test's CPU is mostly start-up, and most of that is loading modules one file at a time
 // (Node 20 without its start-up snapshot, as isolated-vm needs): about 190 ES modules and 120 CommonJS
@@ -9,7 +10,7 @@
 // from there (the package root, a protocol's sources, typescript through createRequire) stay what they
 // are unbundled. Packages that load native code or other files of their own at run time stay outside.
 import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -44,19 +45,20 @@ const withoutPako = {
   },
 };
 
+// Bundles of an older build (the .mjs before the code cache) would only mislead.
+await rm(path.join(root, 'dist', 'bundle'), { recursive: true, force: true });
+
 await build({
   entryPoints: Object.entries(ENTRIES).map(([out, file]) => ({ in: path.join(dist, file), out })),
   outdir: path.join(root, 'dist', 'bundle'),
-  outExtension: { '.js': '.mjs' },
+  outExtension: { '.js': '.cjs' },
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
   // esbuild runs its own binary, isolated-vm is native, typescript is loaded only when a script needs
   // it; bufferutil (ws's native masking) finds its binary beside its own files, which bundled it would not.
   external: ['esbuild', 'isolated-vm', 'typescript', 'bufferutil'],
-  // CommonJS packages inside an ES module bundle still call require() for Node's own modules.
-  banner: { js: "import { createRequire as wskCreateRequire } from 'node:module'; const require = wskCreateRequire(import.meta.url);" },
   plugins: [ownImportMeta, withoutPako],
   logLevel: 'warning',
 });

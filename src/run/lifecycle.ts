@@ -7,6 +7,7 @@
  */
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { ownThread, WORKER_ENTRY, type ThreadFor, type WorkerChannel } from './worker-pool.js';
+import { startThread } from '../threads.js';
 import type { ScriptErrorInfo } from '../../runtime/protocol.js';
 import { IterationStatus, type FromWorker, type ToThread, type ToWorker, type WorkerError, type WorkerLog, type WorkerSetup } from '../worker/messages.js';
 import type { MetricBatch } from '../metrics/sink.js';
@@ -85,7 +86,7 @@ export class LifecycleVu {
     this.#events = events;
     const scenarios = LIFECYCLE_FUNCTIONS.map((name) => ({ name, exec: name, tags: { scenario: name } }));
     const workerData: WorkerSetup = { ...setup, workerIndex: -1, scenarios, recordIterations: false, network: DEFAULT_NETWORK };
-    this.#worker = new Worker(WORKER_ENTRY, { workerData });
+    this.#worker = startThread(WORKER_ENTRY, { workerData });
     this.#worker.on('message', (message: FromWorker) => this.#receive(message));
     this.#worker.on('error', (error) => this.#crashed(error));
     this.#worker.on('exit', (code) => {

@@ -3,8 +3,8 @@
  * `VirtualUser` handles whose iterations run remotely. Commands and results are batched per
  * event-loop turn, one postMessage per worker per turn at most.
  */
-import { Worker, type MessagePort } from 'node:worker_threads';
-import { threadEntry } from '../threads.js';
+import type { MessagePort, Worker } from 'node:worker_threads';
+import { startThread, threadEntry } from '../threads.js';
 import { onNextTurn } from '../next-turn.js';
 import type { IterationResult, LoopLimits, LoopResult, PlannedScenario, VirtualUser } from '../types.js';
 import type { ScriptErrorInfo } from '../../runtime/protocol.js';
@@ -117,7 +117,7 @@ export type ThreadFor = (setup: WorkerSetup) => WorkerChannel;
 /** A thread of its own running `entry` (wsk's worker unless a test hands in another). */
 export function ownThread(entry: URL = WORKER_ENTRY): ThreadFor {
   return (setup) => {
-    const thread = new Worker(entry, { workerData: setup });
+    const thread = startThread(entry, { workerData: setup });
     return { thread, port: thread };
   };
 }

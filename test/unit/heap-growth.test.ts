@@ -5,12 +5,11 @@
 // with the live set.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FLEET_VUS, HEAP_GROWING_PERCENT, heapGrowingPercent } from '../../src/heap-growth.js';
 import { scriptDir } from '../integration/harness.js';
 
-const CLI_BUNDLE = pathToFileURL(path.resolve(import.meta.dirname, '../../dist/bundle/cli.mjs')).href;
+const CLI_BUNDLE = path.resolve(import.meta.dirname, '../../dist/bundle/cli.cjs');
 
 const FLEET_SCRIPT = `
 export const options = { scenarios: { fleet: { executor: 'shared-iterations', vus: ${FLEET_VUS}, iterations: ${FLEET_VUS} } } };
@@ -20,7 +19,8 @@ export default function () {}
 const PROBE = `
 import v8 from 'node:v8';
 import vm from 'node:vm';
-const { cli } = await import(${JSON.stringify(CLI_BUNDLE)});
+import { createRequire } from 'node:module';
+const { cli } = createRequire(import.meta.url)(${JSON.stringify(CLI_BUNDLE)});
 const code = await cli(['run', '--quiet', '--workers', '1', 'fleet.js']);
 if (code !== 0) process.exit(2);
 v8.setFlagsFromString('--expose-gc');

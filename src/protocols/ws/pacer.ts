@@ -10,7 +10,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Socket as NetSocket } from 'node:net';
 import type { WebSocket } from 'ws';
-import { threadEntry } from '../../threads.js';
+import { startThread, threadEntry } from '../../threads.js';
 
 /** The connection's lock: the pacer may write, is writing, or may no longer touch the descriptor. */
 export const LOCK_FREE = 0;
@@ -100,7 +100,7 @@ class StreamPacer {
 
   #start(): Worker {
     if (this.#thread !== undefined) return this.#thread;
-    const thread = new Worker(PACER_ENTRY);
+    const thread = startThread(PACER_ENTRY);
     // The pacer lives as long as the worker has streams; it never keeps the worker alive.
     thread.unref();
     thread.on('message', (report: PacerReport) => this.#receive(report));
