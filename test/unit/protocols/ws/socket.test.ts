@@ -346,13 +346,19 @@ describe('HostSocket: messages', () => {
 
   it('sends reach the server in order, text as text and bytes as binary', async () => {
     const { socket, server } = await opened(await wsTarget());
+    // Short text goes to ws as bytes (one write per frame), long text as a string: both are text frames.
+    const long = 'é'.repeat(3000) + '✓'.repeat(2000);
     socket.act(send('hi ✓'));
     socket.act(send(new Uint8Array([9, 8, 7]).buffer));
-    await until(() => server.received.length === 2);
+    socket.act(send(long));
+    socket.act(send(''));
+    await until(() => server.received.length === 4);
 
     expect(server.received.map((m) => [m.binary, m.binary ? [...m.data] : m.data.toString('utf8')])).toEqual([
       [false, 'hi ✓'],
       [true, [9, 8, 7]],
+      [false, long],
+      [false, ''],
     ]);
   });
 
