@@ -9,7 +9,8 @@ const path = require('node:path');
 if (process.execArgv.includes('--no-node-snapshot')) {
   // The CLI bundled into one file by `npm run build` (build/bundle-dist.mjs), run with its code cache.
   const { runBundle } = require('../dist/src/run-bundle.cjs');
-  const { cli, exitWhenIdle } = runBundle(path.join(__dirname, '..', 'dist', 'bundle', 'cli.cjs')).exports;
+  // Each command keeps its own code cache: `wsk run` compiles other code than `wsk serve` or `--help`.
+  const { cli, exitWhenIdle } = runBundle(path.join(__dirname, '..', 'dist', 'bundle', 'cli.cjs'), { use: process.argv[2] }).exports;
   cli(process.argv.slice(2)).then(exitWhenIdle);
 } else {
   // Its own process group, so a terminal's Ctrl+C reaches it once, through us, not twice. The IPC

@@ -45,8 +45,10 @@ const withoutPako = {
   },
 };
 
-// Bundles of an older build (the .mjs before the code cache) would only mislead.
+// Bundles of an older build (the .mjs before the code cache) would only mislead, and the code caches
+// (src/run-bundle.cts) are of the old bundles.
 await rm(path.join(root, 'dist', 'bundle'), { recursive: true, force: true });
+await rm(path.join(root, 'dist', '.code-cache'), { recursive: true, force: true });
 
 await build({
   entryPoints: Object.entries(ENTRIES).map(([out, file]) => ({ in: path.join(dist, file), out })),

@@ -29,20 +29,27 @@ type CodeCacheUse = 'used' | 'made' | 'off';
 interface RunBundleOptions {
   /** Where caches are kept; default dist/.code-cache beside the bundle's directory; null: no cache. */
   readonly cacheDir?: string | null;
+  /**
+   * Which use of the bundle this is (the CLI's command), when uses run different code: each keeps a
+   * cache of its own, since the first run to make a cache decides what it holds.
+   */
+  readonly use?: string;
 }
 
 /** The bundle's exports, and how its code cache was used (read by tests). */
 function runBundle(file: string, options: RunBundleOptions = {}): { exports: Record<string, unknown>; cache: CodeCacheUse } {
   const bytes = fs.readFileSync(file);
   const cacheDir = options.cacheDir === undefined ? path.join(path.dirname(path.dirname(file)), '.code-cache') : options.cacheDir;
-  const name = path.basename(file, path.extname(file));
+  const use = options.use !== undefined && /^[a-z][a-z0-9-]{0,31}$/.test(options.use) ? `-${options.use}` : '';
+  const name = path.basename(file, path.extname(file)) + use;
   const cacheFile = cacheDir === null ? undefined : path.join(cacheDir, `${name}.${crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 16)}.v8`);
   const cachedData = cacheFile === undefined ? undefined : readIfPresent(cacheFile);
   // Wrapped on the source's first line, so stack positions keep the bundle's line numbers.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${bytes.toString('utf8')}\n})`, {
     filename: file,
     cachedData,
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    // import() as in a module of the main context (Node 20.12 and later; the bundles make none today).
+    importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   let cache: CodeCacheUse = 'off';
   if (cachedData !== undefined && !script.cachedDataRejected) cache = 'used';
@@ -52,7 +59,7 @@ function runBundle(file: string, options: RunBundleOptions = {}): { exports: Rec
     // for a thread that is ended from outside (the stream pacer) or a process that is ended hard.
     let kept = false;
     const keepOnce = (): void => {
-      if (!kept) keep(cacheFile, name, script.createCachedData());
+      if (!kept) keep(cacheFile, name, () => script.createCachedData());
       kept = true;
     };
     process.once('exit', keepOnce);
@@ -76,11 +83,13 @@ function readIfPresent(file: string): Buffer | undefined {
  * Writes the cache whole or not at all (threads of one run may write it at once), and drops the
  * bundle's older caches. As src/write-atomically.ts does, which an ES module cannot lend this script.
  */
-function keep(file: string, name: string, bytes: Buffer): void {
+function keep(file: string, name: string, make: () => Buffer): void {
   const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(temporary, bytes);
+    // Made only where it can be kept: serializing the CLI's code takes milliseconds.
+    fs.accessSync(path.dirname(file), fs.constants.W_OK);
+    fs.writeFileSync(temporary, make());
     fs.renameSync(temporary, file);
     for (const entry of fs.readdirSync(path.dirname(file))) {
       if (entry.startsWith(`${name}.`) && entry.endsWith('.v8') && entry !== path.basename(file)) fs.rmSync(path.join(path.dirname(file), entry), { force: true });

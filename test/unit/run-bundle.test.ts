@@ -14,8 +14,8 @@ function bundleSource(value: string): string {
 }
 
 /** Runs `file` through the loader in a new process: what its exports say and how the cache was used. */
-function run(file: string, cacheDir?: string): { answer: string; cache: string } {
-  const options = cacheDir === undefined ? '' : `, { cacheDir: ${JSON.stringify(cacheDir)} }`;
+function run(file: string, cacheDir?: string, use?: string): { answer: string; cache: string } {
+  const options = `, ${JSON.stringify({ ...(cacheDir === undefined ? {} : { cacheDir }), ...(use === undefined ? {} : { use }) })}`;
   const code = `const r = require(${JSON.stringify(LOADER)}).runBundle(${JSON.stringify(file)}${options}); process.stdout.write(JSON.stringify({ answer: r.exports.answer, cache: r.cache }));`;
   const child = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', timeout: 30_000 });
   expect(child.status, child.stderr).toBe(0);
@@ -44,6 +44,18 @@ describe('running a bundle with its code cache', () => {
     expect(kept).toHaveLength(1);
     expect(kept[0]).not.toBe(old);
     expect(run(file)).toEqual({ answer: 'two:cli.cjs', cache: 'used' });
+  });
+
+  it('keeps a cache per use (the CLI\'s command), named only from a plain word', () => {
+    const dir = scriptDir({ 'bundle/cli.cjs': bundleSource('uses') });
+    const file = path.join(dir, 'bundle', 'cli.cjs');
+    expect(run(file, undefined, 'run').cache).toBe('made');
+    expect(run(file, undefined, 'serve').cache).toBe('made');
+    expect(run(file, undefined, 'run').cache).toBe('used');
+    // Not a command's name: the bundle's plain cache, never a path of its own.
+    expect(run(file, undefined, '../../escape').cache).toBe('made');
+    expect(run(file, undefined, '--help').cache).toBe('used');
+    expect(readdirSync(path.join(dir, '.code-cache')).map((entry) => entry.replace(/\.[0-9a-f]{16}\.v8$/, '')).sort()).toEqual(['cli', 'cli-run', 'cli-serve']);
   });
 
   it('runs from source when the cache cannot be written, and when caching is off', () => {
