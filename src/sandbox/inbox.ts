@@ -20,9 +20,19 @@ export interface StagedBatch {
   readonly places: BytePlaces | undefined;
 }
 
+/**
+ * Bytes start at multiples of this in the inbox. V8 copies to or from shared memory a word at a time
+ * only where source and target are aligned alike, and a byte at a time elsewhere: 2.2 µs for 3,200
+ * bytes against 0.4. Aligned places let the realm copy each value out by words (unpackBytes).
+ */
+const ALIGN = 8;
+/** The plain buffer that bytes at an unaligned place of their own buffer go through (see #put). */
+const SCRATCH_BYTES = 64 * 1024;
+
 export class Inbox {
   readonly memory: SharedArrayBuffer;
   readonly #bytes: Uint8Array;
+  #scratch: Uint8Array | undefined;
 
   constructor(size = INBOX_BYTES) {
     this.memory = new SharedArrayBuffer(size);
@@ -41,19 +51,38 @@ export class Inbox {
         const value: unknown = event[field];
         if (!(value instanceof Uint8Array)) continue;
         copy ??= [...event];
-        if (used + value.byteLength > this.#bytes.byteLength) {
+        const at = (used + ALIGN - 1) & -ALIGN;
+        if (at + value.byteLength > this.#bytes.byteLength) {
           copy[field] = toArrayBuffer(value);
           continue;
         }
-        this.#bytes.set(value, used);
-        (places ??= []).push(index, field, used, value.byteLength);
+        this.#put(value, at);
+        (places ??= []).push(index, field, at, value.byteLength);
         copy[field] = null;
-        used += value.byteLength;
+        used = at + value.byteLength;
       }
       if (copy === undefined) continue;
       staged ??= events.slice();
       staged[index] = copy as unknown as SandboxEvent;
     }
     return { events: staged ?? events, places };
+  }
+
+  /**
+   * Copies `value` to `at`, an aligned place. Bytes at an unaligned place of their own buffer (a
+   * frame ws cut out of a read lands wherever it fell) first go to a plain buffer, where V8 copies
+   * at any alignment with memmove, then from its start into the inbox by words.
+   */
+  #put(value: Uint8Array, at: number): void {
+    if ((value.byteOffset & (ALIGN - 1)) === 0) {
+      this.#bytes.set(value, at);
+      return;
+    }
+    const scratch = (this.#scratch ??= new Uint8Array(SCRATCH_BYTES));
+    for (let done = 0; done < value.byteLength; done += SCRATCH_BYTES) {
+      const piece = value.subarray(done, done + SCRATCH_BYTES);
+      scratch.set(piece);
+      this.#bytes.set(piece.byteLength === SCRATCH_BYTES ? scratch : scratch.subarray(0, piece.byteLength), at + done);
+    }
   }
 }

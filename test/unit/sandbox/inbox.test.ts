@@ -39,17 +39,33 @@ describe('the inbox that carries bytes into a realm', () => {
   });
 
   it('copies what does not fit into an ArrayBuffer of its own, and starts over with each crossing', () => {
-    const inbox = new Inbox(8);
-    const first = cross(inbox, [
+    const inbox = new Inbox(16);
+    const batch = (): SandboxEvent[] => [
       ['b', Buffer.from([1, 2, 3, 4, 5, 6])],
       ['b', Buffer.from([7, 8, 9])],
-      ['b', Buffer.from([10, 11])],
-    ]);
-    expect(first.map((event) => [...new Uint8Array(event[1] as ArrayBuffer)])).toEqual([[1, 2, 3, 4, 5, 6], [7, 8, 9], [10, 11]]);
-    const places = inbox.stage([['b', Buffer.from([1, 2, 3, 4, 5, 6])], ['b', Buffer.from([7, 8, 9])], ['b', Buffer.from([10, 11])]]).places;
-    // The first and the third are in the inbox; the second found no room.
-    expect(places).toEqual([0, 1, 0, 6, 2, 1, 6, 2]);
+      ['b', Buffer.from([10, 11, 12, 13, 14, 15, 16, 17, 18])],
+      ['b', Buffer.from([19, 20])],
+    ];
+    const first = cross(inbox, batch());
+    expect(first.map((event) => [...new Uint8Array(event[1] as ArrayBuffer)])).toEqual([[1, 2, 3, 4, 5, 6], [7, 8, 9], [10, 11, 12, 13, 14, 15, 16, 17, 18], [19, 20]]);
+    const places = inbox.stage(batch()).places;
+    // Each at the next multiple of 8: the first at 0, the second at 8; the third (8 + 3 → 16, 9 bytes)
+    // and the fourth (at 16, 2 bytes) found no room in 16 bytes.
+    expect(places).toEqual([0, 1, 0, 6, 1, 1, 8, 3]);
     const second = cross(inbox, [['b', Buffer.from([42, 43, 44, 45, 46, 47, 48, 49])]]);
     expect([...new Uint8Array(second[0]![1] as ArrayBuffer)]).toEqual([42, 43, 44, 45, 46, 47, 48, 49]);
+  });
+
+  it('puts bytes at aligned places, whatever their place in their own buffer, and they cross exact', () => {
+    // ws hands over frames wherever they fell in a read: at odd offsets of a larger buffer.
+    const read = Buffer.alloc(300_000);
+    for (let i = 0; i < read.length; i++) read[i] = (i * 31 + (i >> 8)) & 0xff;
+    const values = [read.subarray(3, 3203), read.subarray(4000, 4005), read.subarray(5001, 5001 + 140_000), read.subarray(8, 3208)];
+    const inbox = new Inbox(1 << 20);
+    const batch = inbox.stage(values.map((value, i): SandboxEvent => ['ws', i, 'message', value, true, 0]));
+    const offsets = batch.places!.filter((_, i) => i % 4 === 2);
+    expect(offsets.every((offset) => offset % 8 === 0)).toBe(true);
+    const crossed = cross(inbox, values.map((value, i): SandboxEvent => ['ws', i, 'message', value, true, 0]));
+    crossed.forEach((event, i) => expect(Buffer.from(event[3] as ArrayBuffer).equals(values[i]!)).toBe(true));
   });
 });
