@@ -7,17 +7,32 @@ import { CORE_METRICS } from '../metrics/builtin.js';
 import { CORE_MODULES } from '../runtime-modules.js';
 import type { RuntimeTable } from '../bundle/runtime-table.js';
 import type { MetricDefinition } from '../types.js';
-import type { Protocol, ProtocolReport, ProtocolSummarySection } from './types.js';
+import type { OpenProtocolHost, Protocol, ProtocolContext, ProtocolHost, ProtocolReport, ProtocolSummarySection } from './types.js';
 
 export class ProtocolRegistry {
   readonly protocols: readonly Protocol[];
   readonly #table: RuntimeTable;
   readonly #metrics: readonly MetricDefinition[];
+  /** Each protocol's host side, once loadHosts() loaded it. */
+  readonly #hosts = new Map<Protocol, OpenProtocolHost>();
 
   constructor(protocols: readonly Protocol[]) {
     this.protocols = protocols;
     this.#table = runtimeTable(protocols);
     this.#metrics = metricDefinitions(protocols);
+  }
+
+  /** Loads every protocol's host side (Protocol.host): a worker does, once, before it opens them. */
+  async loadHosts(): Promise<void> {
+    const loaded = await Promise.all(this.protocols.map((protocol) => this.#hosts.get(protocol) ?? protocol.host()));
+    this.protocols.forEach((protocol, i) => this.#hosts.set(protocol, loaded[i]!));
+  }
+
+  /** Sets `protocol`'s host side up in a worker; loadHosts() has loaded it. */
+  openHost(protocol: Protocol, context: ProtocolContext): ProtocolHost {
+    const open = this.#hosts.get(protocol);
+    if (open === undefined) throw new Error(`protocol ${protocol.name}: its host side is not loaded (ProtocolRegistry.loadHosts())`);
+    return open(context);
   }
 
   /** The modules scripts may import (the core's and every protocol's), for the bundler and the type checker. */

@@ -18,8 +18,13 @@ export interface Protocol {
   readonly sandbox: string;
   /** The built-in metrics the protocol records. */
   readonly metrics: readonly MetricDefinition[];
-  /** Sets the protocol up in a worker: its handlers of the actions VUs send. */
-  open(context: ProtocolContext): ProtocolHost;
+  /**
+   * Loads the host side, which sets the protocol up in a worker (its handlers of the actions VUs
+   * send): `() => import('./host.js').then((host) => host.open)`. Only workers load it, so the CLI's
+   * own thread never loads a protocol's client library and the Node modules under it (ws, http, tls:
+   * a sixth of a one-second test's start-up).
+   */
+  host(): Promise<OpenProtocolHost>;
   /** What the protocol adds to the summary, the results, the report and the progress line. */
   readonly report?: ProtocolReport;
 }
@@ -62,6 +67,9 @@ export interface VuPort {
   /** The tags of the VU's samples: its scenario's, the group, then the script's own. */
   tags(group: string, own: Record<string, string> | null): Tags;
 }
+
+/** Sets a protocol's host side up in one worker (what `Protocol.host()` loads). */
+export type OpenProtocolHost = (context: ProtocolContext) => ProtocolHost;
 
 /** A protocol's host side in one worker. */
 export interface ProtocolHost {

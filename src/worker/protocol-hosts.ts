@@ -12,10 +12,13 @@ export class ProtocolHosts {
   readonly #hosts: readonly ProtocolHost[];
   readonly #actions = new Map<string, ProtocolActionHandler>();
 
-  /** Throws when two protocols, or a protocol and the core, claim the same action kind. */
+  /**
+   * Opens the host sides `registry` has loaded (loadHosts()). Throws when two protocols, or a
+   * protocol and the core, claim the same action kind.
+   */
   constructor(registry: ProtocolRegistry, context: ProtocolContext) {
     this.#hosts = registry.protocols.map((protocol) => {
-      const host = protocol.open(context);
+      const host = registry.openHost(protocol, context);
       for (const [kind, handler] of Object.entries(host.actions)) {
         if (isCoreKind(kind) || this.#actions.has(kind)) throw new Error(`protocol ${protocol.name}: action kind "${kind}" is taken`);
         this.#actions.set(kind, handler);

@@ -2,11 +2,14 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { PROTOCOLS } from '../protocols/index.js';
 import type { FromWorker, ToThread, WorkerSetup } from './messages.js';
 import { VuHost } from './vu-host.js';
 
 if (parentPort === null) throw new Error('wsk: worker.js must run in a worker thread');
-serve(parentPort, workerData as WorkerSetup);
+const port = parentPort;
+// The port keeps what the coordinator sends until serve() listens.
+void PROTOCOLS.loadHosts().then(() => serve(port, workerData as WorkerSetup));
 process.once('exit', collectIsolatedVmObjects);
 
 /**

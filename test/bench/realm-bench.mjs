@@ -42,6 +42,9 @@ const { DEFAULT_NETWORK } = await dist('options/network.js');
 const { wrapUserCode } = await dist('sandbox/code.js');
 const { REAL_ENVIRONMENT } = await dist('worker/environment.js');
 const { VuHost } = await dist('worker/vu-host.js');
+const { PROTOCOLS } = await dist('protocols/index.js');
+// As a worker does before it opens them.
+await PROTOCOLS.loadHosts();
 
 const SCRIPT = `import { sleep } from 'wsk';
 export default async function () {

@@ -1,7 +1,6 @@
 /** `wsk/http` (alias `k6/http`): HTTP/1.1 requests in k6's shape, timed phase by phase on the host. */
 import { protocolFile } from '../files.js';
 import type { Protocol } from '../types.js';
-import { openHttp } from './host.js';
 import { HTTP_METRICS } from './metrics.js';
 import { httpReport } from './report.js';
 
@@ -21,7 +20,7 @@ const http: Protocol = {
   ],
   sandbox: protocolFile(import.meta.url, 'sandbox.ts'),
   metrics: HTTP_METRICS,
-  open: openHttp,
+  host: () => import('./host.js').then((host) => host.openHttp),
   report: httpReport,
 };
 

@@ -5,7 +5,6 @@
  */
 import { protocolFile } from '../files.js';
 import type { Protocol } from '../types.js';
-import { openWs } from './host.js';
 import { WS_METRICS } from './metrics.js';
 import { wsReport } from './report.js';
 
@@ -29,7 +28,7 @@ const ws: Protocol = {
   ],
   sandbox: protocolFile(import.meta.url, 'sandbox.ts'),
   metrics: WS_METRICS,
-  open: openWs,
+  host: () => import('./host.js').then((host) => host.openWs),
   report: wsReport,
 };
 

@@ -48,6 +48,7 @@ async function bundle(source: string, typecheck = true): Promise<string> {
 async function startHost(code: string) {
   const messages: FromWorker[] = [];
   const waiters: (() => void)[] = [];
+  await registry.loadHosts();
   host = new VuHost(
     {
       workerIndex: 0,
@@ -166,9 +167,21 @@ describe('a protocol registered in the tests', () => {
     expect(() => new ProtocolRegistry([toy, { ...toy, name: 'copy', modules: [] }])).toThrow('protocol copy: metric "toy_shouts" is taken');
   });
 
-  it('refuses, in the worker, an action kind that the core or another protocol has', () => {
-    const stealer = { ...toy, name: 'stealer', modules: [], metrics: [], open: () => ({ actions: { sleep: () => {} }, stopVu: () => {}, countTraffic: () => {} }) };
-    expect(() => new VuHost({ code: { user: '' } } as never, () => {}, new ProtocolRegistry([stealer]))).toThrow('protocol stealer: action kind "sleep" is taken');
+  it('refuses, in the worker, an action kind that the core or another protocol has', async () => {
+    const open = () => ({ actions: { sleep: () => {} }, stopVu: () => {}, countTraffic: () => {} });
+    const stealers = new ProtocolRegistry([{ ...toy, name: 'stealer', modules: [], metrics: [], host: async () => open }]);
+    await stealers.loadHosts();
+    expect(() => new VuHost({ code: { user: '' } } as never, () => {}, stealers)).toThrow('protocol stealer: action kind "sleep" is taken');
+  });
+
+  it("loads a protocol's host side only when a worker asks, and opens none before", async () => {
+    let loads = 0;
+    const counted = new ProtocolRegistry([{ ...toy, host: () => (loads++, toy.host()) }]);
+    expect(loads).toBe(0);
+    expect(() => new VuHost({ code: { user: '' } } as never, () => {}, counted)).toThrow('protocol toy: its host side is not loaded (ProtocolRegistry.loadHosts())');
+    await counted.loadHosts();
+    await counted.loadHosts();
+    expect(loads).toBe(1);
   });
 
   it('has a handler for every kind of its actions, or does not compile', () => {

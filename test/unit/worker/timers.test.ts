@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bundleScript } from '../../../src/bundle/bundle.js';
 import { runtimeCode } from '../../../src/bundle/runtime-code.js';
 import { DEFAULT_NETWORK } from '../../../src/options/network.js';
+import { PROTOCOLS } from '../../../src/protocols/index.js';
 import { wrapUserCode } from '../../../src/sandbox/code.js';
 import { REAL_ENVIRONMENT, type WorkerEnvironment } from '../../../src/worker/environment.js';
 import type { FromWorker, WorkerSetup } from '../../../src/worker/messages.js';
@@ -45,6 +46,7 @@ async function start(source: string) {
     network: DEFAULT_NETWORK,
   };
   const messages: FromWorker[] = [];
+  await PROTOCOLS.loadHosts();
   host = new VuHost(setup, (message) => messages.push(message), undefined, environment);
   const batches = () => messages.filter((m): m is Extract<FromWorker, { type: 'batch' }> => m.type === 'batch');
   return {

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { handlers, type SandboxEvent } from '../../../runtime/protocol.js';
 import { MetricRegistry } from '../../../src/metrics/registry.js';
 import { MetricStore } from '../../../src/metrics/store.js';
@@ -32,35 +32,44 @@ const SETUP: WorkerSetup = {
   network: DEFAULT_NETWORK,
 };
 
-/** A protocol of the tests: its action `probe` delivers a `probed` event; it notes which VUs it stopped and when it counted. */
-function probeProtocol() {
-  const stopped: number[] = [];
-  let counted = 0;
-  let closed = 0;
-  const protocol: Protocol = {
-    name: 'probe',
-    modules: [],
-    sandbox: '',
-    metrics: [],
-    open: () => ({
+/** What the probe protocol's host side in one VuHost noted: which VUs it stopped, how often it counted and closed. */
+interface ProbeNotes {
+  readonly stopped: number[];
+  counted: number;
+  closed: number;
+}
+
+/** The notes of the host side opened last: each start() opens one. */
+let opened: ProbeNotes | undefined;
+
+/** A protocol of the tests: its action `probe` delivers a `probed` event. */
+const PROBE: Protocol = {
+  name: 'probe',
+  modules: [],
+  sandbox: '',
+  metrics: [],
+  host: async () => () => {
+    const notes: ProbeNotes = (opened = { stopped: [], counted: 0, closed: 0 });
+    return {
       actions: handlers<['probe', number, string], [vu: VuPort]>({
         probe: ([, , text], vu) => vu.deliver(['probed', vu.id, text]),
       }),
       // As a socket does, a stopped VU's connection reports its end.
       stopVu: (vu) => {
-        stopped.push(vu.id);
+        notes.stopped.push(vu.id);
         vu.deliver(['probed', vu.id, 'closed']);
       },
       countTraffic: () => {
-        counted++;
+        notes.counted++;
       },
       close: () => {
-        closed++;
+        notes.closed++;
       },
-    }),
-  };
-  return { protocol, stopped, counted: () => counted, closed: () => closed };
-}
+    };
+  },
+};
+const registry = new ProtocolRegistry([PROBE]);
+beforeAll(() => registry.loadHosts());
 
 let host: VuHost | undefined;
 afterEach(() => {
@@ -71,10 +80,10 @@ afterEach(() => {
 function start(program: Program = {}, setup: Partial<WorkerSetup> = {}) {
   const env = new FakeEnvironment();
   env.sandbox.program = program;
-  const probe = probeProtocol();
-  const registry = new ProtocolRegistry([probe.protocol]);
   const messages: FromWorker[] = [];
   host = new VuHost({ ...SETUP, ...setup }, (message) => messages.push(message), registry, env);
+  const notes = opened!;
+  const probe = { stopped: notes.stopped, counted: () => notes.counted, closed: () => notes.closed };
   const of = <T extends FromWorker['type']>(type: T) => messages.filter((m): m is Extract<FromWorker, { type: T }> => m.type === type);
   const batches = () => of('batch');
   return {

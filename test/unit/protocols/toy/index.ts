@@ -20,25 +20,23 @@ const toy: Protocol = {
   ],
   sandbox: fileURLToPath(new URL('./sandbox.ts', import.meta.url)),
   metrics: Object.values(METRICS),
-  open(context) {
-    return {
-      actions: handlers<ToyAction, [vu: VuPort]>({
-        toyShout: ([, , op, text, own], vu) => {
-          const tags = vu.tags('', own);
-          if (text === '') {
-            context.record(ToyMetric.errors, 1, { ...tags, error: 'empty' });
-            vu.deliver(['reject', op, 'toy.shout(): nothing to shout']);
-            return;
-          }
-          context.record(ToyMetric.shouts, 1, tags);
-          vu.deliver(['resolve', op, text.toUpperCase()]);
-          vu.deliver(['toyEcho', vu.id, text.toUpperCase()]);
-        },
-      }),
-      stopVu: () => {},
-      countTraffic: () => {},
-    };
-  },
+  host: async () => (context) => ({
+    actions: handlers<ToyAction, [vu: VuPort]>({
+      toyShout: ([, , op, text, own], vu) => {
+        const tags = vu.tags('', own);
+        if (text === '') {
+          context.record(ToyMetric.errors, 1, { ...tags, error: 'empty' });
+          vu.deliver(['reject', op, 'toy.shout(): nothing to shout']);
+          return;
+        }
+        context.record(ToyMetric.shouts, 1, tags);
+        vu.deliver(['resolve', op, text.toUpperCase()]);
+        vu.deliver(['toyEcho', vu.id, text.toUpperCase()]);
+      },
+    }),
+    stopVu: () => {},
+    countTraffic: () => {},
+  }),
   report: {
     errorKinds: [{ metric: ToyMetric.errors, tags: ['error'] }],
     endpoints: [ToyMetric.shouts],
