@@ -9,7 +9,7 @@ import type { Isolation } from '../sandbox/code.js';
 import type { ScriptRequest } from '../run/prepare.js';
 import type { RunRequest } from '../run/run.js';
 import { parseOutputs } from '../results/outputs.js';
-import { DEFAULT_DASHBOARD } from '../live/index.js';
+import { DEFAULT_DASHBOARD } from '../live/types.js';
 import { flagName, parseEnvPair } from '../options/sources.js';
 import { SUMMARY_MODES, type SummaryMode } from '../summary/report.js';
 

@@ -4,7 +4,9 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, WskError, configError, quote, type ExitCodeValue } from '../errors.js';
-import { TARGET_KINDS, parseServeFlags, serveUntil, type TargetKind } from '../serve/index.js';
+// The targets' servers (ws, http) load only for `wsk serve`: see the command below.
+import { parseServeFlags } from '../serve/flags.js';
+import { TARGET_KINDS, type TargetKind } from '../serve/types.js';
 import { processIo, type Io } from '../io.js';
 // bin/wsk.js takes both from the bundle of this module.
 export { exitWhenIdle } from '../io.js';
@@ -111,6 +113,7 @@ export async function cli(argv: readonly string[], io: Io = processIo()): Promis
             resolve();
           });
         });
+        const { serveUntil } = await import('../serve/serve.js');
         await serveUntil(kind as TargetKind, parseServeFlags(flags), io.stdout, stopped);
         return ExitCode.ok;
       });

@@ -20,7 +20,6 @@ import { guardedServer } from './guard.js';
 import { closeServer, listen } from './listen.js';
 import type { Dashboard, ListenOptions, LiveSource } from './types.js';
 
-export const DEFAULT_DASHBOARD = { host: '127.0.0.1', port: 5665 } as const;
 const UPDATE_EVERY_MS = 1000;
 /** A client this far behind (a stalled tab) is dropped; its browser reconnects and gets a snapshot. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;

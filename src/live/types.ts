@@ -15,6 +15,9 @@ export interface ListenOptions {
   readonly port: number;
 }
 
+/** Where `--dashboard` with no address listens: k6's address for its web dashboard. */
+export const DEFAULT_DASHBOARD = { host: '127.0.0.1', port: 5665 } as const;
+
 export interface Dashboard {
   /** The live page, e.g. 'http://127.0.0.1:5665/'. */
   readonly url: string;

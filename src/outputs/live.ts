@@ -1,6 +1,8 @@
-/** `--dashboard` and `--out prometheus`: servers up before any VU starts, so a port in use stops the run at once. */
-import { startDashboard, startPrometheus, type Dashboard, type MetricsEndpoint } from '../live/index.js';
-import type { ListenOptions } from '../live/types.js';
+/**
+ * `--dashboard` and `--out prometheus`: servers up before any VU starts, so a port in use stops the
+ * run at once. Their code (and Node's http under it) loads only for a run that asks for one.
+ */
+import type { Dashboard, ListenOptions, MetricsEndpoint } from '../live/types.js';
 import type { Output } from './types.js';
 
 export function dashboardOutput(options: ListenOptions): Output {
@@ -8,6 +10,7 @@ export function dashboardOutput(options: ListenOptions): Output {
   return {
     name: '--dashboard',
     async start({ io, live }) {
+      const { startDashboard } = await import('../live/dashboard.js');
       dashboard = await startDashboard(options, live);
       io.stderr.write(`dashboard: ${dashboard.url}\n`);
     },
@@ -23,6 +26,7 @@ export function prometheusOutput(options: ListenOptions): Output {
   return {
     name: '--out prometheus',
     async start({ io, live }) {
+      const { startPrometheus } = await import('../live/prometheus.js');
       endpoint = await startPrometheus(options, live);
       io.stderr.write(`prometheus metrics: ${endpoint.url}\n`);
     },

@@ -16,7 +16,7 @@ import { checkOutputs, type OutputSpec } from '../results/outputs.js';
 import { DEFAULT_BUCKET_MS } from '../results/buckets.js';
 import { OutputSet, runOutputs } from '../outputs/index.js';
 import { readNetworkOptions, type NetworkOptions } from '../options/network.js';
-import { parseTargetSpec } from '../serve/index.js';
+import { parseTargetSpec } from '../serve/flags.js';
 import type { WorkerSetup } from '../worker/messages.js';
 import { prepareScript, type PreparedScript, type ScriptRequest } from './prepare.js';
 import { WorkerPool } from './worker-pool.js';

@@ -2,7 +2,9 @@
  * The built-in targets of `wsk run --serve`: all started at once, each in its own process, and their
  * URLs handed to the script in __ENV.
  */
-import { spawnTarget, type SpawnedTarget, type TargetKind, type TargetOptions, type TargetSpec } from '../serve/index.js';
+import type { TargetSpec } from '../serve/flags.js';
+import { spawnTarget, type SpawnedTarget } from '../serve/spawn.js';
+import type { TargetKind, TargetOptions } from '../serve/types.js';
 
 export type StartTarget = (kind: TargetKind, options: TargetOptions) => Promise<SpawnedTarget>;
 

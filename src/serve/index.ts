@@ -1,5 +1,5 @@
 /** wsk's built-in target servers (echo, chat, voice): what `wsk serve` and `wsk run --serve` start. */
-export { TARGET_KINDS } from './types.js';
+export { LISTENING_LINE, TARGET_KINDS } from './types.js';
 export type { ChatOptions, RunningTarget, TargetKind, TargetOptions, VoiceOptions } from './types.js';
 export { CHAT_DEFAULTS, VOICE_DEFAULTS } from './options.js';
 export { startTarget } from './server.js';

@@ -12,12 +12,10 @@ export async function serveUntil(
   until: Promise<unknown>,
 ): Promise<void> {
   const target = await startTarget(kind, options);
-  out.write(`wsk serve ${kind} listening on ${target.url}\n`);
+  out.write(`wsk serve ${kind} listening on ${target.url}\n`); // LISTENING_LINE
   try {
     await until;
   } finally {
     await target.close();
   }
 }
-
-export const LISTENING_LINE = /^wsk serve \w+ listening on (\S+)$/m;

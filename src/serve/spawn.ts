@@ -9,8 +9,7 @@ import { WskError } from '../errors.js';
 import { LIFELINE_ENV } from '../io.js';
 import { packageRoot } from '../package-root.js';
 import { serveFlagArgs } from './flags.js';
-import { LISTENING_LINE } from './serve.js';
-import type { TargetKind, TargetOptions } from './types.js';
+import { LISTENING_LINE, type TargetKind, type TargetOptions } from './types.js';
 
 const READY_TIMEOUT_MS = 15_000;
 const KILL_AFTER_MS = 3_000;

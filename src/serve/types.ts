@@ -6,6 +6,9 @@ import type { Clock } from '../types.js';
 export type TargetKind = 'echo' | 'chat' | 'voice';
 export const TARGET_KINDS: readonly TargetKind[] = ['echo', 'chat', 'voice'];
 
+/** The line `wsk serve` prints once it listens (serve.ts), which `spawnTarget` waits for; the URL is group 1. */
+export const LISTENING_LINE = /^wsk serve \w+ listening on (\S+)$/m;
+
 export interface ChatOptions {
   /** Reply parts per request. */
   parts: number;
