@@ -2,6 +2,7 @@
  * The report's tables as HTML: thresholds with what they observed, checks, errors by kind, and every
  * metric's final values, formatted as the text summary formats them (ms for time, kB for data).
  */
+import { compareMetricKeys } from '../name-order.js';
 import type { CheckResult, EndpointResult, ErrorCount, MetricResult, RunResults, ThresholdResult } from '../results/types.js';
 import { formatPercent, formatValue, trimmedFixed } from '../summary/format.js';
 import type { Tags } from '../types.js';
@@ -108,9 +109,3 @@ function table(headers: readonly string[], rows: readonly string[], classes: rea
   return `<div class="table-wrap"><table class="data"><thead><tr>${head}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table></div>`;
 }
 
-const collator = new Intl.Collator('en');
-function compareMetricKeys(a: string, b: string): number {
-  const parentA = a.split('{', 1)[0] ?? a;
-  const parentB = b.split('{', 1)[0] ?? b;
-  return collator.compare(parentA, parentB) || collator.compare(a.slice(parentA.length), b.slice(parentB.length));
-}

@@ -11,7 +11,8 @@ import { packageVersion } from '../package-root.js';
 import { errorKindOf, type SummaryData, type SummaryGroup } from '../summary/data.js';
 import type { ThresholdOutcome } from '../thresholds/index.js';
 import type { Tags } from '../types.js';
-import { endpointResults, failureCounts, naturalOrder } from './endpoints.js';
+import { compareNatural } from '../name-order.js';
+import { endpointResults, failureCounts } from './endpoints.js';
 import { RESULTS_FORMAT, type CheckResult, type ErrorCount, type MetricResult, type RunResults, type ThresholdResult, type TimeSeries } from './types.js';
 
 /** Trend stats every result carries whatever summaryTrendStats says: the CSV and Markdown columns need them. */
@@ -135,6 +136,6 @@ function errorCounts(store: RunResultsInput['store'], kinds: NonNullable<Protoco
     counts.set(key, { kind, count: (known?.count ?? 0) + count });
   }
   return [...counts]
-    .sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : naturalOrder.compare(a, b)))
+    .sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : compareNatural(a, b)))
     .map(([, { kind, count }]): ErrorCount => ({ metric: kinds.metric, kind, count }));
 }

@@ -6,6 +6,7 @@
  * folded into "(other)" by the store, so they end up in one "(other)" row here.
  */
 import type { MetricStore } from '../metrics/store.js';
+import { compareNatural } from '../name-order.js';
 import { PROTOCOLS } from '../protocols/index.js';
 import type { ProtocolReport } from '../protocols/types.js';
 import { endpointName } from './endpoint-name.js';
@@ -18,7 +19,7 @@ type EndpointStore = Pick<MetricStore, 'groupedBy' | 'series'>;
 export function endpointResults(store: EndpointStore, elapsedMs: number, trendStats: readonly string[], reports: readonly ProtocolReport[] = PROTOCOLS.reports): EndpointResult[] {
   const endpoints: EndpointResult[] = [];
   for (const metric of reports.flatMap((report) => report.endpoints ?? [])) {
-    const groups = [...store.groupedBy(metric, endpointName, elapsedMs)].sort(([a], [b]) => naturalOrder.compare(a, b));
+    const groups = [...store.groupedBy(metric, endpointName, elapsedMs)].sort(([a], [b]) => compareNatural(a, b));
     for (const [name, view] of groups) {
       const { type, contains } = view.definition;
       endpoints.push({ metric, name, type, contains, values: view.values(trendStats) });
@@ -38,9 +39,6 @@ export function failureCounts(store: EndpointStore, reports: readonly ProtocolRe
   };
   for (const report of reports) report.failures?.(store, count);
   return [...counts.values()].sort(
-    (a, b) => b.occurrences - a.occurrences || naturalOrder.compare(a.method, b.method) || naturalOrder.compare(a.name, b.name) || naturalOrder.compare(a.error, b.error),
+    (a, b) => b.occurrences - a.occurrences || compareNatural(a.method, b.method) || compareNatural(a.name, b.name) || compareNatural(a.error, b.error),
   );
 }
-
-/** Text in order, numbers in it by value: 'error_code 1212' before '1300', 'user2' before 'user10'. */
-export const naturalOrder = new Intl.Collator('en', { numeric: true });

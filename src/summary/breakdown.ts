@@ -6,6 +6,7 @@
  */
 import { Metric } from '../metrics/builtin.js';
 import type { MetricStore } from '../metrics/store.js';
+import { compareNames } from '../name-order.js';
 import type { Tags } from '../types.js';
 import type { SummaryMetric } from './data.js';
 import type { Breakdown, BreakdownNode, CheckCount } from './report.js';
@@ -63,7 +64,7 @@ export function buildBreakdown(store: BreakdownStore, elapsedMs: number, trendSt
   }
   return {
     groups: [...test.children.values()].map(toBreakdown),
-    scenarios: [...scenarios.values()].sort((a, b) => a.name.localeCompare(b.name)).map(toBreakdown),
+    scenarios: [...scenarios.values()].sort((a, b) => compareNames(a.name, b.name)).map(toBreakdown),
   };
 }
 

@@ -111,10 +111,3 @@ export function metricLabel(key: string): { readonly label: string; readonly ind
   return brace < 0 ? { label: key, indent: '' } : { label: `{ ${key.slice(brace + 1, -1)} }`, indent: '  ' };
 }
 
-/** By metric name; a submetric ('name{...}') right after its metric, submetrics by their filter. */
-const collator = new Intl.Collator('en');
-export function compareMetricKeys(a: string, b: string): number {
-  const parentA = a.split('{', 1)[0] ?? a;
-  const parentB = b.split('{', 1)[0] ?? b;
-  return collator.compare(parentA, parentB) || collator.compare(a.slice(parentA.length), b.slice(parentB.length));
-}

@@ -8,6 +8,7 @@ import { PROTOCOLS } from '../protocols/index.js';
 import type { ProtocolReport } from '../protocols/types.js';
 import { createSeriesState } from '../metrics/series.js';
 import type { MetricStore } from '../metrics/store.js';
+import { compareNames } from '../name-order.js';
 import { DEFAULT_TREND_STATS, SnapshotView } from '../metrics/view.js';
 import type { MetricDefinition, MetricType, MetricValues, Tags, ValueKind } from '../types.js';
 
@@ -130,7 +131,7 @@ function addErrorKinds(
       if (Object.keys(kind).length === 0) continue;
       kinds.set(`${name}{${Object.entries(kind).map(([tag, value]) => `${tag}:${value}`).join(',')}}`, kind);
     }
-    for (const [key, tags] of [...kinds].sort(([a], [b]) => a.localeCompare(b))) metrics[key] = entry(definition, tags);
+    for (const [key, tags] of [...kinds].sort(([a], [b]) => compareNames(a, b))) metrics[key] = entry(definition, tags);
   }
 }
 

@@ -3,7 +3,8 @@
  * by name with dotted leaders to one column and its values in aligned columns. A pure function of the data.
  */
 import type { SummaryData, SummaryGroup, SummaryMetric } from './data.js';
-import { Ansi, CellTable, FAIL, PASS, compareMetricKeys, metricLabel, painter, trendCells, valueCells, width, type Paint } from './columns.js';
+import { compareMetricKeys } from '../name-order.js';
+import { Ansi, CellTable, FAIL, PASS, metricLabel, painter, trendCells, valueCells, width, type Paint } from './columns.js';
 
 export interface TextSummaryOptions {
   /** Colour with ANSI escapes. */

@@ -5,7 +5,7 @@
  * the printed summary and `textSummary(data)` are one rendering of one thing.
  */
 import type { SummaryData, SummaryGroup, SummaryMetric } from './data.js';
-import { compareMetricKeys } from './columns.js';
+import { compareMetricKeys } from '../name-order.js';
 import { SummarySections, type SectionDetail } from './sections.js';
 
 export const SUMMARY_MODES = ['compact', 'full', 'legacy'] as const;
