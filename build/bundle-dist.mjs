@@ -10,7 +10,7 @@
 // from there (the package root, a protocol's sources, typescript through createRequire) stay what they
 // are unbundled. Packages that load native code or other files of their own at run time stay outside.
 import { build } from 'esbuild';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -50,7 +50,7 @@ const withoutPako = {
 await rm(path.join(root, 'dist', 'bundle'), { recursive: true, force: true });
 await rm(path.join(root, 'dist', '.code-cache'), { recursive: true, force: true });
 
-await build({
+const result = await build({
   entryPoints: Object.entries(ENTRIES).map(([out, file]) => ({ in: path.join(dist, file), out })),
   outdir: path.join(root, 'dist', 'bundle'),
   outExtension: { '.js': '.cjs' },
@@ -63,4 +63,16 @@ await build({
   external: ['esbuild', 'isolated-vm', 'typescript', 'bufferutil'],
   plugins: [ownImportMeta, withoutPako],
   logLevel: 'warning',
+  write: false,
 });
+
+// ASCII only, which a thread reads as Latin-1, a copy rather than a decode (src/run-bundle.cts). esbuild
+// escapes what is in the code's strings and names; what is left is in comments and regular expressions,
+// where \uXXXX means the same character. After a backslash it would not: the build stops instead.
+await mkdir(path.join(root, 'dist', 'bundle'), { recursive: true });
+for (const output of result.outputFiles) {
+  const text = output.text;
+  const escapedAfterBackslash = /(?<!\\)(?:\\\\)*\\[^\x00-\x7f]/.exec(text);
+  if (escapedAfterBackslash !== null) throw new Error(`${output.path}: a non-ASCII character after a backslash: ${JSON.stringify(escapedAfterBackslash[0])}`);
+  await writeFile(output.path, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}

@@ -1,7 +1,8 @@
 // wsk's bundles run through src/run-bundle.cts, which keeps V8's code cache of each between runs.
 // Each case runs a bundle in a Node process of its own, as wsk's CLI and threads do.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scriptDir } from '../integration/harness.js';
@@ -29,7 +30,7 @@ describe('running a bundle with its code cache', () => {
     const file = path.join(dir, 'bundle', 'cli.cjs');
     expect(run(file)).toEqual({ answer: 'first:cli.cjs', cache: 'made' });
     const kept = readdirSync(path.join(dir, '.code-cache'));
-    expect(kept).toEqual([expect.stringMatching(/^cli\.[0-9a-f]{16}\.v8$/)]);
+    expect(kept).toEqual([expect.stringMatching(/^cli\.[0-9a-z]+(-[0-9a-z]+){3}\.v8$/)]);
     expect(run(file)).toEqual({ answer: 'first:cli.cjs', cache: 'used' });
   });
 
@@ -56,7 +57,7 @@ describe('running a bundle with its code cache', () => {
     // Not a command's name: the bundle's plain cache, never a path of its own.
     expect(run(file, undefined, '../../escape').cache).toBe('made');
     expect(run(file, undefined, '--help').cache).toBe('used');
-    expect(readdirSync(path.join(dir, '.code-cache')).map((entry) => entry.replace(/\.[0-9a-f]{16}\.v8$/, '')).sort()).toEqual(['cli', 'cli-run', 'cli-serve']);
+    expect(readdirSync(path.join(dir, '.code-cache')).map((entry) => entry.replace(/\.[0-9a-z]+(-[0-9a-z]+){3}\.v8$/, '')).sort()).toEqual(['cli', 'cli-run', 'cli-serve']);
   });
 
   it('runs from source when the cache cannot be written, and when caching is off', () => {
@@ -67,5 +68,17 @@ describe('running a bundle with its code cache', () => {
     expect(run(file, path.join(file, 'cache'))).toEqual({ answer: 'plain:worker.cjs', cache: 'made' });
     expect(run(file, null)).toEqual({ answer: 'plain:worker.cjs', cache: 'off' });
     expect(existsSync(path.join(dir, '.code-cache'))).toBe(false);
+  });
+
+  it('reads a bundle of other than ASCII as UTF-8', () => {
+    const dir = scriptDir({ 'bundle/cli.cjs': bundleSource('naïve µs → ok') });
+    expect(run(path.join(dir, 'bundle', 'cli.cjs'))).toEqual({ answer: 'naïve µs → ok:cli.cjs', cache: 'made' });
+  });
+
+  it("makes wsk's own bundles of ASCII only, which read as Latin-1", () => {
+    const bundles = path.resolve(import.meta.dirname, '../../dist/bundle');
+    const files = readdirSync(bundles).filter((file) => file.endsWith('.cjs'));
+    expect(files.sort()).toEqual(['cli.cjs', 'pacer-thread.cjs', 'worker.cjs']);
+    for (const file of files) expect([file, isAscii(readFileSync(path.join(bundles, file)))]).toEqual([file, true]);
   });
 });
