@@ -45,10 +45,27 @@ const withoutPako = {
   },
 };
 
+// hdr-histogram-js finds zlib's deflate and inflate when its encoding module loads, which loads
+// Node's zlib in every thread (compiled from source without Node's snapshot, a few ms); wsk compresses
+// only histograms of many values, at the end of a metrics interval. Here they find zlib when first called.
+const HDR_ZLIB_LOOKUP = 'exports.deflate = findDeflateFunction();\nexports.inflate = findInflateFunction();';
+const lazyHdrZlib = {
+  name: 'lazy-hdr-zlib',
+  setup(esbuild) {
+    esbuild.onLoad({ filter: /hdr-histogram-js[\\/]dist[\\/]JsHistogram\.encoding\.js$/ }, async (args) => {
+      const code = await readFile(args.path, 'utf8');
+      if (!code.includes(HDR_ZLIB_LOOKUP)) throw new Error(`${args.path}: no zlib lookup to make lazy; hdr-histogram-js changed`);
+      const lazy = 'exports.deflate = (...args) => require("zlib").deflateSync(...args);\nexports.inflate = (...args) => require("zlib").inflateSync(...args);';
+      return { contents: code.replace(HDR_ZLIB_LOOKUP, lazy), loader: 'js' };
+    });
+  },
+};
+
 // Bundles of an older build (the .mjs before the code cache) would only mislead, and the code caches
-// (src/run-bundle.cts) are of the old bundles.
+// (src/run-bundle.cts) and scripts' kept bundles (src/bundle/bundle-cache.ts) are of the old ones.
 await rm(path.join(root, 'dist', 'bundle'), { recursive: true, force: true });
 await rm(path.join(root, 'dist', '.code-cache'), { recursive: true, force: true });
+await rm(path.join(root, 'dist', '.bundle-cache'), { recursive: true, force: true });
 
 const result = await build({
   entryPoints: Object.entries(ENTRIES).map(([out, file]) => ({ in: path.join(dist, file), out })),
@@ -61,7 +78,7 @@ const result = await build({
   // esbuild runs its own binary, isolated-vm is native, typescript is loaded only when a script needs
   // it; bufferutil (ws's native masking) finds its binary beside its own files, which bundled it would not.
   external: ['esbuild', 'isolated-vm', 'typescript', 'bufferutil'],
-  plugins: [ownImportMeta, withoutPako],
+  plugins: [ownImportMeta, withoutPako, lazyHdrZlib],
   logLevel: 'warning',
   write: false,
 });

@@ -11,7 +11,9 @@ import { stat } from 'node:fs/promises';
 import type { SourceMapPayload } from 'node:module';
 import path from 'node:path';
 import { configError, quote, scriptError, type WskError } from '../errors.js';
+import { keepBundle, keptBundle, type BundleParts } from './bundle-cache.js';
 import { displayPath } from './display-path.js';
+import { ColumnMap } from './edits.js';
 import { esbuild } from './esbuild.js';
 import { formatLocated, locate } from './messages.js';
 import { isRuntimeMemberWarning, missingRuntimeExport, RUNTIME_NAMESPACE, wskPlugin } from './plugin.js';
@@ -34,29 +36,46 @@ export async function bundleScript(scriptPath: string, options: BundleOptions = 
   await assertScriptFile(scriptPath, entry);
   const table = options.table ?? PROTOCOLS.runtimeTable;
   if (options.typecheck === true) await (await import('./typecheck.js')).typecheckScript(entry, { cwd, typesDir: options.typesDir, table });
+  // A kept bundle is of wsk's own modules.
+  const cache = options.table === undefined ? options.cache : undefined;
+  const kept = cache === undefined ? undefined : keptBundle(cache, entry, cwd);
+  if (kept !== undefined) return bundleOf(entry, kept);
   const remote = new RemoteModules(entry, cwd, options.remote);
   await remote.prefetch(entry);
   const rewriter = new LazyScriptRewriter(remote.host, table);
-  const scriptDir = path.dirname(entry);
   let result: Output;
   try {
     result = await runEsbuild(entry, cwd, rewriter, table, remote);
   } finally {
     await remote.save();
   }
-  const code = outputText(result, OUTPUT_NAME).replace(/\/\/# sourceMappingURL=\S*\s*$/, '');
-  const sourceMap = JSON.parse(outputText(result, `${OUTPUT_NAME}.map`)) as SourceMapPayload;
-  const positions = new BundlePositions(sourceMap, scriptDir, scriptDir, rewriter.columnMaps());
   const inputs = Object.keys(result.metafile.inputs)
     .filter((input) => !input.startsWith(`${RUNTIME_NAMESPACE}:`) && path.basename(input) !== ENTRY_NAME)
     .map((input) => moduleOfEsbuildPath(input, cwd))
     .filter((input) => !isRemoteUrl(input));
-  return {
-    entry,
-    code,
+  const parts: BundleParts = {
+    code: outputText(result, OUTPUT_NAME).replace(/\/\/# sourceMappingURL=\S*\s*$/, ''),
+    sourceMap: outputText(result, `${OUTPUT_NAME}.map`),
+    columns: [...rewriter.columnMaps()].map(([file, columns]) => [file, columns.toLines()]),
     files: [entry, ...inputs.filter((file) => file !== entry)],
     warnings: result.warnings.filter((warning) => !isRuntimeMemberWarning(warning.text)).map((warning) => toBundleWarning(warning, cwd, rewriter)),
     imports: rewriter.runtimeReferences((file) => displayPath(file, cwd)),
+  };
+  if (cache !== undefined) keepBundle(cache, entry, cwd, parts, result.metafile.inputs, { runtimeNamespace: RUNTIME_NAMESPACE, stdin: ENTRY_NAME });
+  return bundleOf(entry, parts);
+}
+
+/** The bundle of `parts`, just made or kept from an earlier run. */
+function bundleOf(entry: string, parts: BundleParts): Bundle {
+  const scriptDir = path.dirname(entry);
+  const columns = new Map(parts.columns.map(([file, lines]) => [file, ColumnMap.fromLines(lines)]));
+  const positions = new BundlePositions(JSON.parse(parts.sourceMap) as SourceMapPayload, scriptDir, scriptDir, columns);
+  return {
+    entry,
+    code: parts.code,
+    files: parts.files,
+    warnings: parts.warnings,
+    imports: parts.imports,
     mapPosition: (line, column) => positions.map(line, column),
     mapStack: (stack, bundleFileName, lineOffset) => positions.mapStack(stack, bundleFileName, lineOffset),
   };

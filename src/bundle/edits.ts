@@ -46,6 +46,16 @@ export class ColumnMap {
     this.#lines = lines;
   }
 
+  /** A map as toLines() wrote it. */
+  static fromLines(lines: readonly (readonly [line: number, insertions: readonly (readonly [column: number, length: number])[]])[]): ColumnMap {
+    return new ColumnMap(new Map(lines.map(([line, insertions]) => [line, insertions.map(([column, length]) => ({ column, length }))])));
+  }
+
+  /** The map as JSON can hold it: each line's insertions, [column, length]. */
+  toLines(): [line: number, insertions: [column: number, length: number][]][] {
+    return [...this.#lines].map(([line, insertions]) => [line, insertions.map(({ column, length }) => [column, length])]);
+  }
+
   /** `lineAndColumnOf` turns an original offset into its 0-based line and column. */
   static of(insertions: readonly Insertion[], lineAndColumnOf: (offset: number) => { line: number; character: number }): ColumnMap {
     const lines = new Map<number, LineInsertion[]>();

@@ -4,15 +4,15 @@
  * once per run by the coordinator; workers receive the string.
  *
  * The build (600 KB, most of it wsk/html's parser) is kept on disk beside wsk's own files, with the
- * size and modification time of every file that went into it: a run whose inputs are unchanged reads
- * it instead of running esbuild (a third of a one-second test's start-up).
+ * state of every file that went into it and of esbuild's package (bundle-cache.ts, readKept): a run
+ * whose inputs are unchanged reads it instead of running esbuild (a third of a one-second test's start-up).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { packageRoot } from '../package-root.js';
-import { writeAtomically } from '../write-atomically.js';
+import { keep, readKept } from './bundle-cache.js';
 import { esbuild } from './esbuild.js';
 import { PROTOCOLS } from '../protocols/index.js';
 
@@ -29,17 +29,9 @@ export function runtimeCode(sandboxFiles: readonly string[] = PROTOCOLS.sandboxF
   return code;
 }
 
-/**
- * A built runtime on disk: a first line with what it was built from (JSON: each input's absolute path,
- * size and modification time), then the code. One file, so runs that start together never read the
- * code of one build with the inputs of another; not JSON as a whole, since parsing 600 KB of JSON
- * string took 15 ms of every run's start-up.
- */
-type CachedInputs = [file: string, size: number, mtimeMs: number][];
-
-/** Where the runtime with `sandboxFiles` is kept between runs. */
+/** Where the runtime with `sandboxFiles` is kept between runs: the code as it is, not as JSON (parsing 600 KB of JSON string took 15 ms). */
 export function runtimeCacheFile(sandboxFiles: readonly string[]): string {
-  const key = createHash('sha256').update(`${esbuild().version}\n${sandboxFiles.join('\n')}`).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(sandboxFiles.join('\n')).digest('hex').slice(0, 16);
   return path.join(packageRoot(fileURLToPath(import.meta.url)), 'dist', '.runtime-cache', `${key}.cache`);
 }
 
@@ -53,7 +45,7 @@ export function runtimeCodeCacheFile(code: string): string {
 export async function buildRuntime(sandboxFiles: readonly string[]): Promise<string> {
   const root = packageRoot(fileURLToPath(import.meta.url));
   const cacheFile = runtimeCacheFile(sandboxFiles);
-  const cached = readCached(cacheFile);
+  const cached = readKept(cacheFile, sandboxFiles.join('\n'));
   if (cached !== undefined) return cached;
   // The entry hands the protocols to the runtime, which names none of them itself.
   const imports = sandboxFiles.map((file, i) => `import protocol${i} from ${JSON.stringify(file)};`);
@@ -89,36 +81,8 @@ export async function buildRuntime(sandboxFiles: readonly string[]): Promise<str
   const inputs = Object.keys(result.metafile.inputs)
     .filter((input) => input !== ENTRY_NAME)
     .map((input) => path.resolve(root, input));
-  writeCached(cacheFile, runtime, [...inputs, fileURLToPath(import.meta.url)]);
+  // esbuild's package: another esbuild builds anew.
+  const esbuildPackage = createRequire(import.meta.url).resolve('esbuild/package.json');
+  keep(cacheFile, runtime, [...inputs, fileURLToPath(import.meta.url), esbuildPackage], sandboxFiles.join('\n'));
   return runtime;
-}
-
-/** The cached runtime, if every file it was built from is as it was. */
-function readCached(file: string): string | undefined {
-  try {
-    const cached = readFileSync(file, 'utf8');
-    const lineEnd = cached.indexOf('\n');
-    if (lineEnd === -1) return undefined;
-    for (const [input, size, mtimeMs] of JSON.parse(cached.slice(0, lineEnd)) as CachedInputs) {
-      const now = statSync(input);
-      if (now.size !== size || now.mtimeMs !== mtimeMs) return undefined;
-    }
-    return cached.slice(lineEnd + 1);
-  } catch {
-    return undefined; // none yet, an input is gone, or a file of another layout: build it
-  }
-}
-
-/** Keeps the build for the next run; a package directory that cannot be written to just builds each time. */
-function writeCached(file: string, code: string, inputs: readonly string[]): void {
-  try {
-    const described: CachedInputs = inputs.map((input) => {
-      const stat = statSync(input);
-      return [input, stat.size, stat.mtimeMs];
-    });
-    // Whole or not at all: runs that start together never read half a file.
-    writeAtomically(file, `${JSON.stringify(described)}\n${code}`);
-  } catch {
-    // Read-only install: nothing to keep.
-  }
 }

@@ -1,5 +1,6 @@
 /** What the bundler gives the rest of wsk. */
 import type { ImportReference } from '../../runtime/protocol.js';
+import type { BundleCache } from './bundle-cache.js';
 import type { RemoteOptions } from './remote.js';
 import type { RuntimeTable } from './runtime-table.js';
 
@@ -54,4 +55,6 @@ export interface BundleOptions {
   readonly table?: RuntimeTable;
   /** How remote modules are fetched, cached and locked (--offline, --frozen, the cache directory). */
   readonly remote?: RemoteOptions;
+  /** Where bundles are kept between runs (bundle-cache.ts); none: bundled every time. Only with wsk's own `table`. */
+  readonly cache?: BundleCache;
 }

@@ -7,6 +7,7 @@ import { ExitCode, WskError, scriptError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { PlannedScenario, ScriptOptions } from '../types.js';
 import { bundleScript, type Bundle } from '../bundle/index.js';
+import { defaultBundleCache } from '../bundle/bundle-cache.js';
 import { remoteOptions } from '../bundle/remote.js';
 import { runtimeCode, runtimeCodeCacheFile } from '../bundle/runtime-code.js';
 import { namesTimerGlobals, USER_CODE_LINE_OFFSET, wrapUserCode, type Isolation, type SandboxCode } from '../sandbox/code.js';
@@ -94,7 +95,7 @@ export async function prepareScript(
 ): Promise<PreparedScript> {
   const scriptPath = path.resolve(io.cwd, request.script);
   const remote = remoteOptions({ offline: request.offline === true, frozen: request.frozen === true }, io.env, io.cwd);
-  const bundle = await bundleScript(request.script, { typecheck: request.typecheck, cwd: io.cwd, remote });
+  const bundle = await bundleScript(request.script, { typecheck: request.typecheck, cwd: io.cwd, remote, cache: defaultBundleCache() });
   for (const warning of bundle.warnings) {
     io.stderr.write(`WARN ${warning.file}:${warning.line}:${warning.column}: ${warning.message}\n`);
   }

@@ -27,8 +27,8 @@ describe('the runtime build kept between runs', () => {
     // What the next run reads is the kept file: mark it to tell it from a fresh build.
     const cacheFile = runtimeCacheFile([file]);
     const kept = readFileSync(cacheFile, 'utf8');
-    const inputs = JSON.parse(kept.slice(0, kept.indexOf('\n'))) as [string, number, number][];
-    expect(inputs.map(([input]) => input)).toContain(file);
+    const { states } = JSON.parse(kept.slice(0, kept.indexOf('\n'))) as { states: [string, string][] };
+    expect(states.map(([input]) => input)).toContain(file);
     writeFileSync(cacheFile, kept.replace('first-marker', 'read-from-cache'));
     expect(await buildRuntime([file])).toContain('read-from-cache');
 
