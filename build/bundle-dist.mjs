@@ -61,6 +61,22 @@ const lazyHdrZlib = {
   },
 };
 
+// ws requires Node's https and tls when it loads, for wss:// alone: a few ms of every worker's start-up
+// (Node compiles them from source without its snapshot). For ws it gets each as an object that
+// requires the module when first used, so a test of ws:// never loads them.
+const lazyTlsForWs = {
+  name: 'lazy-tls-for-ws',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^(https|tls)$/ }, (args) =>
+      /[\\/]node_modules[\\/]ws[\\/]/.test(args.importer) ? { path: args.path, namespace: 'lazy-node-module' } : undefined,
+    );
+    esbuild.onLoad({ filter: /.*/, namespace: 'lazy-node-module' }, (args) => ({
+      contents: `let loaded;\nmodule.exports = new Proxy({}, { get: (_, key) => (loaded ??= require(${JSON.stringify(`node:${args.path}`)}))[key] });\n`,
+      loader: 'js',
+    }));
+  },
+};
+
 // Bundles of an older build (the .mjs before the code cache) would only mislead, and the code caches
 // (src/run-bundle.cts) and scripts' kept bundles (src/bundle/bundle-cache.ts) are of the old ones.
 await rm(path.join(root, 'dist', 'bundle'), { recursive: true, force: true });
@@ -78,7 +94,7 @@ const result = await build({
   // esbuild runs its own binary, isolated-vm is native, typescript is loaded only when a script needs
   // it; bufferutil (ws's native masking) finds its binary beside its own files, which bundled it would not.
   external: ['esbuild', 'isolated-vm', 'typescript', 'bufferutil'],
-  plugins: [ownImportMeta, withoutPako, lazyHdrZlib],
+  plugins: [ownImportMeta, withoutPako, lazyHdrZlib, lazyTlsForWs],
   logLevel: 'warning',
   write: false,
 });

@@ -22,10 +22,22 @@ export class ProtocolRegistry {
     this.#metrics = metricDefinitions(protocols);
   }
 
-  /** Loads every protocol's host side (Protocol.host): a worker does, once, before it opens them. */
-  async loadHosts(): Promise<void> {
-    const loaded = await Promise.all(this.protocols.map((protocol) => this.#hosts.get(protocol) ?? protocol.host()));
-    this.protocols.forEach((protocol, i) => this.#hosts.set(protocol, loaded[i]!));
+  /**
+   * Loads the host sides (Protocol.host) a worker needs before it opens them: those of the protocols
+   * whose modules `scriptCode` (a bundled script) requires, or every one. A script of WebSockets alone
+   * then never loads the HTTP client.
+   */
+  async loadHosts(scriptCode?: string): Promise<void> {
+    const needed = this.protocols.filter(
+      (protocol) => scriptCode === undefined || protocol.modules.some((module) => scriptCode.includes(`require(${JSON.stringify(module.id)})`)),
+    );
+    const loaded = await Promise.all(needed.map((protocol) => this.#hosts.get(protocol) ?? protocol.host()));
+    needed.forEach((protocol, i) => this.#hosts.set(protocol, loaded[i]!));
+  }
+
+  /** The protocols whose host sides loadHosts() loaded, in table order. */
+  get hosted(): readonly Protocol[] {
+    return this.protocols.filter((protocol) => this.#hosts.has(protocol));
   }
 
   /** Sets `protocol`'s host side up in a worker; loadHosts() has loaded it. */

@@ -13,11 +13,11 @@ export class ProtocolHosts {
   readonly #actions = new Map<string, ProtocolActionHandler>();
 
   /**
-   * Opens the host sides `registry` has loaded (loadHosts()). Throws when two protocols, or a
-   * protocol and the core, claim the same action kind.
+   * Opens the host sides `registry` has loaded (loadHosts()): an action of another protocol has no
+   * handler. Throws when two protocols, or a protocol and the core, claim the same action kind.
    */
   constructor(registry: ProtocolRegistry, context: ProtocolContext) {
-    this.#hosts = registry.protocols.map((protocol) => {
+    this.#hosts = registry.hosted.map((protocol) => {
       const host = registry.openHost(protocol, context);
       for (const [kind, handler] of Object.entries(host.actions)) {
         if (isCoreKind(kind) || this.#actions.has(kind)) throw new Error(`protocol ${protocol.name}: action kind "${kind}" is taken`);

@@ -8,8 +8,9 @@ import { VuHost } from './vu-host.js';
 
 if (parentPort === null) throw new Error('wsk: worker.js must run in a worker thread');
 const port = parentPort;
-// The port keeps what the coordinator sends until serve() listens.
-void PROTOCOLS.loadHosts().then(() => serve(port, workerData as WorkerSetup));
+// The host sides of the protocols the script uses; the port keeps what the coordinator sends until serve() listens.
+const setup = workerData as WorkerSetup;
+void PROTOCOLS.loadHosts(setup.code.user).then(() => serve(port, setup));
 process.once('exit', collectIsolatedVmObjects);
 
 /**

@@ -174,14 +174,18 @@ describe('a protocol registered in the tests', () => {
     expect(() => new VuHost({ code: { user: '' } } as never, () => {}, stealers)).toThrow('protocol stealer: action kind "sleep" is taken');
   });
 
-  it("loads a protocol's host side only when a worker asks, and opens none before", async () => {
+  it("loads a protocol's host side only when a worker asks, and only for a script that requires its modules", async () => {
     let loads = 0;
     const counted = new ProtocolRegistry([{ ...toy, host: () => (loads++, toy.host()) }]);
     expect(loads).toBe(0);
-    expect(() => new VuHost({ code: { user: '' } } as never, () => {}, counted)).toThrow('protocol toy: its host side is not loaded (ProtocolRegistry.loadHosts())');
+    expect(() => counted.openHost(counted.protocols[0]!, { record: () => {}, network: () => DEFAULT_NETWORK, scriptCode: '' })).toThrow(
+      'protocol toy: its host side is not loaded (ProtocolRegistry.loadHosts())',
+    );
+    await counted.loadHosts('const http = require("wsk/http");');
+    expect([loads, counted.hosted]).toEqual([0, []]);
+    await counted.loadHosts('const toy = require("wsk/toy");');
     await counted.loadHosts();
-    await counted.loadHosts();
-    expect(loads).toBe(1);
+    expect([loads, counted.hosted]).toEqual([1, counted.protocols]);
   });
 
   it('has a handler for every kind of its actions, or does not compile', () => {
