@@ -78,10 +78,10 @@ const lazyTlsForWs = {
 };
 
 // Bundles of an older build (the .mjs before the code cache) would only mislead, and the code caches
-// (src/run-bundle.cts) and scripts' kept bundles (src/bundle/bundle-cache.ts) are of the old ones.
+// (src/run-bundle.cts), scripts' kept bundles (src/bundle/bundle-cache.ts) and the kept runtime builds
+// with their code caches (src/bundle/runtime-code.ts) are of the old ones.
 await rm(path.join(root, 'dist', 'bundle'), { recursive: true, force: true });
-await rm(path.join(root, 'dist', '.code-cache'), { recursive: true, force: true });
-await rm(path.join(root, 'dist', '.bundle-cache'), { recursive: true, force: true });
+for (const cache of ['.code-cache', '.bundle-cache', '.runtime-cache']) await rm(path.join(root, 'dist', cache), { recursive: true, force: true });
 
 const result = await build({
   entryPoints: Object.entries(ENTRIES).map(([out, file]) => ({ in: path.join(dist, file), out })),
