@@ -54,6 +54,7 @@ const CONFIG_FILES = ['package.json', 'tsconfig.json', 'jsconfig.json'];
 /** Kept bundles beyond this many: the least recently made go. */
 const MAX_KEPT = 64;
 const FORMAT = 1;
+const TICK_SLACK_MS = 20;
 
 /**
  * The cache of wsk's CLI: beside its built code, made by it. None when wsk runs from its TypeScript
@@ -75,17 +76,34 @@ export function defaultBundleCache(): BundleCache | undefined {
 /** The bundle kept for `entry` run from `cwd`, if nothing that decided it has changed since. */
 export function keptBundle(cache: BundleCache, entry: string, cwd: string): BundleParts | undefined {
   const kept = readKept(keptFile(cache, entry, cwd), `${entry}\n${cwd}`);
-  return kept === undefined ? undefined : (JSON.parse(kept) as BundleParts);
+  try {
+    return kept === undefined ? undefined : (JSON.parse(kept) as BundleParts);
+  } catch {
+    return undefined; // not a bundle after all: bundle it
+  }
 }
 
 /**
- * Keeps `parts` for the next run of `entry` from `cwd`, when every import is one the states can
- * vouch for. A package directory that cannot be written to keeps nothing.
+ * Keeps `parts`, bundled from a start at `startedMs` (wall clock), for the next run of `entry` from
+ * `cwd`, when every import is one the states can vouch for. Not when a file it read changed after
+ * the start: esbuild may have read it before the change, and the states would vouch for the new
+ * content. A package directory that cannot be written to keeps nothing.
  */
-export function keepBundle(cache: BundleCache, entry: string, cwd: string, parts: BundleParts, inputs: BundleInputs, names: InputNames): void {
+export function keepBundle(cache: BundleCache, entry: string, cwd: string, parts: BundleParts, inputs: BundleInputs, names: InputNames, startedMs: number): void {
   const watched = watchedPaths(cache, cwd, inputs, names);
-  if (watched === undefined) return;
+  if (watched === undefined || [...watched.read].some((file) => changedAfter(file, startedMs))) return;
   if (keep(keptFile(cache, entry, cwd), JSON.stringify(parts), watched.paths, `${entry}\n${cwd}`, watched.read)) prune(cache.dir);
+}
+
+/**
+ * Whether `file` may have changed after `startedMs`. File times come from a clock the kernel moves
+ * once a tick (up to 10 ms behind), and some file systems count whole seconds.
+ */
+function changedAfter(file: string, startedMs: number): boolean {
+  const stat = statSync(file, { bigint: true, throwIfNoEntry: false });
+  if (stat === undefined) return false;
+  const slackMs = stat.ctimeNs % 1_000_000_000n === 0n ? 2000 : TICK_SLACK_MS;
+  return Number(stat.ctimeNs / 1_000_000n) >= startedMs - slackMs;
 }
 
 /**

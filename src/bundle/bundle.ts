@@ -40,6 +40,7 @@ export async function bundleScript(scriptPath: string, options: BundleOptions = 
   const cache = options.table === undefined ? options.cache : undefined;
   const kept = cache === undefined ? undefined : keptBundle(cache, entry, cwd);
   if (kept !== undefined) return bundleOf(entry, kept);
+  const startedMs = Date.now();
   const remote = new RemoteModules(entry, cwd, options.remote);
   await remote.prefetch(entry);
   const rewriter = new LazyScriptRewriter(remote.host, table);
@@ -61,7 +62,7 @@ export async function bundleScript(scriptPath: string, options: BundleOptions = 
     warnings: result.warnings.filter((warning) => !isRuntimeMemberWarning(warning.text)).map((warning) => toBundleWarning(warning, cwd, rewriter)),
     imports: rewriter.runtimeReferences((file) => displayPath(file, cwd)),
   };
-  if (cache !== undefined) keepBundle(cache, entry, cwd, parts, result.metafile.inputs, { runtimeNamespace: RUNTIME_NAMESPACE, stdin: ENTRY_NAME });
+  if (cache !== undefined) keepBundle(cache, entry, cwd, parts, result.metafile.inputs, { runtimeNamespace: RUNTIME_NAMESPACE, stdin: ENTRY_NAME }, startedMs);
   return bundleOf(entry, parts);
 }
 

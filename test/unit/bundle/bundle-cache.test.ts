@@ -40,7 +40,14 @@ function markKept(cache: BundleCache): void {
   writeFileSync(kept, readFileSync(kept, 'utf8').replaceAll('fresh', 'kept'));
 }
 
-const bundle = (dir: string, cache: BundleCache, script = 'script.ts') => bundleScript(script, { cwd: dir, cache });
+/**
+ * Bundles `script`, once its files are older than the bundle's start by more than the file clock's
+ * slack: a file that changed while it was bundled is never kept.
+ */
+async function bundle(dir: string, cache: BundleCache, script = 'script.ts') {
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  return bundleScript(script, { cwd: dir, cache });
+}
 
 const SCRIPT = `import { sleep } from 'k6';
 import { value } from './util';
@@ -98,6 +105,14 @@ describe('a kept bundle', () => {
     util[1] = `${ino}-${size}-${mtimeNs}-${ctimeNs}#${util[1].split('#')[1]}`;
     writeFileSync(kept, `${JSON.stringify(head)}${text.slice(text.indexOf('\n'))}`);
     expect((await bundle(dir, cache)).code).toContain('fres2');
+  });
+
+  it('is not kept when a file it read changed after the bundle started', async () => {
+    const { dir, cache } = project({ 'script.ts': SCRIPT, 'util.ts': `export const value = 'fresh';\n` });
+    expect((await bundleScript('script.ts', { cwd: dir, cache })).code).toContain('fresh');
+    expect(readdirSync(path.dirname(cache.dir))).toEqual(['maker.txt']);
+    await bundle(dir, cache);
+    expect(readdirSync(cache.dir)).toHaveLength(1);
   });
 
   it('is made anew when a file appears that the import would now resolve to', async () => {
