@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import type { ImportReference } from '../../runtime/protocol.js';
 import { packageRoot } from '../package-root.js';
 import { writeAtomically } from '../write-atomically.js';
+import { isRelativeSpecifier } from './source-files.js';
 import type { BundleWarning } from './types.js';
 
 export interface BundleCache {
@@ -165,7 +166,7 @@ function watchedPaths(cache: BundleCache, cwd: string, inputs: BundleInputs, { r
     directories.add(path.dirname(file));
     for (const { path: resolved, original, external } of imports) {
       if (resolved.startsWith(`${runtimeNamespace}:`)) continue;
-      if (external === true || original === undefined || !isFilePath(original)) return undefined;
+      if (external === true || original === undefined || !isRelativeSpecifier(original)) return undefined;
       for (const candidate of candidates(path.resolve(path.dirname(file), original))) watched.add(candidate);
     }
   }
@@ -181,10 +182,6 @@ function watchedPaths(cache: BundleCache, cwd: string, inputs: BundleInputs, { r
     }
   }
   return { paths: watched, read };
-}
-
-function isFilePath(specifier: string): boolean {
-  return specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..' || path.isAbsolute(specifier);
 }
 
 /** The files an import of `base` may resolve to. */

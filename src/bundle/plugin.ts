@@ -15,7 +15,7 @@ import { noExportMessage } from '../../runtime/import-messages.js';
 import { toEsbuildMessage } from './messages.js';
 import type { RemoteModules } from './remote.js';
 import { normalizeUrl, REMOTE_NAMESPACE, remoteImport } from './remote-url.js';
-import { importableModules, runtimeModuleOf, type RuntimeTable } from './runtime-table.js';
+import { importableModules, runtimeModuleOf, runtimeRequire, type RuntimeTable } from './runtime-table.js';
 import type { LazyScriptRewriter } from './script-rewriter.js';
 import { isScriptModule, isTypeScript, SCRIPT_FILE } from './source-files.js';
 
@@ -66,7 +66,7 @@ export function wskPlugin(rewriter: LazyScriptRewriter, table: RuntimeTable, rem
  */
 function standIn(specifier: string, table: RuntimeTable): string {
   const id = runtimeModuleOf(table, specifier) ?? specifier;
-  const module = `require(${JSON.stringify(id)})`;
+  const module = runtimeRequire(id);
   const names = table.exports?.[id];
   if (names === undefined) return `module.exports = ${module};`;
   const named = names.filter((name) => name !== 'default');

@@ -3,6 +3,14 @@
  * parameter so tests can describe modules that do not exist (a toy protocol's).
  */
 
+/**
+ * How a bundled script requires runtime module `id` (the stand-ins of plugin.ts write it so): what
+ * tells a worker which modules a bundle uses.
+ */
+export function runtimeRequire(id: string): string {
+  return `require(${JSON.stringify(id)})`;
+}
+
 export interface BlockingExports {
   readonly named: readonly string[];
   readonly defaultMembers: readonly string[];

@@ -5,7 +5,7 @@
  */
 import { CORE_METRICS } from '../metrics/builtin.js';
 import { CORE_MODULES } from '../runtime-modules.js';
-import type { RuntimeTable } from '../bundle/runtime-table.js';
+import { runtimeRequire, type RuntimeTable } from '../bundle/runtime-table.js';
 import type { MetricDefinition } from '../types.js';
 import type { OpenProtocolHost, Protocol, ProtocolContext, ProtocolHost, ProtocolReport, ProtocolSummarySection } from './types.js';
 
@@ -29,7 +29,7 @@ export class ProtocolRegistry {
    */
   async loadHosts(scriptCode?: string): Promise<void> {
     const needed = this.protocols.filter(
-      (protocol) => scriptCode === undefined || protocol.modules.some((module) => scriptCode.includes(`require(${JSON.stringify(module.id)})`)),
+      (protocol) => scriptCode === undefined || protocol.modules.some((module) => scriptCode.includes(runtimeRequire(module.id))),
     );
     const loaded = await Promise.all(needed.map((protocol) => this.#hosts.get(protocol) ?? protocol.host()));
     needed.forEach((protocol, i) => this.#hosts.set(protocol, loaded[i]!));
