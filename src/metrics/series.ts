@@ -171,7 +171,7 @@ class RateSeries extends SeriesState {
   }
 }
 
-class TrendSeries extends SeriesState {
+export class TrendSeries extends SeriesState {
   readonly type = 'trend';
   private readonly histogram = new TrendHistogram();
 
@@ -189,8 +189,13 @@ class TrendSeries extends SeriesState {
     if (!(other instanceof TrendSeries)) throw this.mismatch(other);
     this.histogram.add(other.histogram);
   }
+  /** A batch's data: histograms as buckets, which the coordinator merges without inflating them. */
   toData(): SeriesData {
-    return { type: 'trend', histogram: this.histogram.encode() };
+    return { type: 'trend', histogram: this.histogram.encode('buckets') };
+  }
+  /** The whole trend in the portable form a results file keeps. */
+  portable(): EncodedTrend {
+    return this.histogram.encode('portable');
   }
   aggregate(): Aggregate {
     return { type: 'trend', distribution: this.histogram.distribution() };

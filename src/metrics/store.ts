@@ -8,7 +8,7 @@
 import { quote } from '../errors.js';
 import type { MetricDefinition, MetricSnapshotView, MetricType, Tags } from '../types.js';
 import type { MetricRegistry } from './registry.js';
-import { createSeriesState, wallClockMs, type Aggregate, type SeriesState } from './series.js';
+import { createSeriesState, TrendSeries, wallClockMs, type Aggregate, type SeriesState } from './series.js';
 import type { MetricBatch } from './sink.js';
 import type { EncodedTrend } from './hdr.js';
 import { FoldWarnings, MAX_SERIES_PER_METRIC, SeriesLimit } from './limit.js';
@@ -112,8 +112,7 @@ export class MetricStore {
     const total = createSeriesState('trend');
     try {
       for (const series of stored.series.values()) if (tagsInclude(series.tags, tags)) total.absorb(series.state);
-      const data = total.toData();
-      return data.type === 'trend' && data.histogram.count > 0 ? data.histogram : undefined;
+      return total instanceof TrendSeries && total.samples > 0 ? total.portable() : undefined;
     } finally {
       total.destroy();
     }

@@ -87,6 +87,11 @@ describe('TrendHistogram', () => {
       const all = histogramOf([...first, ...second]);
       const merged = TrendHistogram.decode(histogramOf(first).encode());
       merged.addEncoded(histogramOf(second).encode());
+      const mergedBuckets = TrendHistogram.decode(histogramOf(first).encode('buckets'));
+      mergedBuckets.addEncoded(histogramOf(second).encode('buckets'));
+      // Forms mix: a batch's buckets merge into what a results file's histogram holds.
+      const mixed = TrendHistogram.decode(histogramOf(first).encode());
+      mixed.addEncoded(histogramOf(second).encode('buckets'));
       const added = histogramOf(first);
       added.add(histogramOf(second));
       const reversed = histogramOf(second);
@@ -95,7 +100,8 @@ describe('TrendHistogram', () => {
       const reused = histogramOf(values.slice(0, 40));
       reused.reset();
       for (const value of [...first, ...second]) reused.record(value);
-      for (const histogram of [merged, added, reversed, reused, TrendHistogram.decode(all.encode())]) {
+      const decoded = [TrendHistogram.decode(all.encode()), TrendHistogram.decode(all.encode('buckets'))];
+      for (const histogram of [merged, mergedBuckets, mixed, added, reversed, reused, ...decoded]) {
         expect([histogram.count, histogram.min, histogram.max]).toEqual([all.count, all.min, all.max]);
         expect(histogram.sum).toBeCloseTo(all.sum, 9);
         const got = histogram.distribution();
@@ -113,6 +119,24 @@ describe('TrendHistogram', () => {
     expect(Object.keys(positive)).toEqual(['count', 'sum', 'min', 'max', 'positive']);
     expect(histogramOf([...many, -1]).encode()).toEqual({ ...histogramOf([...many, -1]).encode(), negative: expect.any(String) });
     for (const encoded of [few, positive]) expect(JSON.parse(JSON.stringify(structuredClone(encoded)))).toEqual(encoded);
+  });
+
+  it("lists a histogram's non-empty buckets as pairs of a value they hold and its count", () => {
+    // 40 values: one bucket each below 2.048 units, where buckets are a thousandth of a unit wide.
+    const many = Array.from({ length: 40 }, (_, i) => i / 20);
+    expect(histogramOf(many).encode('buckets')).toEqual({
+      count: 40,
+      sum: 39,
+      min: 0,
+      max: 1.95,
+      buckets: many.flatMap((value) => [Math.round(value * 1000), 1]),
+    });
+    // Values that share a bucket count together; negative values list their magnitudes apart.
+    const shared = histogramOf([...many, 1.95, -3, -3]).encode('buckets');
+    expect(shared).toMatchObject({ count: 43, buckets: [...many.slice(0, -1).flatMap((value) => [Math.round(value * 1000), 1]), 1950, 2], negativeBuckets: [3000, 2] });
+    expect(JSON.parse(JSON.stringify(structuredClone(shared)))).toEqual(shared);
+    // Few values are themselves in either form.
+    expect(histogramOf([1, 2]).encode('buckets')).toEqual(histogramOf([1, 2]).encode());
   });
 
   it('resets to empty and reports zeros when empty', () => {

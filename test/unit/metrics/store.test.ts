@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Metric } from '../../../src/metrics/builtin.js';
+import { TrendHistogram } from '../../../src/metrics/hdr.js';
 import { MetricRegistry } from '../../../src/metrics/registry.js';
 import { SampleAggregator } from '../../../src/metrics/sink.js';
 import { MetricStore } from '../../../src/metrics/store.js';
@@ -58,6 +59,30 @@ describe('MetricStore', () => {
       }
     }
     expect(two.metricNames()).toEqual(['latency', 'messages', 'ok', 'queue']);
+  });
+
+  it('merges batches of many values, which carry buckets, and gives a results file the portable histogram', () => {
+    const values = Array.from({ length: 300 }, (_, i) => (i % 11 === 0 ? -1 : 1) * 0.07 * (i + 1) ** 1.9);
+    const samples: Sample[] = values.map((value, i) => [LATENCY, value, { url: i % 3 === 0 ? '/a' : '/b' }]);
+    const aggregator = new SampleAggregator();
+    for (const [definition, value, tags] of samples.slice(0, 100)) aggregator.add(definition, value, tags);
+    expect(aggregator.drain().series.map((series) => Object.keys(series.data.type === 'trend' ? series.data.histogram : {}))).toEqual([
+      ['count', 'sum', 'min', 'max', 'buckets', 'negativeBuckets'],
+      ['count', 'sum', 'min', 'max', 'buckets', 'negativeBuckets'],
+    ]);
+    const one = storeOf(samples);
+    const three = storeOf(samples.slice(0, 100), samples.slice(100, 250), samples.slice(250));
+    // The same answers, but for the last digits of a sum added in another order.
+    for (const tags of [{}, { url: '/a' }] as Tags[]) {
+      const { avg, ...got } = three.snapshot('latency', tags, 1000)?.values(ALL_STATS) ?? {};
+      const { avg: wantAvg, ...want } = one.snapshot('latency', tags, 1000)?.values(ALL_STATS) ?? {};
+      expect(got).toEqual(want);
+      expect(avg).toBeCloseTo(wantAvg ?? NaN, 9);
+    }
+    const file = three.encodedTrend('latency', {});
+    expect(file).toMatchObject({ count: 300, positive: expect.any(String), negative: expect.any(String) });
+    const [got, want] = [file, one.encodedTrend('latency', {})].map((encoded) => (encoded === undefined ? undefined : TrendHistogram.decode(encoded).distribution()));
+    for (let percent = 0; percent <= 100; percent += 0.5) expect(got?.percentile(percent)).toBe(want?.percentile(percent));
   });
 
   it('aggregates a submetric over the series whose tags include the filter', () => {
