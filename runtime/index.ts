@@ -8,6 +8,7 @@ import {
   isCoreEvent,
   RealmCell,
   unpackBytes,
+  unpackEvents,
   type BytePlaces,
   type CoreAction,
   type CoreEvent,
@@ -57,6 +58,8 @@ export interface Router {
    * host's clock as the crossing begins, which a chaining iteration is weighed by (IterateEvent).
    */
   dispatch(events: SandboxEvent[], places?: BytePlaces | null, now?: number): void;
+  /** `dispatch` for a batch the host packed into the inbox (Packed in protocol.ts), with its strings. */
+  dispatchPacked(now: number, ...strings: string[]): void;
   drain(): SandboxAction[];
   /**
    * After the host failed to copy what `drain` returned (a value the script handed over that cannot
@@ -87,6 +90,7 @@ export function bootRealm(
 ): Router {
   const running = new Int32Array(runningCell);
   const inbox = new Uint8Array(inboxCell ?? new ArrayBuffer(0));
+  const inboxSlots = new Float64Array(inbox.buffer, inbox.byteOffset, inbox.byteLength >> 3);
   let outbox: SandboxAction[] = [];
   /** What the last drain handed out, kept until the next one in case the host cannot copy it. */
   let drained: SandboxAction[] = [];
@@ -298,6 +302,10 @@ export function bootRealm(
     }
   }
 
+  function dispatchPacked(now: number, ...strings: string[]): void {
+    dispatch(unpackEvents(inbox, inboxSlots, strings), null, now);
+  }
+
   function deliver(event: SandboxEvent): void {
     if (isCoreEvent(event)) return deliverCore(event);
     const handler = protocolEvents.get(event[0]);
@@ -389,7 +397,7 @@ export function bootRealm(
 
   installWebCrypto(services);
   if (config.lockdown) lockdown([...REALM_SHARED, ...protocols.flatMap((protocol) => protocol.shared)]);
-  return { createVu, dispatch, drain, salvage };
+  return { createVu, dispatch, dispatchPacked, drain, salvage };
 }
 
 function describeCore(action: CoreAction): ActionDescription {

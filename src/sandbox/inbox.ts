@@ -3,7 +3,7 @@
  * its realms, where the bytes of a batch's events wait while the batch crosses. Each crossing starts
  * at its beginning again, since the realm copies the bytes out before it delivers anything.
  */
-import type { BytePlaces, SandboxEvent } from '../../runtime/protocol.js';
+import { Packed, type BytePlaces, type SandboxEvent } from '../../runtime/protocol.js';
 import { toArrayBuffer } from '../net/bytes.js';
 
 /**
@@ -28,15 +28,68 @@ export interface StagedBatch {
 const ALIGN = 8;
 /** The plain buffer that bytes at an unaligned place of their own buffer go through (see #put). */
 const SCRATCH_BYTES = 64 * 1024;
+/** Strings a packed batch passes as arguments at most; a batch with more crosses as a copy. */
+const MAX_PACKED_STRINGS = 1024;
+/** Strings up to this length pass once per batch however often they occur (event kinds, names). */
+const SHARED_STRING_LENGTH = 32;
 
 export class Inbox {
   readonly memory: SharedArrayBuffer;
   readonly #bytes: Uint8Array;
   #scratch: Uint8Array | undefined;
 
+  readonly #slots: Float64Array;
+  /** The short strings of the batch being packed, by their index among its strings. */
+  readonly #shared = new Map<string, number>();
+
   constructor(size = INBOX_BYTES) {
     this.memory = new SharedArrayBuffer(size);
     this.#bytes = new Uint8Array(this.memory);
+    this.#slots = new Float64Array(this.memory, 0, size >> 3);
+  }
+
+  /**
+   * Writes `events` into the inbox packed (Packed in runtime/protocol.ts) and returns the strings
+   * that go beside them; undefined when a value cannot be packed (an object, an ArrayBuffer) or the
+   * batch does not fit, and the batch must cross as a copy (`stage`).
+   */
+  pack(events: readonly SandboxEvent[]): string[] | undefined {
+    const slots = this.#slots;
+    const strings: string[] = [];
+    const shared = this.#shared;
+    shared.clear();
+    let at = 0;
+    slots[at++] = events.length;
+    for (const event of events) {
+      // Each value takes two slots at most, but for bytes, which are measured as they come.
+      if (at + 1 + 2 * event.length > slots.length) return undefined;
+      slots[at++] = event.length;
+      for (const value of event as readonly unknown[]) {
+        if (typeof value === 'number') {
+          slots[at++] = (value | 0) === value && (value !== 0 || 1 / value > 0) ? Packed.int : Packed.number;
+          slots[at++] = value;
+        } else if (typeof value === 'string') {
+          let index = value.length <= SHARED_STRING_LENGTH ? shared.get(value) : undefined;
+          if (index === undefined) {
+            if (strings.length === MAX_PACKED_STRINGS) return undefined;
+            index = strings.push(value) - 1;
+            if (value.length <= SHARED_STRING_LENGTH) shared.set(value, index);
+          }
+          slots[at++] = Packed.string;
+          slots[at++] = index;
+        } else if (value instanceof Uint8Array) {
+          const end = at + 2 + Math.ceil(value.byteLength / ALIGN);
+          if (end > slots.length) return undefined;
+          slots[at++] = Packed.bytes;
+          slots[at++] = value.byteLength;
+          this.#put(value, at * ALIGN);
+          at = end;
+        } else if (value === true || value === false || value === null || value === undefined) {
+          slots[at++] = value === true ? Packed.true : value === false ? Packed.false : value === null ? Packed.null : Packed.undefined;
+        } else return undefined;
+      }
+    }
+    return strings;
   }
 
   /** Copies the bytes at the top level of `events` into the inbox, for one crossing. */

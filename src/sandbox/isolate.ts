@@ -128,6 +128,7 @@ export class Realm {
   readonly #router: ivm.Reference<Record<string, unknown>>;
   readonly #createVu: Fn;
   readonly #dispatch: Fn;
+  readonly #dispatchPacked: Fn;
   readonly #drain: Fn;
   readonly #salvage: Fn;
   readonly #running: Int32Array;
@@ -141,6 +142,7 @@ export class Realm {
     this.#timeout = timeoutMs;
     this.#createVu = router.getSync('createVu', { reference: true }) as Fn;
     this.#dispatch = router.getSync('dispatch', { reference: true }) as Fn;
+    this.#dispatchPacked = router.getSync('dispatchPacked', { reference: true }) as Fn;
     this.#drain = router.getSync('drain', { reference: true }) as Fn;
     this.#salvage = router.getSync('salvage', { reference: true }) as Fn;
     this.#running = running;
@@ -158,7 +160,10 @@ export class Realm {
    */
   flush(events: readonly SandboxEvent[], now: number): SandboxAction[] {
     return this.#call(() => {
-      if (events.length > 0) {
+      const strings = events.length === 0 ? undefined : this.#owner.inbox.pack(events);
+      if (strings !== undefined) {
+        this.#dispatchPacked.applySync(undefined, [now, ...strings], { timeout: this.#timeout });
+      } else if (events.length > 0) {
         const batch = this.#owner.inbox.stage(events);
         const args = [batch.events, batch.places ?? null, now];
         this.#dispatch.applySync(undefined, args, { arguments: { copy: true }, timeout: this.#timeout });
@@ -204,7 +209,7 @@ export class Realm {
   release(): void {
     if (this.#released) return;
     this.#released = true;
-    for (const ref of [this.#createVu, this.#dispatch, this.#drain, this.#salvage, this.#router]) ref.release();
+    for (const ref of [this.#createVu, this.#dispatch, this.#dispatchPacked, this.#drain, this.#salvage, this.#router]) ref.release();
     if (!this.#owner.disposed) this.#context.release();
     this.#owner.forget(this);
   }

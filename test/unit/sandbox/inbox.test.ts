@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Inbox } from '../../../src/sandbox/inbox.js';
-import { unpackBytes, type SandboxEvent } from '../../../runtime/protocol.js';
+import { unpackBytes, unpackEvents, type SandboxEvent } from '../../../runtime/protocol.js';
 
 /** What the realm gets: a structured copy of the staged batch, with the bytes put back from the shared inbox. */
 function cross(inbox: Inbox, events: SandboxEvent[]): unknown[][] {
@@ -67,5 +67,59 @@ describe('the inbox that carries bytes into a realm', () => {
     expect(offsets.every((offset) => offset % 8 === 0)).toBe(true);
     const crossed = cross(inbox, values.map((value, i): SandboxEvent => ['ws', i, 'message', value, true, 0]));
     crossed.forEach((event, i) => expect(Buffer.from(event[3] as ArrayBuffer).equals(values[i]!)).toBe(true));
+  });
+});
+
+/** What the realm gets from a packed batch: the events it unpacks, with the strings that came as arguments. */
+function crossPacked(inbox: Inbox, events: SandboxEvent[]): { events: unknown[][]; strings: string[] } | undefined {
+  const strings = inbox.pack(events);
+  if (strings === undefined) return undefined;
+  const unpacked = unpackEvents(new Uint8Array(inbox.memory), new Float64Array(inbox.memory), structuredClone(strings));
+  return { events: unpacked as unknown as unknown[][], strings };
+}
+
+describe('packed batches', () => {
+  it('carry numbers, strings, booleans, null, undefined and bytes exactly', () => {
+    const pooled = Buffer.from([9, 9, 1, 2, 3, 9, 9]);
+    const long = 'é'.repeat(40) + '\u{1F3A4}';
+    const events: SandboxEvent[] = [
+      ['ws', 1, 7, 'binaryMessage', pooled.subarray(2, 5), true],
+      ['resolve', 3, -0, NaN, -Infinity, Number.MAX_VALUE, 2 ** 53 + 2, 5e-324],
+      ['ws', 2, 7, 'message', '', false, null, undefined],
+      ['text', '\ud800 lone', long, long, new Uint8Array(0)],
+      ['empty'] as unknown as SandboxEvent,
+    ];
+    const crossed = crossPacked(new Inbox(), events)!;
+    expect(crossed.events.map((event) => event.map((value) => (value instanceof ArrayBuffer ? [...new Uint8Array(value)] : value)))).toEqual([
+      ['ws', 1, 7, 'binaryMessage', [1, 2, 3], true],
+      ['resolve', 3, -0, NaN, -Infinity, Number.MAX_VALUE, 2 ** 53 + 2, 5e-324],
+      ['ws', 2, 7, 'message', '', false, null, undefined],
+      ['text', '\ud800 lone', long, long, []],
+      ['empty'],
+    ]);
+    expect(Object.is(crossed.events[1]![2], -0)).toBe(true);
+    expect(crossed.events[2]).toHaveLength(8);
+    // Short strings go once per batch, longer ones once per place.
+    expect(crossed.strings).toEqual(['ws', 'binaryMessage', 'resolve', 'message', '', 'text', '\ud800 lone', long, long, 'empty']);
+  });
+
+  it('carry bytes at aligned places, exact wherever they lay in their own buffer', () => {
+    const read = Buffer.alloc(200_000);
+    for (let i = 0; i < read.length; i++) read[i] = (i * 31 + (i >> 8)) & 0xff;
+    const values = [read.subarray(3, 3203), read.subarray(4000, 4005), read.subarray(5001, 5001 + 140_000), read.subarray(8, 3208)];
+    const crossed = crossPacked(new Inbox(), values.map((value, i): SandboxEvent => ['ws', i, 'binaryMessage', value]))!;
+    crossed.events.forEach((event, i) => expect(Buffer.from(event[3] as ArrayBuffer).equals(values[i]!)).toBe(true));
+  });
+
+  it('leave to the copy a batch holding an object, an ArrayBuffer or an array, or one that does not fit', () => {
+    const inbox = new Inbox(512);
+    expect(inbox.pack([['resolve', 1, { status: 200 }]])).toBeUndefined();
+    expect(inbox.pack([['resolve', 1, new ArrayBuffer(2)]])).toBeUndefined();
+    expect(inbox.pack([['iterate', 1, [1, 2]]] as unknown as SandboxEvent[])).toBeUndefined();
+    expect(inbox.pack([['ws', 1, 'binaryMessage', Buffer.alloc(480)]])).toBeUndefined();
+    expect(inbox.pack(Array.from({ length: 20 }, (_, i): SandboxEvent => ['resolve', i, null]))).toBeUndefined();
+    // What fits packs, and a later batch starts over at the beginning.
+    expect(crossPacked(inbox, [['ws', 1, 'binaryMessage', Buffer.alloc(200, 7)]])?.events[0]![3]).toEqual(new Uint8Array(200).fill(7).buffer);
+    expect(crossPacked(inbox, [['resolve', 9, 'done']])?.events).toEqual([['resolve', 9, 'done']]);
   });
 });

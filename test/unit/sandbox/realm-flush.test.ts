@@ -1,13 +1,14 @@
 // How the host side of a realm crosses: the isolate's entry points are stood in for by functions that
 // record their calls, and the cell the realm shares with the host is set by hand, as the realm sets it.
 import { describe, expect, it } from 'vitest';
-import { RealmCell, type SandboxEvent } from '../../../runtime/protocol.js';
+import { RealmCell, unpackEvents, type SandboxEvent } from '../../../runtime/protocol.js';
 import { Inbox } from '../../../src/sandbox/inbox.js';
 import { Realm, type SandboxIsolate } from '../../../src/sandbox/isolate.js';
 
 function realmWith(dispatch: (events: SandboxEvent[], cell: Int32Array) => void) {
   const cell = new Int32Array(new SharedArrayBuffer(RealmCell.slots * Int32Array.BYTES_PER_ELEMENT));
   const calls: string[] = [];
+  const owner = { inbox: new Inbox(1024), disposed: false, forget: () => {} };
   const entry = (name: string, run: (args: unknown[]) => unknown) => ({
     applySync: (_this: unknown, args: unknown[]) => {
       calls.push(name);
@@ -18,6 +19,7 @@ function realmWith(dispatch: (events: SandboxEvent[], cell: Int32Array) => void)
   const entries: Record<string, unknown> = {
     createVu: entry('createVu', () => ({})),
     dispatch: entry('dispatch', (args) => dispatch(args[0] as SandboxEvent[], cell)),
+    dispatchPacked: entry('dispatch', () => dispatch(unpackEvents(new Uint8Array(owner.inbox.memory), new Float64Array(owner.inbox.memory), []), cell)),
     drain: entry('drain', () => {
       cell[RealmCell.actionsWaiting] = 0;
       return [['log', 1, 'info', 'drained']];
@@ -25,7 +27,6 @@ function realmWith(dispatch: (events: SandboxEvent[], cell: Int32Array) => void)
     salvage: entry('salvage', () => []),
   };
   const router = { getSync: (name: string) => entries[name], release: () => {} };
-  const owner = { inbox: new Inbox(1024), disposed: false, forget: () => {} };
   const realm = new Realm(owner as unknown as SandboxIsolate, {} as never, router as never, 1000, cell);
   return { realm, cell, calls };
 }
