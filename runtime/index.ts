@@ -7,6 +7,7 @@ import {
   isCoreAction,
   isCoreEvent,
   RealmCell,
+  takeInboxBytes,
   unpackBytes,
   unpackEvents,
   type BytePlaces,
@@ -169,10 +170,15 @@ export function bootRealm(
   };
   const modules: Record<string, ProtocolModules[string]> = {};
   const protocolEvents = new Map<string, (event: ProtocolEvent) => void>();
+  /** The event kinds whose handlers take bytes as InboxBytes (SandboxProtocolRealm.takesInboxBytes). */
+  const takingInboxBytes = new Set<string>();
   for (const protocol of protocols) {
     const realm = protocol.open(services);
     Object.assign(modules, realm.modules);
-    for (const [kind, handler] of Object.entries(realm.events)) protocolEvents.set(kind, handler);
+    for (const [kind, handler] of Object.entries(realm.events)) {
+      protocolEvents.set(kind, handler);
+      if (realm.takesInboxBytes === true) takingInboxBytes.add(kind);
+    }
   }
 
   /** Marks `vu` as the VU whose code runs now, and whether that code is its init code. */
@@ -307,6 +313,7 @@ export function bootRealm(
   }
 
   function deliver(event: SandboxEvent): void {
+    if (!takingInboxBytes.has(event[0])) takeInboxBytes(event as unknown as unknown[]);
     if (isCoreEvent(event)) return deliverCore(event);
     const handler = protocolEvents.get(event[0]);
     if (handler === undefined) throw new Error(`no protocol of this realm takes "${event[0]}" events`);

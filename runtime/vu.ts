@@ -88,6 +88,11 @@ export interface SandboxProtocolRealm {
   readonly modules: Readonly<Record<string, (vu: VuState) => unknown>>;
   /** A handler for each kind of event the protocol adds (see `handlers` in protocol.ts). */
   readonly events: Readonly<Record<string, (event: ProtocolEvent) => void>>;
+  /**
+   * Its handlers take the bytes of packed batches as InboxBytes (protocol.ts), to make an ArrayBuffer
+   * only of what will be read; otherwise the realm makes one of each before delivering.
+   */
+  readonly takesInboxBytes?: boolean;
 }
 
 export interface ActionDescription {

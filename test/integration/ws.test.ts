@@ -366,6 +366,45 @@ describe('wsk/ws async API against a real server', () => {
     expect((stdout + stderr).match(/vu \d got 60 problems \[\]/g)).toHaveLength(2);
   });
 
+  it('calls handlers without parameters for every binary message, and still gives the bytes to whatever reads them', async () => {
+    // Only arrow functions without parameters are spared the bytes; every other reader gets them whole.
+    const { code, stderr, stdout } = await runScript(
+      `import { open } from 'wsk/ws';
+       import { sleep } from 'wsk';
+       export const options = { iterations: 1 };
+       const frame = (n: number, fill: number) => new Uint8Array(n).fill(fill);
+       export default async function () {
+         const s = await open(__ENV.TARGET);
+         let blind = 0;
+         let asyncBlind = 0;
+         const seen: string[] = [];
+         s.on('binaryMessage', () => blind++);
+         s.on('binaryMessage', async () => { asyncBlind++; });
+         s.send(frame(5, 1));
+         s.send(frame(6, 2));
+         for (let i = 0; i < 100 && blind < 2; i++) await sleep(0.01);
+         // A request with a function predicate reads every message that crosses.
+         const replies = await s.request(frame(7, 3), { match: (d) => typeof d !== 'string' && d.byteLength === 7 });
+         seen.push('request ' + replies.map((d) => Array.from(new Uint8Array(d as ArrayBuffer)).join(',')).join('|'));
+         // So do receive(), a handler that takes the message, and a function that reads its arguments.
+         const next = s.receive();
+         s.send(frame(3, 4));
+         seen.push('receive ' + Array.from(new Uint8Array((await next) as ArrayBuffer)).join(','));
+         s.on('binaryMessage', (d) => seen.push('handler ' + (d as ArrayBuffer).byteLength));
+         s.on('binaryMessage', function () { seen.push('function ' + (arguments[0] as ArrayBuffer).byteLength); });
+         s.send(frame(9, 5));
+         for (let i = 0; i < 100 && blind < 5; i++) await sleep(0.01);
+         await sleep(0.05);
+         console.log('blind ' + blind + ' ' + asyncBlind + ' ' + seen.join('; '));
+         s.close();
+       }`,
+      ['-e', `TARGET=${url}`],
+    );
+    expect(stderr).not.toContain('ERROR');
+    expect(code).toBe(0);
+    expect(stdout + stderr).toContain('blind 5 5 request 3,3,3,3,3,3,3; receive 4,4,4; handler 9; function 9');
+  });
+
   it('streams the bytes as they were when stream() was called', async () => {
     const { code, stderr, stdout } = await runScript(
       `import { open } from 'wsk/ws';

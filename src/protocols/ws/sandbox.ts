@@ -18,7 +18,7 @@ import type {
   SocketStreamAction,
 } from './messages.js';
 import { replyRule, rulePredicate, type JsonRule } from './matching.js';
-import { handlers, kindsOf } from '../../../runtime/protocol.js';
+import { handlers, InboxBytes, kindsOf } from '../../../runtime/protocol.js';
 import type { SandboxProtocol, VuState } from '../../../runtime/vu.js';
 import { bytesOf, viewOf } from '../../../runtime/bytes.js';
 import { textRecord } from '../../../runtime/tags.js';
@@ -54,6 +54,17 @@ interface Collector {
 export interface SocketSink {
   readonly vu: number;
   deliver(what: SocketEventKind, a: unknown, b: unknown, at: number): void;
+  /** Whether a binary message arriving now reaches script code that can read its bytes (see InboxBytes). */
+  readsBytes(): boolean;
+}
+
+const functionText = Function.prototype.toString;
+/** The start of an arrow function without parameters: it has no `arguments` of its own either. */
+const NO_PARAMETERS = /^(?:async\s*)?\(\s*\)\s*=>/;
+
+/** Whether `handler` can read what it is called with: anything but an arrow function without parameters. */
+function readsArguments(handler: Handler): boolean {
+  return handler.length > 0 || !NO_PARAMETERS.test(functionText.call(handler));
 }
 
 let nextSocket = 1;
@@ -83,6 +94,8 @@ class Socket implements Ws.Socket, SocketSink {
   #closeInfo: Ws.CloseInfo | undefined;
   /** The host knows the socket has message handlers (see wsListen). */
   #listening = false;
+  /** Its binaryMessage handlers that can read the message (readsArguments). */
+  #byteReaders = 0;
   /** `closed`, made when first asked for: a fleet of idle sockets mostly never is. */
   #closed: Promise<Ws.CloseInfo> | undefined;
   #resolveClosed: ((info: Ws.CloseInfo) => void) | undefined;
@@ -124,6 +137,7 @@ class Socket implements Ws.Socket, SocketSink {
     // Defined, not assigned: an event named '__proto__' is an own property like any other.
     if (list === undefined) Object.defineProperty(this.#handlers, event, { value: [handler], writable: true, enumerable: true, configurable: true });
     else list.push(handler);
+    if (event === 'binaryMessage' && readsArguments(handler)) this.#byteReaders++;
     if ((event === 'message' || event === 'binaryMessage') && !this.#listening) {
       this.#listening = true;
       this.#state.services.emit(['wsListen', this.#state.id, this.#id] satisfies SocketListenAction);
@@ -222,6 +236,12 @@ class Socket implements Ws.Socket, SocketSink {
   close(code = 1000, reason = ''): void {
     if (this.#closeInfo !== undefined) return;
     this.#state.services.emit(['wsClose', this.#state.id, this.#id, code, reason] satisfies SocketCloseAction);
+  }
+
+  readsBytes(): boolean {
+    if (this.#byteReaders > 0 || this.#collectors.length > 0 || this.#receivers.length > 0) return true;
+    // A socket without message handlers keeps the message for receive().
+    return this.#handlersOf('message') === undefined && this.#handlersOf('binaryMessage') === undefined;
   }
 
   deliver(what: SocketEventKind, a: unknown, b: unknown, at: number): void {
@@ -540,9 +560,11 @@ const ws: SandboxProtocol = {
           const socket = sockets.get(id);
           if (socket === undefined) return;
           realm.enter(socket.vu);
-          socket.deliver(what, a, b, at);
+          // A binary message nothing will read (its handlers take no parameters) is not copied out of the inbox.
+          socket.deliver(what, a instanceof InboxBytes ? (socket.readsBytes() ? a.take() : undefined) : a, b, at);
         },
       }),
+      takesInboxBytes: true,
     };
   },
   describe(action) {

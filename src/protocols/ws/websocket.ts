@@ -166,6 +166,11 @@ class WebSocket implements Api.WebSocket, SocketSink {
     this.#state.services.emit(['wsClose', this.vu, this.#id, closeCode, text] satisfies SocketCloseAction);
   }
 
+  /** A listener gets an event whose `data` it may read. */
+  readsBytes(): boolean {
+    return true;
+  }
+
   deliver(what: SocketEventKind, a: unknown, b: unknown): void {
     switch (what) {
       case 'message':

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Inbox } from '../../../src/sandbox/inbox.js';
-import { unpackBytes, unpackEvents, type SandboxEvent } from '../../../runtime/protocol.js';
+import { InboxBytes, takeInboxBytes, unpackBytes, unpackEvents, type SandboxEvent } from '../../../runtime/protocol.js';
 
 /** What the realm gets: a structured copy of the staged batch, with the bytes put back from the shared inbox. */
 function cross(inbox: Inbox, events: SandboxEvent[]): unknown[][] {
@@ -74,8 +74,10 @@ describe('the inbox that carries bytes into a realm', () => {
 function crossPacked(inbox: Inbox, events: SandboxEvent[]): { events: unknown[][]; strings: string[] } | undefined {
   const strings = inbox.pack(events);
   if (strings === undefined) return undefined;
-  const unpacked = unpackEvents(new Uint8Array(inbox.memory), new Float64Array(inbox.memory), structuredClone(strings));
-  return { events: unpacked as unknown as unknown[][], strings };
+  const unpacked = unpackEvents(new Uint8Array(inbox.memory), new Float64Array(inbox.memory), structuredClone(strings)) as unknown as unknown[][];
+  // As the realm does for a handler that takes ArrayBuffers.
+  for (const event of unpacked) takeInboxBytes(event);
+  return { events: unpacked, strings };
 }
 
 describe('packed batches', () => {
@@ -101,6 +103,20 @@ describe('packed batches', () => {
     expect(crossed.events[2]).toHaveLength(8);
     // Short strings go once per batch, longer ones once per place.
     expect(crossed.strings).toEqual(['ws', 'binaryMessage', 'resolve', 'message', '', 'text', '\ud800 lone', long, long, 'empty']);
+  });
+
+  it('leave bytes in the inbox until they are taken, and each take is a copy of its own', () => {
+    const inbox = new Inbox();
+    const strings = inbox.pack([['ws', 1, 'binaryMessage', Buffer.from([5, 6, 7]), 'after']])!;
+    const [event] = unpackEvents(new Uint8Array(inbox.memory), new Float64Array(inbox.memory), strings) as unknown as unknown[][];
+    const bytes = event![3] as InboxBytes;
+    expect(bytes).toBeInstanceOf(InboxBytes);
+    expect(bytes.byteLength).toBe(3);
+    const [first, second] = [bytes.take(), bytes.take()];
+    expect(first).not.toBe(second);
+    new Uint8Array(first).fill(0);
+    expect([...new Uint8Array(second)]).toEqual([5, 6, 7]);
+    expect(event![4]).toBe('after');
   });
 
   it('carry bytes at aligned places, exact wherever they lay in their own buffer', () => {
