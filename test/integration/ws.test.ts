@@ -380,6 +380,11 @@ describe('wsk/ws async API against a real server', () => {
          const seen: string[] = [];
          s.on('binaryMessage', () => blind++);
          s.on('binaryMessage', async () => { asyncBlind++; });
+         // A handler added while a message is handled takes the next one, with its bytes.
+         let added = 0;
+         s.on('binaryMessage', () => {
+           if (added++ === 0) s.on('binaryMessage', (d) => seen.push('added ' + (d as ArrayBuffer).byteLength));
+         });
          s.send(frame(5, 1));
          s.send(frame(6, 2));
          for (let i = 0; i < 100 && blind < 2; i++) await sleep(0.01);
@@ -402,7 +407,7 @@ describe('wsk/ws async API against a real server', () => {
     );
     expect(stderr).not.toContain('ERROR');
     expect(code).toBe(0);
-    expect(stdout + stderr).toContain('blind 5 5 request 3,3,3,3,3,3,3; receive 4,4,4; handler 9; function 9');
+    expect(stdout + stderr).toContain('blind 5 5 added 6; added 7; request 3,3,3,3,3,3,3; added 3; receive 4,4,4; added 9; handler 9; function 9');
   });
 
   it('streams the bytes as they were when stream() was called', async () => {

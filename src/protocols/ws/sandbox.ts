@@ -304,7 +304,10 @@ class Socket implements Ws.Socket, SocketSink {
   #emit(event: string, ...args: unknown[]): void {
     const handlers = this.#handlersOf(event);
     if (handlers === undefined) return;
-    for (const handler of handlers) {
+    // The handlers there were as the event came, as Node's EventEmitter and the DOM call them: one a
+    // handler adds takes the next event (which readsBytes then knows of), not this one.
+    for (let i = 0, count = handlers.length; i < count; i++) {
+      const handler = handlers[i]!;
       try {
         handler(...args);
       } catch (error) {
@@ -561,7 +564,8 @@ const ws: SandboxProtocol = {
           if (socket === undefined) return;
           realm.enter(socket.vu);
           // A binary message nothing will read (its handlers take no parameters) is not copied out of the inbox.
-          socket.deliver(what, a instanceof InboxBytes ? (socket.readsBytes() ? a.take() : undefined) : a, b, at);
+          const unread = (what === 'message' || what === 'taken') && !socket.readsBytes();
+          socket.deliver(what, a instanceof InboxBytes ? (unread ? undefined : a.take()) : a, b, at);
         },
       }),
       takesInboxBytes: true,
