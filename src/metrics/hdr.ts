@@ -131,23 +131,21 @@ export class TrendHistogram {
   addEncoded(encoded: EncodedTrend): void {
     if ('values' in encoded) {
       for (const value of encoded.values) this.place(value);
-    } else if ('buckets' in encoded) {
+    } else {
+      // Either form of histograms as buckets: HDR's base64 (a results file) is read into them first.
+      const [positive, negative] =
+        'buckets' in encoded
+          ? [encoded.buckets, encoded.negativeBuckets]
+          : [decodeBuckets(encoded.positive), encoded.negative === undefined ? undefined : decodeBuckets(encoded.negative)];
       if (this.histograms === undefined && this.few.length + encoded.count <= FEW_VALUES) {
-        readBuckets(encoded.buckets, 1, this.few);
-        if (encoded.negativeBuckets !== undefined) readBuckets(encoded.negativeBuckets, -1, this.few);
+        // Read back, each value lands in the bucket it was encoded from.
+        readBuckets(positive, 1, this.few);
+        if (negative !== undefined) readBuckets(negative, -1, this.few);
       } else {
         const histograms = this.built();
-        addBuckets(histograms.positive, encoded.buckets);
-        if (encoded.negativeBuckets !== undefined) addBuckets(negativeOf(histograms), encoded.negativeBuckets);
+        addBuckets(histograms.positive, positive);
+        if (negative !== undefined) addBuckets(negativeOf(histograms), negative);
       }
-    } else if (this.histograms === undefined && this.few.length + encoded.count <= FEW_VALUES) {
-      // Read back, each value lands in the bucket it was encoded from.
-      readValues(encoded.positive, 1, this.few);
-      if (encoded.negative !== undefined) readValues(encoded.negative, -1, this.few);
-    } else {
-      const histograms = this.built();
-      addDecoded(histograms.positive, encoded.positive);
-      if (encoded.negative !== undefined) addDecoded(negativeOf(histograms), encoded.negative);
     }
     this.addExact(encoded.count, encoded.sum, encoded.min, encoded.max);
   }
@@ -157,16 +155,13 @@ export class TrendHistogram {
     const exact = { count: this.countValue, sum: this.sumValue, min: this.minValue, max: this.maxValue };
     const histograms = this.histograms;
     if (histograms === undefined) return { ...exact, values: [...this.few] };
+    const negative = histograms.negative !== undefined && histograms.negative.totalCount > 0 ? histograms.negative : undefined;
     if (form === 'buckets') {
       const buckets = bucketsOf(histograms.positive);
-      const negative = histograms.negative;
-      if (negative === undefined || negative.totalCount === 0) return { ...exact, buckets };
-      return { ...exact, buckets, negativeBuckets: bucketsOf(negative) };
+      return negative === undefined ? { ...exact, buckets } : { ...exact, buckets, negativeBuckets: bucketsOf(negative) };
     }
     const positive = histograms.positive.encodeIntoCompressedBase64();
-    const negative = histograms.negative;
-    if (negative === undefined || negative.totalCount === 0) return { ...exact, positive };
-    return { ...exact, positive, negative: negative.encodeIntoCompressedBase64() };
+    return negative === undefined ? { ...exact, positive } : { ...exact, positive, negative: negative.encodeIntoCompressedBase64() };
   }
 
   static decode(encoded: EncodedTrend): TrendHistogram {
@@ -333,23 +328,6 @@ function negativeOf(histograms: Histograms): JsHistogram {
   return histograms.negative;
 }
 
-/** Appends the values an encoded histogram holds, each as its bucket's middle, times `sign`. */
-function readValues(encoded: string, sign: 1 | -1, into: number[]): void {
-  const decoded = decode(encoded);
-  try {
-    let left = decoded.totalCount;
-    for (let index = 0; left > 0 && index < decoded.countsArrayLength; index++) {
-      const count = decoded.getCountAtIndex(index);
-      if (count === 0) continue;
-      const value = (sign * decoded.medianEquivalentValue(decoded.valueFromIndex(index))) / SCALE;
-      for (let i = 0; i < count; i++) into.push(value);
-      left -= count;
-    }
-  } finally {
-    decoded.destroy();
-  }
-}
-
 /** The non-empty buckets of `histogram` as [lowest recorded integer, count] pairs, ascending. */
 function bucketsOf(histogram: JsHistogram): number[] {
   const pairs: number[] = [];
@@ -376,10 +354,14 @@ function readBuckets(pairs: readonly number[], sign: 1 | -1, into: number[]): vo
   }
 }
 
-function addDecoded(target: JsHistogram, encoded: string): void {
+/** The buckets (bucketsOf) of a histogram in HDR's compressed base64 (V2) encoding. */
+function decodeBuckets(encoded: string): number[] {
   const decoded = decode(encoded);
-  target.add(decoded);
-  decoded.destroy();
+  try {
+    return bucketsOf(decoded);
+  } finally {
+    decoded.destroy();
+  }
 }
 
 /** A histogram from its compressed base64 (V2) encoding. */
