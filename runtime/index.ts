@@ -309,11 +309,13 @@ export function bootRealm(
   }
 
   function dispatchPacked(now: number, ...strings: string[]): void {
-    dispatch(unpackEvents(inbox, inboxSlots, strings), null, now);
+    const events = unpackEvents(inbox, inboxSlots, strings);
+    // Every handler but those that take bytes from the inbox themselves gets ArrayBuffers, as from a copy.
+    for (const event of events) if (!takingInboxBytes.has(event[0])) takeInboxBytes(event as unknown as unknown[]);
+    dispatch(events, null, now);
   }
 
   function deliver(event: SandboxEvent): void {
-    if (!takingInboxBytes.has(event[0])) takeInboxBytes(event as unknown as unknown[]);
     if (isCoreEvent(event)) return deliverCore(event);
     const handler = protocolEvents.get(event[0]);
     if (handler === undefined) throw new Error(`no protocol of this realm takes "${event[0]}" events`);

@@ -99,11 +99,15 @@ export type BytePlaces = number[];
 /** Puts the bytes the host left in the inbox into the events of a batch (see BytePlaces). */
 export function unpackBytes(events: readonly SandboxEvent[], places: BytePlaces, inbox: Uint8Array): void {
   for (let at = 0; at + 3 < places.length; at += 4) {
-    const offset = places[at + 2]!;
-    const copy = new Uint8Array(places[at + 3]!);
-    copy.set(inbox.subarray(offset, offset + copy.byteLength));
-    (events[places[at]!] as unknown[])[places[at + 1]!] = copy.buffer;
+    (events[places[at]!] as unknown[])[places[at + 1]!] = copyOut(inbox, places[at + 2]!, places[at + 3]!);
   }
+}
+
+/** An ArrayBuffer of its own holding `byteLength` bytes of the inbox from `offset`. */
+function copyOut(inbox: Uint8Array, offset: number, byteLength: number): ArrayBuffer {
+  const copy = new Uint8Array(byteLength);
+  copy.set(inbox.subarray(offset, offset + byteLength));
+  return copy.buffer;
 }
 
 /**
@@ -115,8 +119,9 @@ export function unpackBytes(events: readonly SandboxEvent[], places: BytePlaces,
  * and each value as a tag (Packed) followed by: a number, the number (tagged `int` when it is a
  * 32-bit integer, which the realm reads back as one, so ids and op numbers stay small integers in the
  * VUs' objects rather than boxed doubles); a string, its index among the strings; bytes, their length,
- * then the bytes themselves from the next slot on (aligned, so the realm copies them out by words). The realm unpacks the whole batch before it delivers any of it, so
- * the next crossing may write over the slots.
+ * then the bytes themselves from the next slot on (aligned, so the realm copies them out by words).
+ * The realm unpacks the whole batch before it delivers any of it, and takes the bytes (InboxBytes)
+ * while delivering, so the next crossing may write over the slots.
  */
 export const Packed = { number: 1, int: 2, string: 3, bytes: 4, true: 5, false: 6, null: 7, undefined: 8 } as const;
 
@@ -141,9 +146,7 @@ export class InboxBytes {
 
   /** A copy of the bytes as an ArrayBuffer of their own. */
   take(): ArrayBuffer {
-    const copy = new Uint8Array(this.byteLength);
-    copy.set(this.#inbox.subarray(this.#offset, this.#offset + this.byteLength));
-    return copy.buffer;
+    return copyOut(this.#inbox, this.#offset, this.byteLength);
   }
 }
 

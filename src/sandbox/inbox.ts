@@ -1,7 +1,9 @@
 /**
  * The host side of a realm's inbox (runtime/protocol.ts, BytePlaces): memory an isolate shares with
- * its realms, where the bytes of a batch's events wait while the batch crosses. Each crossing starts
- * at its beginning again, since the realm copies the bytes out before it delivers anything.
+ * its realms, where the bytes of a batch's events wait while the batch crosses, or the whole batch
+ * when it is packed. Each crossing starts at its beginning again, since the realm is done with what
+ * the last one left: it copies staged bytes out before it delivers anything, and unpacks a packed
+ * batch before delivering and takes its bytes while delivering.
  */
 import { Packed, type BytePlaces, type SandboxEvent } from '../../runtime/protocol.js';
 import { toArrayBuffer } from '../net/bytes.js';

@@ -160,13 +160,15 @@ export class Realm {
    */
   flush(events: readonly SandboxEvent[], now: number): SandboxAction[] {
     return this.#call(() => {
-      const strings = events.length === 0 ? undefined : this.#owner.inbox.pack(events);
-      if (strings !== undefined) {
-        this.#dispatchPacked.applySync(undefined, [now, ...strings], { timeout: this.#timeout });
-      } else if (events.length > 0) {
-        const batch = this.#owner.inbox.stage(events);
-        const args = [batch.events, batch.places ?? null, now];
-        this.#dispatch.applySync(undefined, args, { arguments: { copy: true }, timeout: this.#timeout });
+      if (events.length > 0) {
+        const strings = this.#owner.inbox.pack(events);
+        if (strings !== undefined) {
+          this.#dispatchPacked.applySync(undefined, [now, ...strings], { timeout: this.#timeout });
+        } else {
+          const batch = this.#owner.inbox.stage(events);
+          const args = [batch.events, batch.places ?? null, now];
+          this.#dispatch.applySync(undefined, args, { arguments: { copy: true }, timeout: this.#timeout });
+        }
       }
       return this.#running[RealmCell.actionsWaiting] === 0 ? [] : this.#drainAll();
     }) as SandboxAction[];
