@@ -12,9 +12,11 @@
 import { build } from 'esbuild';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const requireHere = createRequire(import.meta.url);
 const dist = path.join(root, 'dist', 'src');
 
 /** Entry (under dist/src) → the bundle's name in dist/bundle; src/threads.ts names the same files. */
@@ -61,21 +63,45 @@ const lazyHdrZlib = {
   },
 };
 
-// ws requires Node's https and tls when it loads, for wss:// alone: a few ms of every worker's start-up
-// (Node compiles them from source without its snapshot). For ws it gets each as an object that
-// requires the module when first used, so a test of ws:// never loads them.
-const lazyTlsForWs = {
-  name: 'lazy-tls-for-ws',
+// Node's modules that start-up never needs, each made an object that requires the module when first
+// used, for every importer: without the snapshot Node compiles each builtin from source as it loads,
+// and a bundle loads every import of its modules when it starts. A one-connection test of ws:// loads
+// none of them (W0: child_process by commander and the serve command, fs/promises by the module cache,
+// v8 for a fleet's heap limit, zlib for ws's permessage-deflate and http bodies, dns for `hosts`,
+// https and tls for wss:// and https://), about 20 ms of CPU between the two threads.
+const LAZY_BUILTINS = ['child_process', 'dns', 'fs/promises', 'https', 'tls', 'v8', 'zlib'];
+const lazyBuiltins = {
+  name: 'lazy-builtins',
   setup(esbuild) {
-    esbuild.onResolve({ filter: /^(https|tls)$/ }, (args) =>
-      /[\\/]node_modules[\\/]ws[\\/]/.test(args.importer) ? { path: args.path, namespace: 'lazy-node-module' } : undefined,
+    const names = LAZY_BUILTINS.map((name) => name.replace('/', '\\/')).join('|');
+    esbuild.onResolve({ filter: new RegExp(`^(node:)?(${names})$`) }, (args) =>
+      // The lazy module's own require is of the module itself.
+      args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' },
     );
-    esbuild.onLoad({ filter: /.*/, namespace: 'lazy-node-module' }, (args) => ({
-      contents: `let loaded;\nmodule.exports = new Proxy({}, { get: (_, key) => (loaded ??= require(${JSON.stringify(`node:${args.path}`)}))[key] });\n`,
+    esbuild.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: lazyModule(args.path, Object.getOwnPropertyNames(requireHere(`node:${args.path}`))),
       loader: 'js',
     }));
   },
 };
+
+/**
+ * The module `name` as an object that requires it when first read. esbuild's interop (__toESM) lists
+ * an ES module's imports of it as the importer loads: the names are those of the building Node, each
+ * read from the module when used, so listing them loads nothing.
+ */
+function lazyModule(name, exportNames) {
+  return `let loaded;
+const load = () => (loaded ??= require(${JSON.stringify(`node:${name}`)}));
+const names = ${JSON.stringify(exportNames)};
+module.exports = new Proxy({}, {
+  get: (_, key) => load()[key],
+  has: (_, key) => key in load(),
+  ownKeys: () => names,
+  getOwnPropertyDescriptor: (_, key) => (names.includes(key) ? { configurable: true, enumerable: true, get: () => load()[key] } : undefined),
+});
+`;
+}
 
 // Bundles of an older build (the .mjs before the code cache) would only mislead, and the code caches
 // (src/run-bundle.cts), scripts' kept bundles (src/bundle/bundle-cache.ts) and the kept runtime builds
@@ -94,7 +120,7 @@ const result = await build({
   // esbuild runs its own binary, isolated-vm is native, typescript is loaded only when a script needs
   // it; bufferutil (ws's native masking) finds its binary beside its own files, which bundled it would not.
   external: ['esbuild', 'isolated-vm', 'typescript', 'bufferutil'],
-  plugins: [ownImportMeta, withoutPako, lazyHdrZlib, lazyTlsForWs],
+  plugins: [ownImportMeta, withoutPako, lazyHdrZlib, lazyBuiltins],
   logLevel: 'warning',
   write: false,
 });

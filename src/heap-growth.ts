@@ -29,10 +29,17 @@ export function heapGrowingPercent(vus: number): number | undefined {
   return vus >= FLEET_VUS ? HEAP_GROWING_PERCENT : undefined;
 }
 
+/** The setting as this process last made it: 0 is V8's default, its own factor. */
+let current = 0;
+
 /**
- * Sets the limit for a run of `vus` VUs, before its workers start. A smaller run sets 0, V8's
- * default, which leaves the factor to V8 again after a fleet's run in the same process.
+ * Sets the limit for a run of `vus` VUs, before its workers start. A smaller run after a fleet's in
+ * the same process sets 0 again, V8's default. A run that changes nothing does not load node:v8,
+ * which the bundles load on first use (build/bundle-dist.mjs).
  */
 export function limitHeapGrowth(vus: number): void {
-  v8.setFlagsFromString(`--heap-growing-percent=${heapGrowingPercent(vus) ?? 0}`);
+  const percent = heapGrowingPercent(vus) ?? 0;
+  if (percent === current) return;
+  v8.setFlagsFromString(`--heap-growing-percent=${percent}`);
+  current = percent;
 }

@@ -7,7 +7,7 @@
  * (`__wskExports`, see wrapUserCode), so no import or export statement is left.
  */
 import type { BuildFailure, BuildResult, Message } from 'esbuild';
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import type { SourceMapPayload } from 'node:module';
 import path from 'node:path';
 import { configError, quote, scriptError, type WskError } from '../errors.js';
@@ -33,7 +33,7 @@ const ENTRY_NAME = '__wsk_entry__.js';
 export async function bundleScript(scriptPath: string, options: BundleOptions = {}): Promise<Bundle> {
   const cwd = options.cwd ?? process.cwd();
   const entry = path.resolve(cwd, scriptPath);
-  await assertScriptFile(scriptPath, entry);
+  assertScriptFile(scriptPath, entry);
   const table = options.table ?? PROTOCOLS.runtimeTable;
   if (options.typecheck === true) await (await import('./typecheck.js')).typecheckScript(entry, { cwd, typesDir: options.typesDir, table });
   // A kept bundle is of wsk's own modules.
@@ -82,10 +82,11 @@ function bundleOf(entry: string, parts: BundleParts): Bundle {
   };
 }
 
-async function assertScriptFile(scriptPath: string, entry: string): Promise<void> {
+// Sync: node:fs/promises is loaded on first use (build/bundle-dist.mjs), and no other start-up needs it.
+function assertScriptFile(scriptPath: string, entry: string): void {
   let isFile: boolean;
   try {
-    isFile = (await stat(entry)).isFile();
+    isFile = statSync(entry).isFile();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') throw configError('SCRIPT_NOT_FOUND', `script ${quote(scriptPath)} not found (resolved to ${entry})`);

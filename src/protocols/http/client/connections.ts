@@ -10,20 +10,21 @@ import type { HttpClientOptions } from './types.js';
 
 export class Connections {
   readonly #network: NetworkOptions;
+  readonly #agentOptions: { keepAlive: boolean; maxSockets: number };
   readonly #http: HttpAgent;
-  readonly #https: HttpsAgent;
+  /** Made for the first https:// request: a VU that makes none never loads https and tls (build/bundle-dist.mjs). */
+  #https: HttpsAgent | undefined;
   /** By scheme and host name: the lookup and TLS settings of connectOptions. */
   readonly #connect = new Map<string, ConnectOptions>();
 
   constructor(network: NetworkOptions, options: HttpClientOptions) {
     this.#network = network;
     // Without keep-alive the agent never pools a socket (the request asks for `Connection: close` too).
-    const agentOptions = {
+    this.#agentOptions = {
       keepAlive: !options.noConnectionReuse,
       maxSockets: options.maxSocketsPerHost > 0 ? options.maxSocketsPerHost : Infinity,
     };
-    this.#http = new HttpAgent(agentOptions);
-    this.#https = new HttpsAgent(agentOptions);
+    this.#http = new HttpAgent(this.#agentOptions);
   }
 
   /** Starts a request; the caller writes the body. Throws what http.request throws (e.g. a bad header). */
@@ -37,7 +38,7 @@ export class Connections {
       port: url.port === '' ? (secure ? 443 : 80) : Number(url.port),
       path: url.pathname + url.search,
       headers,
-      agent: secure ? this.#https : this.#http,
+      agent: secure ? (this.#https ??= new HttpsAgent(this.#agentOptions)) : this.#http,
     };
     const connect = this.#connectFor(url);
     if (connect.lookup !== undefined) options.lookup = connect.lookup;
@@ -50,7 +51,7 @@ export class Connections {
   /** Closes every connection, idle or busy: requests still running end with an error. */
   destroy(): void {
     this.#http.destroy();
-    this.#https.destroy();
+    this.#https?.destroy();
   }
 
   #connectFor(url: URL): ConnectOptions {
