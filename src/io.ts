@@ -3,6 +3,7 @@
  * else in wsk prints, reads the environment, listens for signals or exits.
  */
 import { writeSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { ExitCode } from './errors.js';
 
 /** How long a command may take to wrap up (stop, summary, files) once the process that started it is gone. */
@@ -79,24 +80,21 @@ export function processIo(): Io {
 }
 
 /**
- * The message a process sends the one that started it (bin/wsk.js's launcher) before it ends itself
- * hard: the exit code the launcher should exit with.
- */
-export interface ExitMessage {
-  readonly wskExit: number;
-}
-
-/**
  * Ends the process now, without joining its worker threads: process.exit() would wait for a worker
  * stuck in a sandbox crossing until --call-timeout ends the crossing, and then abort in isolated-vm.
- * SIGKILL cannot be held up. The launcher is told the exit code first and exits with it; a process
- * started without the launcher shows the SIGKILL instead.
+ * SIGKILL cannot be held up. The launcher is first told the exit code over the lifeline, one byte,
+ * and exits with it; a process started without the launcher shows the SIGKILL instead.
  */
 export function hardExit(code: number): void {
   process.exitCode = code;
-  const kill = (): void => void process.kill(process.pid, 'SIGKILL');
-  if (process.send === undefined || !process.connected) return kill();
-  process.send({ wskExit: code } satisfies ExitMessage, undefined, {}, kill);
+  if (lifeline !== undefined && !lifeline.destroyed) {
+    try {
+      writeSync(LIFELINE_FD, Uint8Array.of(code & 0xff));
+    } catch {
+      // The launcher is gone: nobody to tell.
+    }
+  }
+  process.kill(process.pid, 'SIGKILL');
 }
 
 /**
@@ -130,28 +128,43 @@ let orphaned = false;
 let watching = false;
 
 /**
- * A process wsk starts — the CLI under bin/wsk.js's launcher, a `--serve` target under its run — has
- * an IPC channel to its parent, which closes when the parent dies, however it dies (SIGKILL
- * included). Then the command stops as for SIGTERM, and gets ORPHAN_LIMIT_MS to finish. The channel
- * does not keep the process alive.
+ * A process wsk starts — the CLI under bin/wsk.js's launcher, a `--serve` target under its run — gets
+ * a lifeline from its parent: a socket at LIFELINE_FD whose other end only the parent holds, so it
+ * reads its end when the parent dies, however it dies (SIGKILL included). Then the command stops as
+ * for SIGTERM, and gets ORPHAN_LIMIT_MS to finish. The lifeline does not keep the process alive.
+ *
+ * A plain socket, not Node's IPC channel: a child with a channel loads child_process and v8 for it as
+ * it starts, which Node compiles from source without its snapshot (about 15 ms of every run's CPU).
  */
+export const LIFELINE_FD = 3;
+
 /**
- * Set by wsk's own launchers (bin/wsk.js, a --serve target's parent) on the child they give an IPC
- * lifeline; any other channel (a process manager's, a test runner's) is not wsk's to watch or unref.
+ * Set by wsk's own launchers (bin/wsk.js, a --serve target's parent) on the child they give a
+ * lifeline, so a descriptor 3 that another program left open is not taken for one.
  */
 export const LIFELINE_ENV = 'WSK_LIFELINE';
 
+let lifeline: Socket | undefined;
+
 function watchParent(): void {
-  if (watching || process.channel === undefined || process.env[LIFELINE_ENV] !== '1') return;
+  if (watching || process.env[LIFELINE_ENV] !== '1') return;
   watching = true;
   // Not the script's: it would show in __ENV, and a process this one starts gets its own.
   delete process.env[LIFELINE_ENV];
-  process.channel.unref();
-  process.once('disconnect', () => {
+  try {
+    lifeline = new Socket({ fd: LIFELINE_FD, readable: true, writable: false });
+  } catch {
+    return; // no such descriptor: a launcher of another kind set the variable
+  }
+  lifeline.unref();
+  // Nothing comes over it but the end; an error (a reset) is the end too.
+  lifeline.on('error', () => {});
+  lifeline.once('close', () => {
     orphaned = true;
     setTimeout(() => hardExit(ExitCode.abortedBySignal), ORPHAN_LIMIT_MS).unref();
     for (const handler of parentGone) handler();
   });
+  lifeline.resume();
 }
 
 /** An in-memory Io for tests: collects output, lets the test raise signals. */

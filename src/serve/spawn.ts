@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WskError } from '../errors.js';
-import { LIFELINE_ENV } from '../io.js';
+import { LIFELINE_ENV, LIFELINE_FD } from '../io.js';
 import { packageRoot } from '../package-root.js';
 import { serveFlagArgs } from './flags.js';
 import { LISTENING_LINE, type TargetKind, type TargetOptions } from './types.js';
@@ -27,12 +27,14 @@ export interface SpawnedTarget {
 export function spawnTarget(kind: TargetKind, options: TargetOptions): Promise<SpawnedTarget> {
   const bin = path.join(packageRoot(fileURLToPath(import.meta.url)), 'bin', 'wsk.js');
   // With the flag bin/wsk.js runs the CLI itself instead of re-executing Node: one process, not two.
-  // The IPC channel is the target's lifeline: it closes when this process dies, however it dies
-  // (a second Ctrl+C ends it with SIGKILL), and the target then stops (src/io.ts).
+  // Descriptor 3 is the target's lifeline (src/io.ts): it reads the end when this process dies,
+  // however it dies (a second Ctrl+C ends it with SIGKILL), and the target then stops.
   const child = spawn(process.execPath, ['--no-node-snapshot', bin, 'serve', kind, ...serveFlagArgs(options)], {
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    stdio: ['ignore', 'pipe', 'inherit', 'pipe'],
     env: { ...process.env, [LIFELINE_ENV]: '1' },
   });
+  // Held open, never read: the target writes to it only as it ends itself hard.
+  child.stdio[LIFELINE_FD]!.on('error', () => {});
   const stdout = child.stdout!; // 'pipe' above
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {

@@ -116,6 +116,22 @@ describe('the processes of a run', () => {
     expect(alive(cli)).toBe(false);
   });
 
+  it("end with the run's own exit code when a thread stuck in an endless loop outlives the run: the CLI tells the launcher before it ends itself", async () => {
+    const dir = scriptDir({
+      'script.ts': `export const options = { vus: 1, iterations: 1, setupTimeout: '1s' };
+        export function setup() { while (true) {} }
+        export default function () {}`,
+    });
+    const running = start(['run', 'script.ts', '--workers', '1', '--call-timeout', '60s'], { cwd: dir });
+    await running.waitFor('initialised 1 VUs');
+    const cli = cliProcess(running);
+    const { code, stderr } = await running.done;
+    // setup() timed out: 107, where a CLI that ended itself with SIGKILL unannounced would read 105.
+    expect(code, stderr).toBe(107);
+    expect(stderr).not.toMatch(/Assertion|core dumped/);
+    expect(alive(cli)).toBe(false);
+  });
+
   it('stop at once on Ctrl+C during an endless loop in setup(): exit 105, with the summary and its file, without teardown', async () => {
     const dir = scriptDir({
       'script.ts': `export const options = { vus: 1, duration: '60s' };

@@ -1,11 +1,13 @@
 // What a run loads where: the CLI's own thread never loads a protocol's client (ws, Node's http and
-// tls under it), which only the workers use. Each such module costs milliseconds of every run's
-// start-up, since Node compiles its own modules from source when started without its snapshot.
+// tls under it), which only the workers use, and neither thread loads the Node modules that only some
+// runs use before one does. Each such module costs milliseconds of every run's start-up, since Node
+// compiles its own modules from source when started without its snapshot.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { SELF_SIGNED_CERT, SELF_SIGNED_KEY } from '../unit/protocols/http/self-signed.js';
@@ -27,10 +29,15 @@ async function echoServer(secure: boolean): Promise<string> {
 
 /**
  * Runs `source` with a preload that has each thread of the CLI's process write the Node modules it
- * loaded; what thread 0 (the CLI's) and thread 1 (the worker) loaded.
+ * loaded; what thread 0 (the CLI's) and thread 1 (the worker) loaded. With `again`, what the second
+ * of two runs loaded: the first bundles the script with esbuild, the second finds it kept.
  */
-async function loadedBy(source: string, env: Record<string, string> = {}): Promise<{ cli: string[]; worker: string[] }> {
+async function loadedBy(source: string, env: Record<string, string> = {}, again = false): Promise<{ cli: string[]; worker: string[] }> {
   const dir = scriptDir({ 'script.ts': source });
+  if (again) {
+    const first = await wsk(['run', '--quiet', 'script.ts'], { cwd: dir, env });
+    expect(first.code, first.stderr).toBe(0);
+  }
   const preload = path.join(dir, 'loaded.cjs');
   writeFileSync(
     preload,
@@ -81,5 +88,41 @@ export default async function () {
     expect(ofThese(plain.worker, ['http', 'https', 'tls'])).toEqual(['NativeModule http']);
     const secure = await loadedBy(script(await echoServer(true)));
     expect(ofThese(secure.worker, ['http', 'https', 'tls'])).toEqual(['NativeModule http', 'NativeModule https', 'NativeModule tls']);
+  });
+
+  it("loads none of the Node modules only some runs use in a one-connection test of ws://, and each when it is used", async () => {
+    const lazy = ['child_process', 'dns', 'fs/promises', 'https', 'tls', 'v8', 'zlib'];
+    const url = await echoServer(false);
+    const plain = await loadedBy(
+      `import ws from 'wsk/ws';
+export const options = { iterations: 1 };
+export default async function () {
+  const socket = await ws.open(${JSON.stringify(url)});
+  await socket.request('hello');
+  socket.close();
+}
+`,
+      {},
+      true,
+    );
+    expect(ofThese(plain.cli, lazy)).toEqual([]);
+    // The worker's v8 is loaded as its thread ends (worker.ts), after the preload wrote its list.
+    expect(ofThese(plain.worker, lazy)).toEqual([]);
+    // A compressed body loads zlib, as it is inflated.
+    const server = createHttpServer((_request, response) => {
+      response.writeHead(200, { 'content-encoding': 'gzip' });
+      response.end(gzipSync('compressed'));
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const used = await loadedBy(`import http from 'wsk/http';
+import { check } from 'wsk';
+export const options = { iterations: 1, thresholds: { checks: ['rate==1'] } };
+export default async function () {
+  const response = await http.get('http://127.0.0.1:${(server.address() as AddressInfo).port}/');
+  check(response, { inflated: (r) => r.body === 'compressed' });
+}
+`);
+    expect(ofThese(used.worker, lazy)).toEqual(['NativeModule zlib']);
   });
 });
