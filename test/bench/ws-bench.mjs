@@ -4,7 +4,9 @@
 // to different cores when `taskset` exists. CPU and memory are read from /proc.
 //
 //   W0  1 VU, one socket, one request, then idle to the end of the run (1 s): the whole process's CPU from
-//       spawn to exit (start-up, the run, the summary), from wait4's rusage of the exited process.
+//       spawn to exit (start-up, the run, the summary), from wait4's rusage of the exited process. `wsk` is
+//       the CLI's process (node --no-node-snapshot bin/wsk.js), as every workload runs it; `npx wsk` adds the
+//       launcher that `npx wsk` and `wsk` start first (bin/wsk.js without the flag), which starts the CLI.
 //   W1  100 VUs, closed loop `await s.request(msg)` of a 100-byte text, one socket per VU: CPU-µs per round trip.
 //   W2  --fleet VUs (10,000) each holding one socket, one small message every 5 s: all connected? RSS per VU
 //       (6 s after the last socket opened), the largest RSS of the run, and the whole run's CPU seconds. One
@@ -69,6 +71,8 @@ const WORKLOADS = {
     seconds: 1,
     conns: 1,
     measure: 'total',
+    // Also as `npx wsk` runs it, through the launcher (bin/wsk.js), which the other workloads skip.
+    clients: ['wsk', 'npx wsk', 'bare'],
     // The socket stays open to the end, as the bare client's does.
     script: `import ws from 'wsk/ws';
 import { sleep } from 'wsk';
@@ -206,9 +210,11 @@ function watchPeakRss(pid, exited) {
  */
 async function runClient(name, workload, client, seconds, dir) {
   const server = workload.server === 'stream' ? await startStreamServer() : await startEchoServer();
+  // 'npx wsk' as a user runs it: bin/wsk.js's launcher, which starts the CLI in a child with the flag.
+  const node = client === 'npx wsk' ? [process.execPath] : [process.execPath, '--no-node-snapshot'];
   const argv =
-    client === 'wsk'
-      ? [process.execPath, '--no-node-snapshot', WSK, 'run', `${name}.ts`, ...WSK_ARGS, '-e', `URL=${server.url}`, '-e', `VUS=${workload.conns}`,
+    client !== 'bare'
+      ? [...node, WSK, 'run', `${name}.ts`, ...WSK_ARGS, '-e', `URL=${server.url}`, '-e', `VUS=${workload.conns}`,
          '-e', `DURATION=${seconds}s`, '-e', `SECONDS=${seconds}`, '-e', `FRAMES=${w3Frames(seconds)}`, '--summary-export', `${name}-summary.json`]
       : [process.execPath, BARE, `--url=${server.url}`, `--conns=${workload.conns}`, `--seconds=${seconds}`, ...workload.bareArgs(seconds)];
   // A stalled run must not hang the bench: allow for creating the VUs, the run, and a graceful stop.
@@ -254,7 +260,7 @@ async function runClient(name, workload, client, seconds, dir) {
     if (measured.error !== undefined || code !== 0) return { error: `${measured.error ?? `exit ${code}`}: ${tail.join(' | ')}` };
     // A memory workload's CPU is the whole run's, from making the VUs (sockets) to the exit.
     if (workload.measure === 'memory') measured.cpuSeconds = (await cpuAtExit) - baseline.cpuSeconds;
-    const outcome = client === 'wsk' ? wskOutcome(path.join(dir, `${name}-summary.json`), workload) : bareOutcome(bareConnected, bareDone, workload);
+    const outcome = client !== 'bare' ? wskOutcome(path.join(dir, `${name}-summary.json`), workload) : bareOutcome(bareConnected, bareDone, workload);
     const atServer = await stopServer();
     // W2's also shows how far a fleet's heaps swing over the run, past the RSS at one moment.
     const peak = workload.server === 'stream' || workload.measure === 'memory' ? { maxRssMB: await peakRss } : {};
@@ -353,20 +359,22 @@ function cell(column, value) {
 }
 
 function header(columns) {
-  return `${'client'.padEnd(8)}${columns.map((c) => ` ${c.title.padStart(Math.max(c.title.length, 10))}`).join('')}`;
+  return `${'client'.padEnd(9)}${columns.map((c) => ` ${c.title.padStart(Math.max(c.title.length, 10))}`).join('')}`;
 }
 
 function row(label, columns, result) {
-  return `${label.padEnd(8)}${columns.map((c) => ` ${cell(c, result[c.key])}`).join('')}`;
+  return `${label.padEnd(9)}${columns.map((c) => ` ${cell(c, result[c.key])}`).join('')}`;
 }
 
 /** wsk ÷ bare for the figures where lower is better, run by run, then their median. */
 function ratios(runs) {
   const total = median(runs.map((r) => r.wsk.cpuSeconds / r.bare.cpuSeconds));
+  const launched = median(runs.map((r) => r['npx wsk']?.cpuSeconds / r.bare.cpuSeconds));
   const cpu = median(runs.map((r) => r.wsk.cpuUsPerOp / r.bare.cpuUsPerOp));
   const rss = median(runs.map((r) => r.wsk.rssPerVuKB / r.bare.rssPerVuKB));
   return [
     total === undefined ? '' : `CPU s ${total.toFixed(2)}×`,
+    launched === undefined ? '' : `npx wsk's CPU s ${launched.toFixed(2)}×`,
     cpu === undefined ? '' : `CPU per op ${cpu.toFixed(2)}×`,
     rss === undefined ? '' : `RSS per VU ${rss.toFixed(2)}×`,
   ].filter(Boolean).join(', ');
@@ -410,10 +418,10 @@ for (const name of selected) {
   let columns;
   for (let i = 0; i < REPEAT; i++) {
     const run = {};
-    for (const client of ['wsk', 'bare']) {
+    for (const client of workload.clients ?? ['wsk', 'bare']) {
       run[client] = await runClient(name, workload, client, seconds, dir);
       if (run[client].error !== undefined) {
-        console.log(`${client.padEnd(8)} failed: ${run[client].error}`);
+        console.log(`${client.padEnd(9)} failed: ${run[client].error}`);
         continue;
       }
       if (columns === undefined) {
@@ -422,7 +430,7 @@ for (const name of selected) {
       }
       console.log(row(client, columns, run[client]));
     }
-    if (run.wsk.error === undefined && run.bare.error === undefined) {
+    if (Object.values(run).every((result) => result.error === undefined)) {
       runs.push(run);
       console.log(`  wsk ÷ bare: ${ratios([run])}`);
     }
@@ -430,7 +438,7 @@ for (const name of selected) {
   if (REPEAT > 1 && runs.length > 0) {
     console.log(`medians of ${runs.length} run(s):`);
     console.log(header(columns));
-    for (const client of ['wsk', 'bare']) console.log(row(client, columns, medianResult(runs.map((r) => r[client]))));
+    for (const client of workload.clients ?? ['wsk', 'bare']) console.log(row(client, columns, medianResult(runs.map((r) => r[client]))));
     console.log(`  wsk ÷ bare (median of per-run ratios): ${ratios(runs)}`);
   }
 }
