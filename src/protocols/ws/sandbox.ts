@@ -239,8 +239,11 @@ class Socket implements Ws.Socket, SocketSink {
   }
 
   readsBytes(): boolean {
-    if (this.#byteReaders > 0 || this.#collectors.length > 0 || this.#receivers.length > 0) return true;
-    // A socket without message handlers keeps the message for receive().
+    return this.#byteReaders > 0 || this.#collectors.length > 0 || this.#receivers.length > 0 || this.#keepsMessages();
+  }
+
+  /** A socket without message handlers keeps a message no request or receive() took, for a later receive(). */
+  #keepsMessages(): boolean {
     return this.#handlersOf('message') === undefined && this.#handlersOf('binaryMessage') === undefined;
   }
 
@@ -286,7 +289,7 @@ class Socket implements Ws.Socket, SocketSink {
       receiver.resolve(data);
       return;
     }
-    if (this.#handlersOf('message') !== undefined || this.#handlersOf('binaryMessage') !== undefined) return;
+    if (!this.#keepsMessages()) return;
     if (this.#inbox.length >= INBOX_LIMIT) this.#inbox.shift();
     this.#inbox.push(data);
   }
